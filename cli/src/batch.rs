@@ -1,0 +1,69 @@
+//! `yibao batch`: one claim a line in, one settlement (or error) a line out.
+//! Memory stays flat in the file's size: only each member's latest
+//! accumulators are kept, to carry them to the member's next claim.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+use yibao_core::{Engine, Error, ErrorCode, Ytd};
+
+fn io(e: std::io::Error) -> Error {
+    Error::new(ErrorCode::Io, e.to_string())
+}
+
+/// Runs the batch; exits 1 when any line failed (each failure is in the output).
+pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode, Error> {
+    let engine = Engine::load(policy)?;
+    let reader: Box<dyn BufRead> = if input == "-" {
+        Box::new(BufReader::new(std::io::stdin().lock()))
+    } else {
+        let f = std::fs::File::open(input).map_err(|e| Error::new(ErrorCode::Io, format!("cannot read `{input}`: {e}")))?;
+        Box::new(BufReader::with_capacity(1 << 20, f))
+    };
+    let sink: Box<dyn Write> = match output {
+        Some(p) => Box::new(std::fs::File::create(p).map_err(|e| Error::new(ErrorCode::Io, format!("cannot write `{}`: {e}", p.display())))?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = BufWriter::with_capacity(1 << 20, sink);
+    let tty = std::io::stderr().is_terminal();
+    let start = Instant::now();
+    let mut carried: HashMap<String, Ytd> = HashMap::new();
+    let (mut n, mut failed) = (0u64, 0u64);
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(io)?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        n += 1;
+        let result = yibao_core::parse_claim(&line).and_then(|mut claim| {
+            if claim.ytd.is_none() {
+                claim.ytd = carried.get(&claim.psn.psn_no).cloned();
+            }
+            let s = engine.settle(&claim)?;
+            carried.insert(claim.psn.psn_no.clone(), s.ytd_after.clone());
+            Ok(s)
+        });
+        match result {
+            Ok(s) => serde_json::to_writer(&mut out, &s).map_err(|e| Error::new(ErrorCode::Io, e.to_string()))?,
+            Err(e) => {
+                failed += 1;
+                write!(out, "{{\"line\":{},\"error\":{}}}", i + 1, e.to_json()).map_err(io)?;
+            }
+        }
+        out.write_all(b"\n").map_err(io)?;
+        if tty && n % 20_000 == 0 {
+            let rate = n as f64 / start.elapsed().as_secs_f64().max(1e-9);
+            eprint!("\r{n} claims, {failed} failed, {rate:.0} claims/s");
+        }
+    }
+    out.flush().map_err(io)?;
+    let secs = start.elapsed().as_secs_f64();
+    let rate = n as f64 / secs.max(1e-9);
+    if tty {
+        eprint!("\r");
+    }
+    eprintln!("{n} claims, {failed} failed, {secs:.2} s, {rate:.0} claims/s");
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

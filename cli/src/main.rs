@@ -1,0 +1,160 @@
+//! `yibao`: settle claims from the command line (`contract.md`, "The CLI").
+
+mod batch;
+mod demo;
+
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use yibao_core::{Engine, Error, ErrorCode};
+
+/// Adjudicates Chinese basic medical-insurance claims.
+#[derive(Parser)]
+#[command(name = "yibao", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Settle one claim; the settlement JSON goes to stdout.
+    Settle {
+        /// Built-in pack ID or policy file (default: the claim's `policy`).
+        #[arg(long)]
+        policy: Option<String>,
+        /// Claim JSON file, or `-` for stdin.
+        #[arg(default_value = "-")]
+        claim: String,
+        /// Indent the output.
+        #[arg(long)]
+        pretty: bool,
+    },
+    /// Reverse a settlement: amounts negated, accumulators given back.
+    Reverse {
+        /// Settlement JSON file, or `-` for stdin.
+        #[arg(default_value = "-")]
+        settlement: String,
+        /// The member's current accumulators (JSON), if later claims were settled since.
+        #[arg(long)]
+        ytd: Option<PathBuf>,
+    },
+    /// List the built-in packs, their rule IDs and the parameters each still needs.
+    Policies {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Load and validate a policy file (with its `extends`), and summarise it.
+    CheckPolicy {
+        /// The policy file.
+        file: PathBuf,
+    },
+    /// Settle a JSONL file of claims, carrying accumulators per `psn_no`.
+    Batch {
+        /// Built-in pack ID or policy file.
+        #[arg(long)]
+        policy: String,
+        /// Input JSONL (one claim a line), or `-` for stdin.
+        input: String,
+        /// Output JSONL (one settlement or error a line); stdout if absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Settle the bundled sample claims and print a table with the trace.
+    Demo {
+        /// Built-in pack to use.
+        #[arg(long, default_value = yibao_core::policy::builtin::DEFAULT)]
+        policy: String,
+    },
+}
+
+fn read_input(path: &str) -> Result<String, Error> {
+    let mut s = String::new();
+    let res = if path == "-" {
+        std::io::stdin().read_to_string(&mut s).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| s = t)
+    };
+    res.map_err(|e| Error::new(ErrorCode::Io, format!("cannot read `{path}`: {e}")))?;
+    Ok(s)
+}
+
+fn fail(e: &Error) -> ExitCode {
+    eprintln!("{}", e.to_json());
+    ExitCode::from(1)
+}
+
+fn to_json<T: serde::Serialize>(v: &T, pretty: bool) -> String {
+    let r = if pretty { serde_json::to_string_pretty(v) } else { serde_json::to_string(v) };
+    r.unwrap_or_else(|e| Error::new(ErrorCode::Internal, e.to_string()).to_json())
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.cmd {
+        Cmd::Settle { policy, claim, pretty } => {
+            let text = read_input(&claim)?;
+            let parsed = yibao_core::parse_claim(&text)?;
+            let spec = match (policy, &parsed.policy) {
+                (Some(p), _) => p,
+                (None, Some(p)) => p.clone(),
+                (None, None) => {
+                    return Err(Error::at(ErrorCode::UnknownPolicy, "policy", "give --policy or a `policy` in the claim"))
+                }
+            };
+            let engine = Engine::load(&spec)?;
+            let s = engine.settle(&parsed)?;
+            println!("{}", to_json(&s, pretty));
+        }
+        Cmd::Reverse { settlement, ytd } => {
+            let s = yibao_core::parse_settlement(&read_input(&settlement)?)?;
+            let current = match ytd {
+                Some(p) => {
+                    let t = read_input(&p.to_string_lossy())?;
+                    Some(serde_json::from_str(&t).map_err(|e| Error::from_serde(ErrorCode::InvalidClaim, "ytd", &e))?)
+                }
+                None => None,
+            };
+            let r = yibao_core::adjudicate::reverse::reverse(&s, current.as_ref())?;
+            println!("{}", to_json(&r, false));
+        }
+        Cmd::Policies { json } => {
+            let list = yibao_core::policies()?;
+            if json {
+                println!("{}", to_json(&list, true));
+            } else {
+                for p in list {
+                    println!("{}\n  {}\n  versions: {}\n  {}", p.id, p.title, p.versions.join(", "), p.hash);
+                    println!("  rules: {}", p.rules.join(" "));
+                    if p.required_params.is_empty() {
+                        println!("  required parameters: none");
+                    }
+                    for r in p.required_params {
+                        println!("  required parameter `{}` ({}): {}", r.name, r.rule, r.doc);
+                    }
+                    println!();
+                }
+            }
+        }
+        Cmd::CheckPolicy { file } => {
+            let e = Engine::from_file(&file)?;
+            let p = e.policy();
+            println!("{} ok: {} version(s), {} rule(s), {}", p.id, p.versions.len(), p.rules.len(), p.hash);
+            for m in p.missing_params() {
+                println!("  still required: `{}` ({})", m.name, m.rule);
+            }
+        }
+        Cmd::Batch { policy, input, output } => return batch::run(&policy, &input, output.as_deref()),
+        Cmd::Demo { policy } => demo::run(&policy)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(c) => c,
+        Err(e) => fail(&e),
+    }
+}

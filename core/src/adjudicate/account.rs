@@ -1,0 +1,64 @@
+//! Stage 7: what the member owes is paid from quota accounts (e.g. outpatient
+//! pooling, 门诊统筹), then the personal account (个人账户) where the policy
+//! and the member allow, and the rest in cash (现金).
+
+use super::Run;
+use crate::error::Result;
+use crate::money::{fen, Decimal};
+use crate::policy::schema::Pays;
+use crate::ytd::Ytd;
+
+const CASH_RULE: &str = "GEN-ACCOUNT";
+
+fn payable(run: &Run, pays: Pays, already: Decimal) -> Decimal {
+    let part = run.info.medfee_sumamt - run.info.fund_pay_sumamt - already;
+    let r = match pays {
+        Pays::PsnPart => part,
+        Pays::InscpShare => part - run.info.fulamt_ownpay_amt - run.info.overlmt_selfpay,
+    };
+    r.max(Decimal::ZERO)
+}
+
+/// Quota accounts, personal account, cash.
+pub fn apply(run: &mut Run) -> Result<()> {
+    let body = run.body;
+    let g = &body.disease_groups;
+    for (id, q) in body.quota_accounts.iter() {
+        if !q.when.matches(&run.facts, None, g) {
+            continue;
+        }
+        if let Some(x) = q.except.iter().find(|x| x.when.matches(&run.facts, None, g)) {
+            run.trace.add("quota_account", x.rule.clone(), Decimal::ZERO, format!("{id} may not pay for this member"));
+            continue;
+        }
+        let credit = Ytd::get(&run.claim.psn.quota_balc, id);
+        let left = (credit - Ytd::get(&run.ytd.quota_used, id)).max(Decimal::ZERO);
+        let due = payable(run, q.pays, Decimal::ZERO);
+        let paid = fen(left.min(due));
+        if paid.is_zero() {
+            continue;
+        }
+        Ytd::add(&mut run.delta.quota_used, id, paid);
+        let text = format!("{id}: {left} left this year pays the member's share");
+        run.pay(&q.fund_pay_type, due, left, paid, format!("[{}] {text}", q.rule));
+        run.trace.add("quota_account", q.rule.clone(), paid, text);
+    }
+    run.info.psn_part_amt = run.info.medfee_sumamt - run.info.fund_pay_sumamt;
+    let mut acct = Decimal::ZERO;
+    if let Some(a) = &body.account {
+        if run.claim.psn.acct_used_flag == "1" && a.when.matches(&run.facts, None, g) {
+            let due = payable(run, a.pays, Decimal::ZERO);
+            acct = fen(run.info.balc.min(due).max(Decimal::ZERO));
+            run.trace.add("account", a.rule.clone(), acct, format!("personal account pays {acct} of {due} (balance {})", run.info.balc));
+            Ytd::add(&mut run.delta.fund_paid, "310200", acct);
+        }
+    }
+    run.info.acct_pay = acct;
+    run.info.balc -= acct;
+    run.info.psn_cash_pay = run.info.psn_part_amt - acct;
+    let part = run.info.psn_part_amt;
+    let rule = body.account.as_ref().map_or(CASH_RULE.to_string(), |a| a.rule.clone());
+    run.trace.add("member", rule.clone(), part, "member's share: total charges less fund payments");
+    run.trace.add("cash", rule, run.info.psn_cash_pay, "paid in cash");
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! Stage 3: each fee line is split into fully self-paid (全自费), over the price
+//! or counted limit (超限价), pre-self-pay (先行自付) and in scope (符合范围).
+//! Splits are rounded per line, so the line identity holds exactly.
+
+use super::Run;
+use crate::error::{Error, ErrorCode, Result};
+use crate::money::{fen, zero, Decimal};
+use crate::policy::param;
+use crate::policy::schema::ItemCapPer;
+use crate::settlement::LineResult;
+use std::borrow::Cow;
+
+const CLASS: &str = "GEN-CLASS";
+const PRICE_CAP: &str = "GEN-PRICE-CAP";
+
+/// Classifies every line and fills the setlinfo sums.
+pub fn lines(run: &mut Run) -> Result<()> {
+    let body = run.body;
+    let groups = &body.disease_groups;
+    let (_, ben, _) = run.benefit.expect("a benefit is chosen before classification");
+    let mut cap_left: Vec<Option<Decimal>> = vec![None; body.item_caps.len()];
+    let (mut fulamt, mut over, mut pre, mut inscp) = (zero(), zero(), zero(), zero());
+    let mut excl_rules: Vec<(String, Decimal)> = Vec::new();
+    for (i, l) in run.claim.feedetail.iter().enumerate() {
+        let sum = fen(l.det_item_fee_sumamt);
+        let mut r = LineResult {
+            feedetl_sn: l.feedetl_sn.clone(),
+            det_item_fee_sumamt: sum,
+            fulamt_ownpay_amt: zero(),
+            overlmt_amt: zero(),
+            preselfpay_amt: zero(),
+            inscp_scp_amt: zero(),
+            selfpay_prop: Decimal::new(0, 4),
+            rules: Vec::new(),
+        };
+        let excluded = exclusion(run, i)?;
+        let restricted = l.lmt_used_flag.as_deref() == Some("1") && l.hosp_appr_flag.as_deref() != Some("1");
+        if let Some(rule) = excluded {
+            r.fulamt_ownpay_amt = sum;
+            excl_rules.push((rule.clone(), sum));
+            r.rules.push(Cow::Owned(rule));
+        } else if l.chrgitm_lv == "03" || restricted {
+            r.fulamt_ownpay_amt = sum;
+            r.rules.push(Cow::Borrowed(CLASS));
+        } else {
+            let mut rest = sum;
+            if let Some(limit) = l.pric_uplmt_amt {
+                if l.pric > limit {
+                    let o = fen((l.pric - limit) * l.cnt).min(rest);
+                    r.overlmt_amt = o;
+                    rest -= o;
+                    r.rules.push(Cow::Borrowed(PRICE_CAP));
+                }
+            }
+            for (k, ic) in body.item_caps.iter().enumerate() {
+                if !ic.when.matches(&run.facts, Some(l), groups) {
+                    continue;
+                }
+                let limit = ic.limit.get().map_err(|e| at_line(e, i))?;
+                let room = match ic.per {
+                    ItemCapPer::Line => limit,
+                    ItemCapPer::Claim => *cap_left[k].get_or_insert(limit),
+                };
+                let counted = rest.min(room.max(Decimal::ZERO));
+                let o = rest - counted;
+                if ic.per == ItemCapPer::Claim {
+                    cap_left[k] = Some(room - counted);
+                }
+                if !o.is_zero() {
+                    r.overlmt_amt += o;
+                    rest = counted;
+                    r.rules.push(Cow::Owned(ic.rule.clone()));
+                }
+            }
+            let ratio = if l.chrgitm_lv == "02" && ben.no_preselfpay.is_some() {
+                r.rules.push(Cow::Owned(ben.no_preselfpay.as_ref().map(|n| n.rule.clone()).unwrap_or_default()));
+                Decimal::ZERO
+            } else if let Some(p) = l.selfpay_prop {
+                p
+            } else if let Some(row) = body
+                .preselfpay
+                .as_ref()
+                .and_then(|t| t.rows.iter().find(|row| row.when.matches(&run.facts, Some(l), groups)))
+            {
+                row.value.get().map_err(|e| at_line(e, i))?
+            } else if l.chrgitm_lv == "01" {
+                Decimal::ZERO
+            } else {
+                let mut e = param::missing("preselfpay", CLASS);
+                e.path = Some(format!("feedetail[{i}].selfpay_prop"));
+                e.message = format!(
+                    "class-B line `{}` carries no selfpay_prop and the policy gives no pre-self-pay ratio for it; \
+                     send selfpay_prop, or set `preselfpay` in a policy file that extends the pack",
+                    l.feedetl_sn
+                );
+                return Err(e);
+            };
+            let p = fen(rest * ratio);
+            r.preselfpay_amt = p;
+            r.inscp_scp_amt = rest - p;
+            r.selfpay_prop = ratio.round_dp(4);
+            r.selfpay_prop.rescale(4);
+            if r.rules.is_empty() || !p.is_zero() {
+                r.rules.push(Cow::Borrowed(CLASS));
+            }
+        }
+        fulamt += r.fulamt_ownpay_amt;
+        over += r.overlmt_amt;
+        pre += r.preselfpay_amt;
+        inscp += r.inscp_scp_amt;
+        run.lines.push(r);
+    }
+    let info = &mut run.info;
+    info.fulamt_ownpay_amt = fulamt;
+    info.overlmt_selfpay = over;
+    info.preselfpay_amt = pre;
+    info.inscp_scp_amt = inscp;
+    info.medfee_sumamt = fulamt + over + pre + inscp;
+    run.trace.add("classify", CLASS, info.medfee_sumamt, "total charges of the fee lines");
+    let mut excl_total = zero();
+    for (rule, amt) in &excl_rules {
+        excl_total += *amt;
+        run.trace.add("classify", rule.clone(), *amt, format!("excluded by {rule}: fully self-paid"));
+    }
+    if fulamt > excl_total || fulamt.is_zero() {
+        run.trace.add("classify", CLASS, fulamt - excl_total, "self-pay items (class C, restricted without approval)");
+    }
+    let item_cap_rule = body.item_caps.first().map(|c| c.rule.clone());
+    let rule = match item_cap_rule {
+        Some(r) if run.lines.iter().any(|l| l.rules.iter().any(|x| *x == r)) => Cow::Owned(r),
+        _ => Cow::Borrowed(PRICE_CAP),
+    };
+    run.trace.add("classify", rule, over, "over the price limit or the counted limit");
+    run.trace.add("classify", CLASS, pre, "pre-self-pay of class-B items");
+    run.trace.add("classify", CLASS, inscp, "in scope (符合政策范围)");
+    Ok(())
+}
+
+fn at_line(mut e: Error, i: usize) -> Error {
+    if e.code == ErrorCode::PolicyParameterMissing {
+        e.message = format!("{} (needed for feedetail[{i}])", e.message);
+    }
+    e
+}
+
+/// The exclusion rule that makes line `i` fully self-paid, if any.
+fn exclusion(run: &Run, i: usize) -> Result<Option<String>> {
+    let l = &run.claim.feedetail[i];
+    let groups = &run.body.disease_groups;
+    let excls = &run.body.exclusions;
+    if let Some(cat) = &l.excl {
+        let Some(e) = excls.get(cat) else {
+            let known: Vec<&str> = excls.iter().map(|(k, _)| k.as_str()).collect();
+            return Err(Error::at(
+                ErrorCode::UnknownCode,
+                format!("feedetail[{i}].excl"),
+                format!(
+                    "exclusion category `{cat}` is not defined by this policy (it defines: {})",
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                ),
+            ));
+        };
+        if !e.unless.as_ref().is_some_and(|u| u.matches(&run.facts, Some(l), groups)) {
+            return Ok(Some(e.rule.clone()));
+        }
+        return Ok(None);
+    }
+    for (_, e) in excls.iter() {
+        if let Some(w) = &e.when {
+            if w.matches(&run.facts, Some(l), groups) && !e.unless.as_ref().is_some_and(|u| u.matches(&run.facts, Some(l), groups)) {
+                return Ok(Some(e.rule.clone()));
+            }
+        }
+    }
+    Ok(None)
+}

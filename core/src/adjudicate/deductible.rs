@@ -1,0 +1,119 @@
+//! Stage 4: the deductible (起付标准) — per admission or per year, by level,
+//! person group or age, by the admission's order in the year, as a share of
+//! cost within bounds, under a yearly ceiling, or waived.
+
+use super::Run;
+use crate::error::{Error, ErrorCode, Result};
+use crate::money::{fen, Decimal};
+use crate::policy::cond::{Facts, Groups};
+use crate::policy::schema::{Choice, Per, Row};
+use crate::ytd::Ytd;
+
+/// The first row of a table that holds, or the single value.
+pub fn pick<'t, T>(c: &'t Choice<T>, f: &Facts, g: &Groups, path: &str) -> Result<&'t T> {
+    pick_row(c, f, g, path).map(|(v, _)| v)
+}
+
+/// Like [`pick`], also giving the row's own rule.
+pub fn pick_row<'t, T>(c: &'t Choice<T>, f: &Facts, g: &Groups, path: &str) -> Result<(&'t T, Option<&'t str>)> {
+    match c {
+        Choice::One(v) => Ok((v, None)),
+        Choice::Rows(rows) => first(rows, f, g).map(|r| (&r.value, r.rule.as_deref())).ok_or_else(|| {
+            let mut e = Error::new(
+                ErrorCode::PolicyParameterMissing,
+                format!("the policy table `{path}` has no row for this claim; add one in a policy file that extends the pack"),
+            );
+            e.path = Some(path.to_string());
+            e.parameter = Some(path.to_string());
+            e
+        }),
+    }
+}
+
+fn first<'t, T>(rows: &'t [Row<T>], f: &Facts, g: &Groups) -> Option<&'t Row<T>> {
+    rows.iter().find(|r| r.when.matches(f, None, g))
+}
+
+/// Decides `act_pay_dedc`.
+pub fn apply(run: &mut Run) -> Result<()> {
+    let (id, ben, bucket) = run.benefit.expect("a benefit is chosen before the deductible");
+    let inscp = run.info.inscp_scp_amt;
+    let g = &run.body.disease_groups;
+    let Some(d) = &ben.deductible else {
+        let rule = ben.no_deductible_rule.clone().unwrap_or_else(|| ben.fund.rule.clone());
+        run.trace.add("deductible", rule, Decimal::ZERO, "no deductible for this benefit");
+        return Ok(());
+    };
+    let path = format!("benefits.{id}.deductible");
+    if let Some(w) = d.waive.iter().find(|w| w.when.matches(&run.facts, None, g)) {
+        run.trace.add("deductible", w.rule.clone(), Decimal::ZERO, "deductible waived");
+        return Ok(());
+    }
+    let order = run.ytd.admissions as usize;
+    let mut rule = d.rule.clone();
+    let pct = match &d.pct_of_cost {
+        Some(Choice::One(p)) => Some(p),
+        Some(Choice::Rows(rows)) => first(rows, &run.facts, g).map(|r| &r.value),
+        None => None,
+    };
+    let mut text;
+    let mut amount = if let Some(p) = pct {
+        let mut a = fen(inscp * p.pct.get()?);
+        if let Some(lo) = &p.min {
+            a = a.max(lo.get()?);
+        }
+        if let Some(hi) = &p.max {
+            a = a.min(hi.get()?);
+        }
+        rule = p.rule.clone();
+        text = format!("{} of the in-scope cost, within its bounds", super::trace::pct(p.pct.get()?));
+        a
+    } else if let Some(o) = d.by_order.as_ref().filter(|o| o.amounts.is_some()) {
+        let list = o.amounts.as_ref().expect("checked just above");
+        rule = o.rule.clone();
+        text = format!("admission no. {} of the year", order + 1);
+        list[order.min(list.len() - 1)].get()?
+    } else {
+        let (base, row_rule) = pick_row(d.amount.as_ref().expect("validated: a deductible has an amount"), &run.facts, g, &format!("{path}.amount"))?;
+        if let Some(r) = row_rule {
+            rule = r.to_string();
+        }
+        let mut a = base.get()?;
+        text = format!("{} deductible", if d.per == Per::Year { "yearly" } else { "per-admission" });
+        if let Some(o) = d.by_order.as_ref().filter(|o| o.next_pct.is_some() && order > 0) {
+            let pc = o.next_pct.as_ref().expect("filtered").get()?;
+            let times = if o.compound { order } else { 1 };
+            for _ in 0..times {
+                a *= pc;
+            }
+            a = fen(a);
+            if let Some(fl) = &o.floor {
+                a = a.max(fl.get()?);
+            }
+            rule = o.rule.clone();
+            text = format!("admission no. {} of the year: {} of the first", order + 1, super::trace::pct(pc));
+        }
+        a
+    };
+    if d.per == Per::Year {
+        let paid = Ytd::get(&run.ytd.dedc_paid_by, bucket);
+        amount = (amount - paid).max(Decimal::ZERO);
+        text = format!("{text}, {paid} already borne this year");
+    }
+    if let Some(c) = &d.year_ceiling {
+        let room = (c.get()? - run.ytd.dedc_paid).max(Decimal::ZERO);
+        if room < amount {
+            amount = room;
+            rule = d.year_ceiling_rule.clone().unwrap_or(rule);
+            text = format!("{text}; limited by the yearly ceiling on deductibles");
+        }
+    }
+    let act = fen(amount.min(inscp));
+    run.info.act_pay_dedc = act;
+    run.delta.dedc_paid += act;
+    if d.per == Per::Year {
+        Ytd::add(&mut run.delta.dedc_paid_by, bucket, act);
+    }
+    run.trace.add("deductible", rule, act, text);
+    Ok(())
+}

@@ -1,0 +1,220 @@
+//! Stage 5: the basic pooling fund (统筹基金) — ratio by any claim fact, flat
+//! or by cost band, modifiers, a yearly eligible-cost ceiling, and caps shared
+//! between benefits. The payment is computed exactly and rounded once.
+
+use super::deductible::{pick, pick_row};
+use super::trace::pct;
+use super::Run;
+use crate::error::Result;
+use crate::money::{fen, Decimal};
+use crate::policy::cond::Facts;
+use crate::policy::schema::{Adjust, Cap, Ratio, Scope, Segment, SegmentBasis};
+use crate::ytd::Ytd;
+
+/// A ratio after the modifiers that hold, clamped to 0–1.
+fn adjusted(r: Decimal, adj: &[Adjust], run: &Run, rules: &mut Vec<String>) -> Result<Decimal> {
+    let mut r = r;
+    for a in adj {
+        if a.when.matches(&run.facts, None, &run.body.disease_groups) {
+            if let Some(d) = &a.delta {
+                r += d.get()?;
+            }
+            if let Some(f) = &a.factor {
+                r *= f.get()?;
+            }
+            if !rules.contains(&a.rule) {
+                rules.push(a.rule.clone());
+            }
+        }
+    }
+    Ok(r.max(Decimal::ZERO).min(Decimal::ONE))
+}
+
+/// Σ over bands of (overlap of `[lo, hi)` with the band) × ratio.
+pub fn banded(segs: &[Segment], lo: Decimal, hi: Decimal, mut ratio_of: impl FnMut(&Segment) -> Result<Decimal>) -> Result<Decimal> {
+    let mut total = Decimal::ZERO;
+    if hi <= lo {
+        return Ok(total);
+    }
+    for s in segs {
+        let from = s.from.get()?;
+        let to = match &s.to {
+            Some(t) => Some(t.get()?),
+            None => None,
+        };
+        let a = lo.max(from);
+        let b = to.map_or(hi, |t| hi.min(t));
+        if b > a {
+            total += (b - a) * ratio_of(s)?;
+        }
+    }
+    Ok(total)
+}
+
+/// Keys a cap counts, for the claim's month and disease.
+fn cap_key(cap: &Cap, bucket: &str, f: &Facts) -> String {
+    let mut k = bucket.to_string();
+    if cap.per_disease {
+        if let Some(d) = &f.claim.mdtrt.disease {
+            k.push(':');
+            k.push_str(d);
+        }
+    }
+    if cap.scope == Scope::Month {
+        k.push('@');
+        k.push_str(&f.day().month_key());
+    }
+    k
+}
+
+/// What is left under a cap before this claim.
+fn cap_room(run: &Run, cap: &Cap, path: &str) -> Result<Decimal> {
+    let g = &run.body.disease_groups;
+    let amount = match (&cap.amount, &cap.per_cert) {
+        (Some(a), _) => pick(a, &run.facts, g, &format!("{path}.amount"))?.get()?,
+        (None, Some(pc)) => {
+            let day = run.facts.day();
+            let n = run
+                .claim
+                .psn
+                .chronic_certs
+                .iter()
+                .filter(|c| c.begndate <= day && c.enddate.is_none_or(|e| day <= e))
+                .filter(|c| {
+                    pc.diseases.iter().any(|x| match x.strip_prefix('@') {
+                        Some(grp) => g.get(grp).is_some_and(|m| m.contains(&c.disease)),
+                        None => *x == c.disease,
+                    })
+                })
+                .map(|c| c.disease.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
+            (pc.amount.get()? * Decimal::from(n)).min(pc.ceiling.get()?)
+        }
+        (None, None) => Decimal::ZERO,
+    };
+    if cap.scope == Scope::Claim {
+        return Ok(amount);
+    }
+    let used: Decimal = cap.buckets.iter().map(|b| Ytd::get(&run.ytd.benefit_paid, &cap_key(cap, b, &run.facts))).sum();
+    Ok((amount - used).max(Decimal::ZERO))
+}
+
+/// Decides `hifp_pay` (or the benefit's fund) and the overflow above ceilings and caps.
+pub fn apply(run: &mut Run) -> Result<()> {
+    let (id, ben, bucket) = run.benefit.expect("a benefit is chosen before the fund");
+    let f = &ben.fund;
+    let g = &run.body.disease_groups;
+    let inscp = run.info.inscp_scp_amt;
+    let mut base = (inscp - run.info.act_pay_dedc).max(Decimal::ZERO);
+    let mut rules = vec![f.rule.clone()];
+    let mut notes = Vec::new();
+    // Yearly eligible-cost ceiling: what lies above it overflows.
+    let mut over_ceiling = Decimal::ZERO;
+    if let Some(c) = &f.eligible_ceiling {
+        let counted = if c.after_deductible { base } else { inscp };
+        let keys: Vec<&str> = if c.buckets.is_empty() { vec![bucket] } else { c.buckets.iter().map(String::as_str).collect() };
+        let used: Decimal = keys.iter().map(|k| Ytd::get(&run.ytd.eligible_sum, k)).sum();
+        let room = (c.amount.get()? - used).max(Decimal::ZERO);
+        over_ceiling = (counted - room).max(Decimal::ZERO).min(base);
+        base -= over_ceiling;
+        Ytd::add(&mut run.delta.eligible_sum, bucket, counted);
+        if !over_ceiling.is_zero() {
+            rules.push(c.rule.clone());
+            notes.push(format!("{over_ceiling} above the yearly eligible-cost ceiling"));
+        }
+    }
+    // Ratio, flat or by cost band.
+    let path = format!("benefits.{id}.fund.ratio");
+    let (ratio, row_rule) = pick_row(&f.ratio, &run.facts, g, &path)?;
+    if let Some(r) = row_rule {
+        rules[0] = r.to_string();
+    }
+    let (raw, shown) = if base.is_zero() {
+        (Decimal::ZERO, None)
+    } else {
+        match ratio {
+            Ratio::Flat(p) => {
+                let r = adjusted(p.get()?, &f.adjust, run, &mut rules)?;
+                (base * r, Some(r))
+            }
+            Ratio::Segmented { segments, basis } => {
+                let start = match basis {
+                    SegmentBasis::Claim => Decimal::ZERO,
+                    SegmentBasis::Year => Ytd::get(&run.ytd.eligible_sum, &format!("seg:{bucket}")),
+                };
+                if *basis == SegmentBasis::Year {
+                    Ytd::add(&mut run.delta.eligible_sum, &format!("seg:{bucket}"), base);
+                }
+                let mut adj_rules = Vec::new();
+                let raw = banded(segments, start, start + base, |s| adjusted(s.ratio.get()?, &f.adjust, run, &mut adj_rules))?;
+                for r in adj_rules {
+                    if !rules.contains(&r) {
+                        rules.push(r);
+                    }
+                }
+                notes.push("by cost band".to_string());
+                (raw, None)
+            }
+        }
+    };
+    // Caps.
+    let mut limit: Option<Decimal> = None;
+    let mut cap_rule = None;
+    for cr in &f.caps {
+        let cap = run.body.caps.get(&cr.cap).expect("validated: caps exist");
+        let room = cap_room(run, cap, &format!("caps.{}", cr.cap))?;
+        if limit.is_none_or(|l| room < l) {
+            limit = Some(room);
+            cap_rule = Some(cr.rule.clone().unwrap_or_else(|| cap.rule.clone()));
+        }
+    }
+    let capped = limit.map_or(raw, |l| raw.min(l));
+    let paid = fen(capped);
+    let mut over_cap = Decimal::ZERO;
+    if capped < raw {
+        over_cap = fen(base * (raw - capped) / raw);
+        let r = cap_rule.clone().expect("a cap bound");
+        notes.push(format!("capped by {r}: {} left this period", fen(limit.unwrap_or_default())));
+        rules.push(r);
+        run.notices.push(crate::settlement::Notice {
+            code: "CAP_REACHED".into(),
+            rule: rules.last().cloned().unwrap_or_default(),
+            message: format!("the fund cap is reached; {} of eligible cost is not paid by the basic fund", over_cap),
+            materials: Vec::new(),
+            deadline: None,
+        });
+    }
+    run.overflow = over_ceiling + over_cap;
+    run.info.pool_prop_selfpay = match shown {
+        Some(r) => r,
+        None if !base.is_zero() => (raw / base).round_dp(4),
+        None => Decimal::ZERO,
+    };
+    run.info.pool_prop_selfpay.rescale(4);
+    // Accumulate the fund's payment in the benefit bucket and every cap key.
+    Ytd::add(&mut run.delta.benefit_paid, bucket, paid);
+    for cr in &f.caps {
+        let cap = run.body.caps.get(&cr.cap).expect("validated: caps exist");
+        let k = cap_key(cap, bucket, &run.facts);
+        if k != bucket && cap.scope != Scope::Claim {
+            Ytd::add(&mut run.delta.benefit_paid, &k, paid);
+        }
+    }
+    if ben.admission && !run.claim.mdtrt.referral_leg {
+        run.delta.admissions += 1;
+    }
+    run.delta.cost_sum += run.info.medfee_sumamt;
+    let text = match shown {
+        Some(r) => format!("{} of {} above the deductible", pct(r), fen(base)),
+        None => format!("{} above the deductible", fen(base)),
+    };
+    let text = if notes.is_empty() { text } else { format!("{text}; {}", notes.join("; ")) };
+    let lim = limit.unwrap_or(base).max(Decimal::ZERO);
+    run.pay(&f.fund_pay_type, base, lim, paid, format!("[{}] {text}", rules.join(",")));
+    for r in &rules[1..] {
+        run.trace.add("fund", r.clone(), paid, format!("{}: modifier or limit applied", r));
+    }
+    run.trace.add("fund", rules[0].clone(), paid, text);
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! Stage 6: further layers after the basic fund, paid in order — serious-illness
+//! insurance (大病保险), large-amount subsidy (大额补助), civil-servant subsidy,
+//! medical assistance — each with a threshold on its cumulative basis, bands
+//! and a yearly cap.
+
+use super::fund::banded;
+use super::Run;
+use crate::error::Result;
+use crate::money::{fen, Decimal};
+use crate::policy::schema::Basis;
+use crate::ytd::Ytd;
+
+/// Pays every layer that takes part in the claim.
+pub fn apply(run: &mut Run) -> Result<()> {
+    let (_, _, bucket) = run.benefit.expect("a benefit is chosen before the layers");
+    let body = run.body;
+    for (id, l) in body.layers.iter() {
+        if !l.when.matches(&run.facts, None, &body.disease_groups) {
+            continue;
+        }
+        if l.benefits.as_ref().is_some_and(|b| !b.iter().any(|x| x == bucket)) {
+            continue;
+        }
+        let basis = match l.basis {
+            Basis::Burden => run.inscp_burden(),
+            Basis::Overflow => run.overflow.min(run.inscp_burden()),
+        };
+        let key = format!("layer:{id}");
+        let prev = Ytd::get(&run.ytd.eligible_sum, &key);
+        let raw = banded(&l.segments, prev, prev + basis, |s| s.ratio.get())?;
+        Ytd::add(&mut run.delta.eligible_sum, &key, basis);
+        let mut limit = run.inscp_burden();
+        let mut capped_by = None;
+        if let Some(c) = &l.cap {
+            let room = (c.get()? - Ytd::get(&run.ytd.benefit_paid, &key)).max(Decimal::ZERO);
+            if room < raw {
+                capped_by = Some(room);
+            }
+            limit = limit.min(room);
+        }
+        let paid = fen(raw.min(limit));
+        if paid.is_zero() && raw.is_zero() && prev + basis <= l.segments[0].from.known().unwrap_or_default() {
+            run.trace.add("layer", l.rule.clone(), paid, format!("{id}: cumulative basis {} has not reached its threshold", fen(prev + basis)));
+            continue;
+        }
+        Ytd::add(&mut run.delta.benefit_paid, &key, paid);
+        let mut text = format!("{id}: bands on the cumulative basis {}–{}", fen(prev), fen(prev + basis));
+        if let Some(room) = capped_by {
+            text.push_str(&format!("; capped, {} was left", fen(room)));
+        }
+        run.pay(&l.fund_pay_type, basis, limit, paid, format!("[{}] {text}", l.rule));
+        run.trace.add("layer", l.rule.clone(), paid, text);
+    }
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! The adjudication pipeline, one module per stage:
+//! [`validate`] → [`deny`] → [`classify`] → [`deductible`] → [`fund`] →
+//! [`layers`] → [`account`] (quota accounts, personal account, cash).
+//! Pre-settlement and settlement are this same pure computation.
+
+pub mod account;
+pub mod classify;
+pub mod deductible;
+pub mod deny;
+pub mod fund;
+pub mod layers;
+pub mod reverse;
+pub mod trace;
+pub mod validate;
+
+use crate::claim::Claim;
+use crate::error::Result;
+use crate::money::{self, Decimal};
+use crate::policy::cond::Facts;
+use crate::policy::schema::{Benefit, Body};
+use crate::policy::Policy;
+use crate::settlement::*;
+use crate::ytd::Ytd;
+use trace::Trace;
+
+/// State carried from stage to stage for one claim.
+pub struct Run<'a> {
+    /// The rules in force.
+    pub body: &'a Body,
+    /// Claim facts.
+    pub facts: Facts<'a>,
+    /// The claim.
+    pub claim: &'a Claim,
+    /// Accumulators before the claim (normalised to the claim's year).
+    pub ytd: Ytd,
+    /// What this claim adds.
+    pub delta: Ytd,
+    /// Sums so far.
+    pub info: SetlInfo,
+    /// Fund rows so far.
+    pub detail: Vec<SetlDetail>,
+    /// Line results.
+    pub lines: Vec<LineResult>,
+    /// The trace.
+    pub trace: Trace,
+    /// Notices.
+    pub notices: Vec<Notice>,
+    /// The benefit chosen, with its ID and bucket.
+    pub benefit: Option<(&'a str, &'a Benefit, &'a str)>,
+    /// Eligible cost the basic fund did not cover because of a ceiling or cap.
+    pub overflow: Decimal,
+}
+
+impl Run<'_> {
+    /// Records a fund's payment: row, setlinfo field, accumulators, trace.
+    pub fn pay(&mut self, code: &str, base: Decimal, limit: Decimal, paid: Decimal, info: String) {
+        *self.info.field_mut(code) += paid;
+        self.info.fund_pay_sumamt += paid;
+        Ytd::add(&mut self.delta.fund_paid, code, paid);
+        self.detail.push(SetlDetail {
+            fund_pay_type: code.to_string(),
+            inscp_scp_amt: money::fen(base),
+            crt_payb_lmt_amt: money::fen(limit),
+            fund_payamt: paid,
+            setl_proc_info: info,
+        });
+    }
+    /// What the member still bears of the in-scope amount after the funds so far.
+    pub fn inscp_burden(&self) -> Decimal {
+        (self.info.inscp_scp_amt - self.info.fund_pay_sumamt).max(Decimal::ZERO)
+    }
+}
+
+/// The accumulators a claim starts from: its own `ytd`, fresh when absent or
+/// of an earlier year; zero entries dropped and amounts to the fen.
+pub fn starting_ytd(claim: &Claim) -> Ytd {
+    let year = claim.mdtrt.begndate.y;
+    match &claim.ytd {
+        Some(y) if y.year == year => {
+            let fresh = Ytd::fresh(year);
+            fresh.apply(y, 1)
+        }
+        _ => Ytd::fresh(year),
+    }
+}
+
+/// Settles one claim under a policy. Pure: the same input gives the same output.
+pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement> {
+    validate::claim(claim)?;
+    let version = policy.version_on(claim.mdtrt.begndate)?;
+    let body = &version.body;
+    let ytd = starting_ytd(claim);
+    let mut run = Run {
+        body,
+        facts: Facts::of(claim),
+        claim,
+        delta: Ytd::fresh(ytd.year),
+        ytd,
+        info: SetlInfo::zero(money::fen(claim.psn.balc)),
+        detail: Vec::new(),
+        lines: Vec::with_capacity(claim.feedetail.len()),
+        trace: Trace::default(),
+        notices: Vec::new(),
+        benefit: None,
+        overflow: Decimal::ZERO,
+    };
+    if let Some(denial) = deny::decide(&mut run)? {
+        return Ok(deny::denied(run, denial, stamp));
+    }
+    classify::lines(&mut run)?;
+    deductible::apply(&mut run)?;
+    fund::apply(&mut run)?;
+    layers::apply(&mut run)?;
+    account::apply(&mut run)?;
+    Ok(finish(run, Status::Settled, None, stamp))
+}
+
+/// Assembles the settlement and the accumulators after.
+pub fn finish(run: Run, status: Status, denial: Option<Denial>, stamp: Stamp) -> Settlement {
+    let ytd_after = run.ytd.apply(&run.delta, 1);
+    Settlement {
+        status,
+        mdtrt_id: run.claim.mdtrt.mdtrt_id.clone(),
+        psn_no: run.claim.psn.psn_no.clone(),
+        benefit: run.benefit.map(|(id, _, _)| id.to_string()),
+        setlinfo: run.info,
+        setldetail: run.detail,
+        feedetail: run.lines,
+        ytd_after,
+        ytd_delta: run.delta,
+        trace: run.trace.into_entries(),
+        notices: run.notices,
+        denial,
+        stamp,
+    }
+}

@@ -1,0 +1,202 @@
+//! The claim: a member (参保人), their year-to-date accumulators, a visit
+//! (就诊, `mdtrt`) and its fee lines (费用明细, `feedetail`), in the national
+//! platform's vocabulary (`contract.md`, "A claim").
+
+use crate::money::{self, Decimal};
+use crate::ytd::Ytd;
+use serde::{Deserialize, Serialize};
+
+/// A date as `YYYY-MM-DD`, validated.
+pub type Date = crate::date::Date;
+
+/// One claim to settle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// Policy pack ID; optional where the caller already chose the engine's policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// The insured person (人员).
+    pub psn: Person,
+    /// Accumulators before this claim; absent means none (or, in a batch, the
+    /// previous result for the same `psn_no`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ytd: Option<Ytd>,
+    /// The visit (就诊信息).
+    pub mdtrt: Visit,
+    /// The fee lines (费用明细).
+    pub feedetail: Vec<FeeLine>,
+}
+
+/// The insured person (人员信息, from the platform's 1101).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// Person number (人员编号).
+    pub psn_no: String,
+    /// Insurance type (险种类型), national table: 310 employee, 390 resident…
+    pub insutype: String,
+    /// Person type (人员类别), 4 digits; the first two are the parent group.
+    pub psn_type: String,
+    /// Birth date (出生日期), for age bands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brdy: Option<Date>,
+    /// Enrolment start (参保开始日期), for waiting periods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insu_begn_date: Option<Date>,
+    /// Personal-account balance (个人账户余额) before the claim.
+    #[serde(with = "money::money", default = "money::zero")]
+    pub balc: Decimal,
+    /// `"1"` when the member agrees to pay from the personal account.
+    #[serde(default = "flag_zero")]
+    pub acct_used_flag: String,
+    /// Civil-servant flag (公务员标志) `"0"`/`"1"`.
+    #[serde(default = "flag_zero")]
+    pub cvlserv_flag: String,
+    /// The member's chosen primary hospital (首诊医院), where the policy has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_fixmedins_code: Option<String>,
+    /// Remote-treatment filings (异地备案).
+    #[serde(default)]
+    pub filings: Vec<Filing>,
+    /// Chronic or special disease certifications (慢特病认定).
+    #[serde(default)]
+    pub chronic_certs: Vec<ChronicCert>,
+    /// Balances of member quota accounts the policy defines (e.g. the
+    /// outpatient pooling account, 门诊统筹), keyed by account ID.
+    #[serde(with = "money::money_map", default)]
+    pub quota_balc: std::collections::BTreeMap<String, Decimal>,
+    /// Date of death, where the member has died (benefits may end after it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub death_date: Option<Date>,
+}
+
+fn flag_zero() -> String {
+    "0".to_string()
+}
+
+/// A remote-treatment filing (异地就医备案).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filing {
+    /// `long_term_residence`, `referral` or `emergency_registration`.
+    pub kind: String,
+    /// Filing date.
+    pub begndate: Date,
+    /// End date, if the filing ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enddate: Option<Date>,
+    /// The settlement area (6-digit admvs; city or province level).
+    pub area_admdvs: String,
+    /// `active`, `cancelled` or `suspended`.
+    #[serde(default = "active")]
+    pub status: String,
+}
+
+fn active() -> String {
+    "active".to_string()
+}
+
+/// A certification for a chronic or special outpatient disease.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChronicCert {
+    /// Disease identifier defined by the policy pack (e.g. `diabetes`).
+    pub disease: String,
+    /// First day of benefits.
+    pub begndate: Date,
+    /// Last day of benefits, if it ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enddate: Option<Date>,
+}
+
+/// The visit (就诊信息, `mdtrt`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Visit {
+    /// Visit ID (就诊ID).
+    pub mdtrt_id: String,
+    /// Medical type (医疗类别), national table: 11 general outpatient, 14 chronic/special
+    /// outpatient, 21 inpatient…
+    pub med_type: String,
+    /// Admission or visit date.
+    pub begndate: Date,
+    /// Discharge or visit end date.
+    pub enddate: Date,
+    /// Facility code (定点医药机构编号).
+    pub fixmedins_code: String,
+    /// Hospital level (医院等级), an opaque code looked up in the policy.
+    pub hosp_lv: String,
+    /// Whether the facility is designated (定点) for this member's scheme.
+    #[serde(default = "yes")]
+    pub designated: bool,
+    /// Insured place (参保地医保区划), 6 digits.
+    pub insuplc_admdvs: String,
+    /// Treatment place (就医地医保区划), 6 digits.
+    pub mdtrtarea_admvs: String,
+    /// `normal`, `emergency` or `referral`.
+    #[serde(default = "normal")]
+    pub adm_route: String,
+    /// Cause of injury or treatment, when it matters (`self_harm`, `traffic_accident`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// Disease the visit treats, as the pack names it (for chronic/special benefits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disease: Option<String>,
+    /// A later leg of one admission moved between hospitals inside the city
+    /// (市内转诊): the admission already bore its deductible.
+    #[serde(default)]
+    pub referral_leg: bool,
+    /// Sudden illness (突发疾病), which some rules except.
+    #[serde(default)]
+    pub sudden: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+fn normal() -> String {
+    "normal".to_string()
+}
+
+/// One fee line (费用明细).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeLine {
+    /// Line serial number (费用明细流水号), unique in the claim.
+    pub feedetl_sn: String,
+    /// National catalogue code (医疗目录编码).
+    #[serde(default)]
+    pub med_list_codg: String,
+    /// Charge item category (医疗收费项目类别), national table 01–14.
+    pub med_chrgitm_type: String,
+    /// Charge item level (收费项目等级): 01 class A, 02 class B, 03 self-pay.
+    pub chrgitm_lv: String,
+    /// Unit price (单价).
+    #[serde(with = "money::price")]
+    pub pric: Decimal,
+    /// Count (数量).
+    #[serde(with = "money::count")]
+    pub cnt: Decimal,
+    /// Line total (明细项目费用总额).
+    #[serde(with = "money::money")]
+    pub det_item_fee_sumamt: Decimal,
+    /// Pre-self-pay ratio (自付比例) from the catalogue, when the HIS has it.
+    #[serde(with = "money::ratio::opt", default, skip_serializing_if = "Option::is_none")]
+    pub selfpay_prop: Option<Decimal>,
+    /// Price limit (定价上限金额), when the item has one.
+    #[serde(with = "money::price::opt", default, skip_serializing_if = "Option::is_none")]
+    pub pric_uplmt_amt: Option<Decimal>,
+    /// Exclusion category of the rules catalogue (`XJ-EXCL-DRUG`…), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excl: Option<String>,
+    /// Item class the policy may price differently (`special_exam`, `imported_implant`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_class: Option<String>,
+    /// Restricted-use flag (限制使用标志) `"0"`/`"1"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lmt_used_flag: Option<String>,
+    /// Hospital approval flag (医院审批标志) for restricted items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosp_appr_flag: Option<String>,
+}

@@ -1,0 +1,198 @@
+//! Calendar dates (`YYYY-MM-DD`) with the arithmetic the rules need: ages,
+//! calendar-month offsets, quarters and day counts.
+
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// A proleptic Gregorian date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year.
+    pub y: i32,
+    /// Month, 1–12.
+    pub m: u32,
+    /// Day, 1–31.
+    pub d: u32,
+}
+
+fn leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+/// Days in month `m` of year `y`.
+pub fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if leap(y) => 29,
+        _ => 28,
+    }
+}
+
+impl Date {
+    /// A checked date.
+    pub fn new(y: i32, m: u32, d: u32) -> Option<Date> {
+        if !(1900..=2200).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+            return None;
+        }
+        Some(Date { y, m, d })
+    }
+
+    /// Days since 1970-01-01.
+    pub fn ordinal(self) -> i64 {
+        let y = i64::from(self.y) - i64::from(self.m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.m);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.d) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `n` days after 1970-01-01.
+    pub fn from_ordinal(n: i64) -> Date {
+        let z = n + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+        Date { y, m, d }
+    }
+
+    /// This date plus `n` days.
+    pub fn add_days(self, n: i64) -> Date {
+        Date::from_ordinal(self.ordinal() + n)
+    }
+
+    /// Days from `self` to `other` (positive when `other` is later).
+    pub fn days_until(self, other: Date) -> i64 {
+        other.ordinal() - self.ordinal()
+    }
+
+    /// Day of week, 1 = Monday … 7 = Sunday.
+    pub fn weekday(self) -> u32 {
+        // 1970-01-01 was a Thursday (4).
+        ((self.ordinal() + 3).rem_euclid(7) + 1) as u32
+    }
+
+    /// The same day-of-month `n` calendar months later; the month's last day
+    /// where that day does not exist (31 Aug + 6 months = 28/29 Feb).
+    pub fn add_months(self, n: i32) -> Date {
+        let total = self.y * 12 + (self.m as i32 - 1) + n;
+        let y = total.div_euclid(12);
+        let m = (total.rem_euclid(12) + 1) as u32;
+        let d = self.d.min(days_in_month(y, m));
+        Date { y, m, d }
+    }
+
+    /// Whole years from `birth` to `self` (age on this date).
+    pub fn years_since(self, birth: Date) -> i32 {
+        let mut a = self.y - birth.y;
+        if (self.m, self.d) < (birth.m, birth.d) {
+            a -= 1;
+        }
+        a
+    }
+
+    /// Whole calendar months from `start` to `self`.
+    pub fn months_since(self, start: Date) -> i32 {
+        let mut n = (self.y - start.y) * 12 + self.m as i32 - start.m as i32;
+        if self.d < start.d {
+            n -= 1;
+        }
+        n
+    }
+
+    /// Quarter, 1–4.
+    pub fn quarter(self) -> u32 {
+        (self.m - 1) / 3 + 1
+    }
+
+    /// Last day of this date's quarter.
+    pub fn quarter_end(self) -> Date {
+        let m = self.quarter() * 3;
+        Date { y: self.y, m, d: days_in_month(self.y, m) }
+    }
+
+    /// `YYYY-MM`, the month key for monthly quotas.
+    pub fn month_key(self) -> String {
+        format!("{:04}-{:02}", self.y, self.m)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.y, self.m, self.d)
+    }
+}
+
+impl FromStr for Date {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Date, String> {
+        let b = s.as_bytes();
+        let bad = || format!("`{s}` is not a date YYYY-MM-DD");
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(bad());
+        }
+        let num = |r: std::ops::Range<usize>| -> Result<u32, String> {
+            let t = &s[r];
+            if !t.bytes().all(|c| c.is_ascii_digit()) {
+                return Err(bad());
+            }
+            t.parse::<u32>().map_err(|_| bad())
+        };
+        let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        Date::new(y as i32, m, d).ok_or_else(|| format!("`{s}` is not a valid calendar date"))
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn ordinal_round_trips() {
+        for s in ["1970-01-01", "2000-02-29", "2024-12-31", "2025-03-01", "1900-01-01"] {
+            assert_eq!(Date::from_ordinal(d(s).ordinal()), d(s));
+        }
+        assert_eq!(d("1970-01-02").ordinal(), 1);
+    }
+
+    #[test]
+    fn months_clamp_to_month_end() {
+        assert_eq!(d("2025-08-31").add_months(6), d("2026-02-28"));
+        assert_eq!(d("2023-08-31").add_months(6), d("2024-02-29"));
+        assert_eq!(d("2025-01-15").add_months(6), d("2025-07-15"));
+    }
+
+    #[test]
+    fn weekdays_and_quarters() {
+        assert_eq!(d("2025-10-01").weekday(), 3);
+        assert_eq!(d("2025-05-17").quarter_end(), d("2025-06-30"));
+        assert_eq!(d("2025-03-01").years_since(d("1980-05-01")), 44);
+        assert!("2025-02-29".parse::<Date>().is_err());
+        assert!("2025-2-01".parse::<Date>().is_err());
+    }
+}

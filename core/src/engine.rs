@@ -1,0 +1,173 @@
+//! The public entry point: an immutable [`Engine`] over one loaded policy,
+//! safe to share between threads, that settles and reverses claims.
+
+use crate::adjudicate;
+use crate::claim::Claim;
+use crate::error::{Error, ErrorCode, Result};
+use crate::policy::builtin;
+use crate::policy::load::{self, DefaultResolver, ParamInfo, Policy};
+use crate::settlement::{Settlement, Stamp};
+use crate::ytd::Ytd;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Engine name and version, stamped on every settlement.
+pub const ENGINE: &str = concat!("yibao ", env!("CARGO_PKG_VERSION"));
+
+/// The largest claim JSON accepted (bytes).
+pub const MAX_CLAIM_BYTES: usize = 16 * 1024 * 1024;
+
+/// An immutable policy ready to settle claims.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    policy: Arc<Policy>,
+}
+
+/// A built-in pack as `yibao policies` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicySummary {
+    /// Pack ID.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Versions with their dates.
+    pub versions: Vec<String>,
+    /// `sha256:` of the pack.
+    pub hash: String,
+    /// Rule IDs the pack carries.
+    pub rules: Vec<String>,
+    /// Parameters a claim may need that no value is given for.
+    pub required_params: Vec<ParamInfo>,
+}
+
+impl PolicySummary {
+    fn of(p: &Policy) -> PolicySummary {
+        PolicySummary {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            versions: p
+                .versions
+                .iter()
+                .map(|v| format!("{} ({} – {})", v.label, v.from, v.to.map(|t| t.to_string()).unwrap_or_default()))
+                .collect(),
+            hash: p.hash.clone(),
+            rules: p.rules.keys().cloned().collect(),
+            required_params: p.missing_params().into_iter().cloned().collect(),
+        }
+    }
+}
+
+/// Summaries of every built-in pack.
+pub fn policies() -> Result<Vec<PolicySummary>> {
+    builtin::ids()
+        .map(|id| builtin::get(id).expect("listed ids exist").map(|p| PolicySummary::of(&p)))
+        .collect()
+}
+
+/// Parses a claim, reporting the JSON path of the first bad field.
+pub fn parse_claim(json: &str) -> Result<Claim> {
+    if json.len() > MAX_CLAIM_BYTES {
+        return Err(Error::new(ErrorCode::InputTooLarge, format!("claim is larger than {MAX_CLAIM_BYTES} bytes")));
+    }
+    let de = &mut serde_json::Deserializer::from_str(json);
+    let claim: Claim = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::from_serde(ErrorCode::InvalidClaim, &path, e.inner())
+    })?;
+    Ok(claim)
+}
+
+/// Parses a settlement (for reversal).
+pub fn parse_settlement(json: &str) -> Result<Settlement> {
+    let de = &mut serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::from_serde(ErrorCode::InvalidSettlement, &path, e.inner())
+    })
+}
+
+/// `sha256:` of a claim's canonical JSON.
+pub fn input_hash(claim: &Claim) -> String {
+    let mut h = Sha256::new();
+    // Serialising a typed claim cannot fail: every field is a plain value.
+    let bytes = serde_json::to_vec(claim).unwrap_or_default();
+    h.update(&bytes);
+    format!("sha256:{}", load::hex(&h.finalize()))
+}
+
+impl Engine {
+    /// An engine over a built-in pack.
+    pub fn builtin(id: &str) -> Result<Engine> {
+        match builtin::get(id) {
+            Some(p) => Ok(Engine { policy: p? }),
+            None => Err(Error::new(
+                ErrorCode::UnknownPolicy,
+                format!("no built-in pack `{id}`; known: {}", builtin::ids().collect::<Vec<_>>().join(", ")),
+            )),
+        }
+    }
+
+    /// An engine over a policy given as JSON text (`extends` may name built-in packs).
+    pub fn from_json(text: &str) -> Result<Engine> {
+        Ok(Engine { policy: Arc::new(load::load(text, None, &DefaultResolver)?) })
+    }
+
+    /// An engine over a policy file (`extends` paths are relative to it).
+    pub fn from_file(path: &Path) -> Result<Engine> {
+        let text = load::read_policy_file(path)?;
+        Ok(Engine { policy: Arc::new(load::load(&text, path.parent(), &DefaultResolver)?) })
+    }
+
+    /// A built-in pack ID, or else a policy file path.
+    pub fn load(spec: &str) -> Result<Engine> {
+        if builtin::source(spec).is_some() {
+            Engine::builtin(spec)
+        } else if Path::new(spec).exists() {
+            Engine::from_file(Path::new(spec))
+        } else {
+            Engine::builtin(spec)
+        }
+    }
+
+    /// The loaded policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Settles one claim. The claim's `policy`, when given, must be this
+    /// policy or one it extends.
+    pub fn settle(&self, claim: &Claim) -> Result<Settlement> {
+        if let Some(id) = &claim.policy {
+            if !self.policy.lineage.iter().any(|x| x == id) {
+                return Err(Error::at(
+                    ErrorCode::UnknownPolicy,
+                    "policy",
+                    format!("the claim names policy `{id}` but the engine runs `{}`", self.policy.id),
+                ));
+            }
+        }
+        let version = self.policy.version_on(claim.mdtrt.begndate).map(|v| v.label.clone()).unwrap_or_default();
+        let stamp = Stamp {
+            engine: ENGINE.to_string(),
+            policy: self.policy.id.clone(),
+            policy_version: version,
+            policy_hash: self.policy.hash.clone(),
+            input_hash: input_hash(claim),
+        };
+        adjudicate::settle(&self.policy, claim, stamp)
+    }
+
+    /// Parses, settles and serialises (the JSON path every binding uses).
+    pub fn settle_json(&self, json: &str) -> Result<String> {
+        let claim = parse_claim(json)?;
+        let s = self.settle(&claim)?;
+        serde_json::to_string(&s).map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))
+    }
+
+    /// Reverses a settlement; see [`adjudicate::reverse::reverse`].
+    pub fn reverse(&self, s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
+        adjudicate::reverse::reverse(s, current)
+    }
+}

@@ -1,0 +1,118 @@
+//! Errors with a stable code, the JSON path of the offending field and a
+//! message a HIS operator can act on (`contract.md`, "Errors").
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Stable error codes. Their text forms never change meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// The claim is malformed or inconsistent (a field, a date, an amount).
+    InvalidClaim,
+    /// The input is not valid JSON at all.
+    InvalidJson,
+    /// A code is not in the national table or not defined by the policy.
+    UnknownCode,
+    /// No built-in pack or loaded policy has this ID.
+    UnknownPolicy,
+    /// The policy file is malformed or fails validation.
+    InvalidPolicy,
+    /// The claim needs a parameter the policy declares required but does not set.
+    PolicyParameterMissing,
+    /// No policy version is in force on the claim's date.
+    NoPolicyVersion,
+    /// The input is larger than the documented limit.
+    InputTooLarge,
+    /// A settlement given for reversal is inconsistent.
+    InvalidSettlement,
+    /// An input/output problem (a file that cannot be read).
+    Io,
+    /// An internal error; never expected, reported instead of crashing.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The stable text form (`INVALID_CLAIM`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidClaim => "INVALID_CLAIM",
+            ErrorCode::InvalidJson => "INVALID_JSON",
+            ErrorCode::UnknownCode => "UNKNOWN_CODE",
+            ErrorCode::UnknownPolicy => "UNKNOWN_POLICY",
+            ErrorCode::InvalidPolicy => "INVALID_POLICY",
+            ErrorCode::PolicyParameterMissing => "POLICY_PARAMETER_MISSING",
+            ErrorCode::NoPolicyVersion => "NO_POLICY_VERSION",
+            ErrorCode::InputTooLarge => "INPUT_TOO_LARGE",
+            ErrorCode::InvalidSettlement => "INVALID_SETTLEMENT",
+            ErrorCode::Io => "IO",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error every binding reports the same way: code, path, message, and the
+/// rule or parameter involved where there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{code}: {message}{}", path.as_deref().map(|p| format!(" (at {p})")).unwrap_or_default())]
+pub struct Error {
+    /// Stable code.
+    pub code: ErrorCode,
+    /// JSON path of the offending field (`feedetail[3].pric`), where there is one.
+    pub path: Option<String>,
+    /// What is wrong and what to do about it.
+    pub message: String,
+    /// The rule ID involved (for `POLICY_PARAMETER_MISSING`, the rule needing it).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub rule: Option<String>,
+    /// The missing parameter's name, for `POLICY_PARAMETER_MISSING`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub parameter: Option<String>,
+}
+
+impl Error {
+    /// A new error with no path.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error { code, path: None, message: message.into(), rule: None, parameter: None }
+    }
+    /// A new error at a JSON path.
+    pub fn at(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Error { code, path: Some(path.into()), message: message.into(), rule: None, parameter: None }
+    }
+    /// An `INVALID_CLAIM` at a path.
+    pub fn claim(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::at(ErrorCode::InvalidClaim, path, message)
+    }
+    /// An `INVALID_POLICY` at a path.
+    pub fn policy(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::at(ErrorCode::InvalidPolicy, path, message)
+    }
+    /// Sets the rule.
+    pub fn with_rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// The error as the contract's JSON object.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| {
+            format!("{{\"code\":\"{}\",\"path\":null,\"message\":\"unprintable error\"}}", self.code)
+        })
+    }
+    /// Maps a serde error met at `path` while reading a claim or policy.
+    pub fn from_serde(code: ErrorCode, path: &str, e: &serde_json::Error) -> Self {
+        let msg = e.to_string();
+        // serde_json appends " at line L column C"; keep it, it helps operators.
+        let code = if e.is_syntax() || e.is_eof() { ErrorCode::InvalidJson } else { code };
+        let path = if path.is_empty() || path == "." { None } else { Some(path.to_string()) };
+        Error { code, path, message: msg, rule: None, parameter: None }
+    }
+}
+
+/// Result with the crate's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

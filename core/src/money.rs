@@ -1,0 +1,234 @@
+//! Exact money, ratios and counts (`rust_decimal`), and their JSON forms.
+//!
+//! Amounts cross every boundary as JSON strings (`"12.50"`). A JSON number is
+//! accepted too, read through its shortest decimal text, and refused when it
+//! carries more places than the field allows (a float that is not exact to the
+//! fen). Rounding is half-up (away from zero on the half) to the fen.
+
+use rust_decimal::prelude::*;
+use rust_decimal::RoundingStrategy;
+use serde::de::{self, Visitor};
+use serde::{Deserializer, Serializer};
+use std::fmt;
+
+pub use rust_decimal::Decimal;
+
+/// Places allowed for money (yuan to the fen).
+pub const MONEY_DP: u32 = 2;
+/// Places allowed for a ratio (`selfpay_prop`, 5,4 on the platform).
+pub const RATIO_DP: u32 = 4;
+/// Places allowed for a count (`cnt`, 16,4).
+pub const COUNT_DP: u32 = 4;
+/// Places allowed for a unit price (`pric`, 16,6).
+pub const PRICE_DP: u32 = 6;
+
+/// The largest amount accepted anywhere in a claim: one hundred million yuan.
+/// Anything above is refused as absurd rather than settled.
+pub fn max_amount() -> Decimal {
+    Decimal::new(100_000_000, 0)
+}
+
+/// Rounds half-up to the fen.
+#[inline]
+pub fn fen(d: Decimal) -> Decimal {
+    let mut r = d.round_dp_with_strategy(MONEY_DP, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(MONEY_DP);
+    r
+}
+
+/// Zero with two places, the form every money output takes.
+#[inline]
+pub fn zero() -> Decimal {
+    Decimal::new(0, MONEY_DP)
+}
+
+/// Parses decimal text, refusing more than `dp` places and anything that is not
+/// a plain decimal (exponents, NaN, thousands separators).
+pub fn parse_decimal(text: &str, dp: u32) -> Result<Decimal, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("empty amount".into());
+    }
+    let ok = t
+        .bytes()
+        .enumerate()
+        .all(|(i, b)| b.is_ascii_digit() || b == b'.' || (i == 0 && (b == b'-' || b == b'+')));
+    if !ok {
+        return Err(format!("`{t}` is not a decimal number"));
+    }
+    let d = Decimal::from_str(t).map_err(|_| format!("`{t}` is not a decimal number"))?;
+    if d.scale() > dp {
+        let n = d.normalize();
+        if n.scale() > dp {
+            return Err(format!("`{t}` has more than {dp} decimal places"));
+        }
+        return Ok(n);
+    }
+    Ok(d)
+}
+
+/// Reads a JSON number given as `f64` through its shortest decimal text.
+fn from_f64(v: f64, dp: u32) -> Result<Decimal, String> {
+    if !v.is_finite() {
+        return Err("not a finite number".into());
+    }
+    let text = format!("{v}");
+    if text.contains('e') || text.contains('E') {
+        return Err(format!("`{text}` is out of range"));
+    }
+    parse_decimal(&text, dp).map_err(|_| {
+        format!("the number {text} is not exact to {dp} decimal places; send amounts as strings")
+    })
+}
+
+struct DecVisitor(u32);
+
+impl Visitor<'_> for DecVisitor {
+    type Value = Decimal;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "a decimal string with at most {} places", self.0)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+        parse_decimal(v, self.0).map_err(E::custom)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+        from_f64(v, self.0).map_err(E::custom)
+    }
+}
+
+macro_rules! dec_module {
+    ($name:ident, $dp:expr, $doc:literal) => {
+        #[doc = $doc]
+        pub mod $name {
+            use super::*;
+            /// Deserialises from a decimal string or an exact JSON number.
+            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+                d.deserialize_any(DecVisitor($dp))
+            }
+            /// Serialises as a decimal string.
+            pub fn serialize<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(v)
+            }
+            /// The same for an optional field (`null` or absent is `None`).
+            pub mod opt {
+                use super::*;
+                /// Deserialises an optional decimal.
+                pub fn deserialize<'de, D: Deserializer<'de>>(
+                    d: D,
+                ) -> Result<Option<Decimal>, D::Error> {
+                    struct V;
+                    impl<'de> Visitor<'de> for V {
+                        type Value = Option<Decimal>;
+                        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                            f.write_str("a decimal or null")
+                        }
+                        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                            Ok(None)
+                        }
+                        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                            Ok(None)
+                        }
+                        fn visit_some<D2: Deserializer<'de>>(
+                            self,
+                            d: D2,
+                        ) -> Result<Self::Value, D2::Error> {
+                            d.deserialize_any(DecVisitor($dp)).map(Some)
+                        }
+                    }
+                    d.deserialize_option(V)
+                }
+                /// Serialises an optional decimal (`null` when absent).
+                pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+                    match v {
+                        Some(v) => s.collect_str(v),
+                        None => s.serialize_none(),
+                    }
+                }
+            }
+        }
+    };
+}
+
+dec_module!(money, MONEY_DP, "Serde for money: at most two places.");
+dec_module!(ratio, RATIO_DP, "Serde for ratios: at most four places.");
+dec_module!(count, COUNT_DP, "Serde for counts: at most four places.");
+dec_module!(price, PRICE_DP, "Serde for unit prices: at most six places.");
+
+/// Serde for a map of money amounts keyed by string.
+pub mod money_map {
+    use super::*;
+    use serde::ser::SerializeMap;
+    use std::collections::BTreeMap;
+
+    /// Deserialises `{ "key": "12.50", ... }`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<String, Decimal>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = BTreeMap<String, Decimal>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of amounts")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(BTreeMap::new())
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    let v: Amt = m.next_value()?;
+                    out.insert(k, v.0);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_any(V)
+    }
+
+    /// Serialises amounts as strings.
+    pub fn serialize<S: Serializer>(v: &BTreeMap<String, Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(v.len()))?;
+        for (k, a) in v {
+            m.serialize_entry(k, &a.to_string())?;
+        }
+        m.end()
+    }
+
+    struct Amt(Decimal);
+    impl<'de> serde::Deserialize<'de> for Amt {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(DecVisitor(MONEY_DP)).map(Amt)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn half_up_to_the_fen() {
+        assert_eq!(fen(Decimal::from_str("1.005").unwrap()).to_string(), "1.01");
+        assert_eq!(fen(Decimal::from_str("1.004").unwrap()).to_string(), "1.00");
+        assert_eq!(fen(Decimal::from_str("2").unwrap()).to_string(), "2.00");
+        assert_eq!(fen(Decimal::from_str("-1.005").unwrap()).to_string(), "-1.01");
+    }
+
+    #[test]
+    fn parse_refuses_extra_places_and_junk() {
+        assert!(parse_decimal("12.345", 2).is_err());
+        assert_eq!(parse_decimal("12.3400", 2).unwrap().to_string(), "12.34");
+        assert!(parse_decimal("1e3", 2).is_err());
+        assert!(parse_decimal("1,000", 2).is_err());
+        assert!(parse_decimal("", 2).is_err());
+        assert!(from_f64(0.1, 2).is_ok());
+        assert!(from_f64(12.345, 2).is_err());
+        assert!(from_f64(f64::NAN, 2).is_err());
+    }
+}

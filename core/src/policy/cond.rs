@@ -1,0 +1,275 @@
+//! Conditions (`when`) that select table rows, benefits, denials and
+//! modifiers, and the facts about a claim they are tested against.
+
+use crate::claim::{Claim, FeeLine};
+use crate::date::Date;
+use serde::Deserialize;
+
+/// Where the treatment place stands to the insured place (异地 status):
+/// same first four admvs digits = same city.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// Same city (本地).
+    Local,
+    /// Another city of the same province (省内异地).
+    SameProvince,
+    /// Another province (跨省异地).
+    CrossProvince,
+}
+
+impl Area {
+    /// The name used in policy files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Area::Local => "local",
+            Area::SameProvince => "same_province",
+            Area::CrossProvince => "cross_province",
+        }
+    }
+    /// Classifies two admvs codes.
+    pub fn of(insuplc: &str, mdtrtarea: &str) -> Area {
+        let p = |s: &str, n: usize| s.get(..n).map(str::to_owned).unwrap_or_default();
+        if p(insuplc, 4) == p(mdtrtarea, 4) {
+            Area::Local
+        } else if p(insuplc, 2) == p(mdtrtarea, 2) {
+            Area::SameProvince
+        } else {
+            Area::CrossProvince
+        }
+    }
+}
+
+/// Facts derived once per claim.
+#[derive(Debug, Clone)]
+pub struct Facts<'a> {
+    /// The claim.
+    pub claim: &'a Claim,
+    /// Age on the admission date, when the birth date is known.
+    pub age: Option<i32>,
+    /// Treatment area relative to the insured place.
+    pub area: Area,
+    /// Treated at the member's primary hospital.
+    pub at_primary: bool,
+    /// The kind of the active filing covering the treatment place, if any.
+    pub filing_kind: Option<&'a str>,
+    /// Some filing is active on the admission date (wherever it points).
+    pub any_filing_active: bool,
+    /// The visit's disease is certified and the certification is in force.
+    pub certified: bool,
+}
+
+/// True when a filing's area covers the treatment admvs (city level: first 4
+/// digits; province level: an area code ending in `0000`).
+pub fn filing_covers(area_admdvs: &str, mdtrtarea: &str) -> bool {
+    if area_admdvs.len() >= 6 && area_admdvs.ends_with("0000") {
+        area_admdvs.get(..2) == mdtrtarea.get(..2)
+    } else {
+        area_admdvs.get(..4) == mdtrtarea.get(..4)
+    }
+}
+
+impl<'a> Facts<'a> {
+    /// Derives the facts of a claim.
+    pub fn of(claim: &'a Claim) -> Facts<'a> {
+        let v = &claim.mdtrt;
+        let day = v.begndate;
+        let active = |f: &crate::claim::Filing| {
+            f.status == "active" && f.begndate <= day && f.enddate.is_none_or(|e| day <= e)
+        };
+        let filing_kind = claim
+            .psn
+            .filings
+            .iter()
+            .find(|f| active(f) && filing_covers(&f.area_admdvs, &v.mdtrtarea_admvs))
+            .map(|f| f.kind.as_str());
+        let certified = v.disease.as_deref().is_some_and(|d| {
+            claim
+                .psn
+                .chronic_certs
+                .iter()
+                .any(|c| c.disease == d && c.begndate <= day && c.enddate.is_none_or(|e| day <= e))
+        });
+        Facts {
+            claim,
+            age: claim.psn.brdy.map(|b| day.years_since(b)),
+            area: Area::of(&v.insuplc_admdvs, &v.mdtrtarea_admvs),
+            at_primary: claim.psn.primary_fixmedins_code.as_deref() == Some(v.fixmedins_code.as_str()),
+            filing_kind,
+            any_filing_active: claim.psn.filings.iter().any(active),
+            certified,
+        }
+    }
+    /// The admission date.
+    pub fn day(&self) -> Date {
+        self.claim.mdtrt.begndate
+    }
+}
+
+/// An age band: `min` inclusive, `max` exclusive (years).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct AgeBand {
+    /// Lowest age in the band.
+    #[serde(default)]
+    pub min: Option<i32>,
+    /// First age past the band.
+    #[serde(default)]
+    pub max: Option<i32>,
+}
+
+/// A condition: every field given must hold. Lists match any of their values;
+/// `psn_type`, `mdtrtarea_admvs` and `med_list_codg` match by prefix;
+/// `disease` accepts `@group` names from the pack's `disease_groups`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cond {
+    /// Medical types (医疗类别).
+    pub med_type: Option<Vec<String>>,
+    /// Insurance types (险种).
+    pub insutype: Option<Vec<String>>,
+    /// Person-type prefixes (`"14"` matches 1401–1405).
+    pub psn_type: Option<Vec<String>>,
+    /// Hospital levels.
+    pub hosp_lv: Option<Vec<String>>,
+    /// Admission routes.
+    pub adm_route: Option<Vec<String>>,
+    /// Causes (`none` matches no cause).
+    pub cause: Option<Vec<String>>,
+    /// Diseases or `@groups`.
+    pub disease: Option<Vec<String>>,
+    /// Age band on the admission date.
+    pub age: Option<AgeBand>,
+    /// `local`, `same_province`, `cross_province`.
+    pub area: Option<Vec<String>>,
+    /// Treatment-place admvs prefixes.
+    pub mdtrtarea_admvs: Option<Vec<String>>,
+    /// At the member's primary hospital.
+    pub at_primary: Option<bool>,
+    /// Facility is designated.
+    pub designated: Option<bool>,
+    /// Sudden illness.
+    pub sudden: Option<bool>,
+    /// An active filing covers the treatment place.
+    pub filed: Option<bool>,
+    /// Any filing is active (wherever it points).
+    pub any_filing: Option<bool>,
+    /// Kinds of the covering filing.
+    pub filing_kind: Option<Vec<String>>,
+    /// The visit's disease is certified.
+    pub certified: Option<bool>,
+    /// Civil servant.
+    pub cvlserv: Option<bool>,
+    /// A later leg of an in-city referral.
+    pub referral_leg: Option<bool>,
+    /// The visit falls in the member's first year of enrolment.
+    pub first_enrol_year: Option<bool>,
+    /// Line: charge item levels.
+    pub chrgitm_lv: Option<Vec<String>>,
+    /// Line: charge item categories.
+    pub med_chrgitm_type: Option<Vec<String>>,
+    /// Line: item classes.
+    pub item_class: Option<Vec<String>>,
+    /// Line: catalogue code prefixes.
+    pub med_list_codg: Option<Vec<String>>,
+    /// None of these holds.
+    pub not: Option<Box<Cond>>,
+    /// At least one of these holds.
+    pub any: Option<Vec<Cond>>,
+}
+
+fn has(list: &Option<Vec<String>>, v: &str) -> bool {
+    list.as_ref().is_none_or(|l| l.iter().any(|x| x == v))
+}
+
+fn has_prefix(list: &Option<Vec<String>>, v: &str) -> bool {
+    list.as_ref().is_none_or(|l| l.iter().any(|x| v.starts_with(x.as_str())))
+}
+
+fn flag(want: Option<bool>, got: bool) -> bool {
+    want.is_none_or(|w| w == got)
+}
+
+/// Disease groups, for `@group` lookups.
+pub type Groups = std::collections::BTreeMap<String, Vec<String>>;
+
+impl Cond {
+    /// True when this condition holds for the claim (and the line, for line fields;
+    /// line fields never match without a line).
+    pub fn matches(&self, f: &Facts, line: Option<&FeeLine>, groups: &Groups) -> bool {
+        let c = f.claim;
+        let v = &c.mdtrt;
+        if !(has(&self.med_type, &v.med_type)
+            && has(&self.insutype, &c.psn.insutype)
+            && has_prefix(&self.psn_type, &c.psn.psn_type)
+            && has(&self.hosp_lv, &v.hosp_lv)
+            && has(&self.adm_route, &v.adm_route)
+            && has(&self.cause, v.cause.as_deref().unwrap_or("none"))
+            && has(&self.area, f.area.as_str())
+            && has_prefix(&self.mdtrtarea_admvs, &v.mdtrtarea_admvs)
+            && flag(self.at_primary, f.at_primary)
+            && flag(self.designated, v.designated)
+            && flag(self.sudden, v.sudden)
+            && flag(self.filed, f.filing_kind.is_some())
+            && flag(self.any_filing, f.any_filing_active)
+            && flag(self.certified, f.certified)
+            && flag(self.cvlserv, c.psn.cvlserv_flag == "1")
+            && flag(self.referral_leg, v.referral_leg)
+            && flag(self.first_enrol_year, c.psn.insu_begn_date.is_some_and(|b| b.y == v.begndate.y)))
+        {
+            return false;
+        }
+        if let Some(kinds) = &self.filing_kind {
+            match f.filing_kind {
+                Some(k) if kinds.iter().any(|x| x == k) => {}
+                _ => return false,
+            }
+        }
+        if let Some(ds) = &self.disease {
+            let Some(d) = v.disease.as_deref() else { return false };
+            let hit = ds.iter().any(|x| match x.strip_prefix('@') {
+                Some(g) => groups.get(g).is_some_and(|m| m.iter().any(|y| y == d)),
+                None => x == d,
+            });
+            if !hit {
+                return false;
+            }
+        }
+        if let Some(b) = &self.age {
+            let Some(a) = f.age else { return false };
+            if b.min.is_some_and(|m| a < m) || b.max.is_some_and(|m| a >= m) {
+                return false;
+            }
+        }
+        let line_fields = self.chrgitm_lv.is_some()
+            || self.med_chrgitm_type.is_some()
+            || self.item_class.is_some()
+            || self.med_list_codg.is_some();
+        if line_fields {
+            let Some(l) = line else { return false };
+            if !(has(&self.chrgitm_lv, &l.chrgitm_lv)
+                && has(&self.med_chrgitm_type, &l.med_chrgitm_type)
+                && has(&self.item_class, l.item_class.as_deref().unwrap_or(""))
+                && has_prefix(&self.med_list_codg, &l.med_list_codg))
+            {
+                return false;
+            }
+        }
+        if let Some(n) = &self.not {
+            if n.matches(f, line, groups) {
+                return false;
+            }
+        }
+        if let Some(any) = &self.any {
+            if !any.iter().any(|a| a.matches(f, line, groups)) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// This condition without its age band, for grouping rows when checking
+    /// that age bands neither overlap nor leave gaps.
+    pub fn without_age(&self) -> Cond {
+        Cond { age: None, ..self.clone() }
+    }
+}

@@ -1,0 +1,376 @@
+//! Loading a policy: `extends` chains, parameter resolution, versions by
+//! effective date, validation and the content hash.
+
+use super::schema::Body;
+use super::validate;
+use crate::date::Date;
+use crate::error::{Error, ErrorCode, Result};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Keys of a policy file that are not part of a version's body.
+const META: [&str; 7] = ["id", "title", "description", "extends", "rules", "params", "versions"];
+/// Keys of a version entry that are not part of its body.
+const VERSION_META: [&str; 4] = ["from", "to", "label", "params"];
+
+/// The largest policy file accepted (bytes).
+pub const MAX_POLICY_BYTES: usize = 8 * 1024 * 1024;
+/// The deepest `extends` chain accepted.
+const MAX_EXTENDS: usize = 16;
+
+/// A parameter as the pack declares it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ParamInfo {
+    /// Name (`params.<name>`).
+    pub name: String,
+    /// Its value, if set.
+    pub value: Option<String>,
+    /// Rule that needs it.
+    pub rule: String,
+    /// What it is.
+    pub doc: String,
+}
+
+/// One version of a policy, in force from `from` to `to` inclusive.
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// Label (e.g. `2010`).
+    pub label: String,
+    /// First day in force.
+    pub from: Date,
+    /// Last day in force.
+    pub to: Option<Date>,
+    /// The rules.
+    pub body: Body,
+}
+
+/// A loaded, validated policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Pack ID.
+    pub id: String,
+    /// Plain title.
+    pub title: String,
+    /// Rule IDs this pack cites, with their text.
+    pub rules: BTreeMap<String, String>,
+    /// Declared parameters.
+    pub params: Vec<ParamInfo>,
+    /// Versions, sorted by start date.
+    pub versions: Vec<Version>,
+    /// `sha256:` of the resolved policy JSON.
+    pub hash: String,
+    /// This pack's ID and those it extends, nearest first.
+    pub lineage: Vec<String>,
+}
+
+impl Policy {
+    /// The version in force on `day` (a stay is pinned to its admission date).
+    pub fn version_on(&self, day: Date) -> Result<&Version> {
+        self.versions
+            .iter()
+            .rev()
+            .find(|v| v.from <= day && v.to.is_none_or(|t| day <= t))
+            .ok_or_else(|| {
+                Error::at(
+                    ErrorCode::NoPolicyVersion,
+                    "mdtrt.begndate",
+                    format!("policy `{}` has no version in force on {day}", self.id),
+                )
+            })
+    }
+
+    /// Parameters still required (declared, never set).
+    pub fn missing_params(&self) -> Vec<&ParamInfo> {
+        self.params.iter().filter(|p| p.value.is_none()).collect()
+    }
+}
+
+/// Finds the JSON text of a pack named in `extends`: a built-in ID, or a file
+/// path relative to the extending file.
+pub trait Resolver {
+    /// The text and, for files, the directory further `extends` are relative to.
+    fn resolve(&self, name: &str, base: Option<&Path>) -> Result<(String, Option<PathBuf>)>;
+}
+
+/// Resolves built-in IDs first, then files.
+pub struct DefaultResolver;
+
+impl Resolver for DefaultResolver {
+    fn resolve(&self, name: &str, base: Option<&Path>) -> Result<(String, Option<PathBuf>)> {
+        if let Some(text) = super::builtin::source(name) {
+            return Ok((text.to_string(), None));
+        }
+        let p = match base {
+            Some(b) if Path::new(name).is_relative() => b.join(name),
+            _ => PathBuf::from(name),
+        };
+        let text = read_policy_file(&p)?;
+        Ok((text, p.parent().map(Path::to_path_buf)))
+    }
+}
+
+/// Reads a policy file, refusing oversize ones.
+pub fn read_policy_file(p: &Path) -> Result<String> {
+    let meta = std::fs::metadata(p).map_err(|e| {
+        Error::new(ErrorCode::UnknownPolicy, format!("no built-in pack or readable file `{}`: {e}", p.display()))
+    })?;
+    if meta.len() as usize > MAX_POLICY_BYTES {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!("policy file `{}` is larger than {MAX_POLICY_BYTES} bytes", p.display()),
+        ));
+    }
+    std::fs::read_to_string(p)
+        .map_err(|e| Error::new(ErrorCode::Io, format!("cannot read `{}`: {e}", p.display())))
+}
+
+fn parse_obj(text: &str) -> Result<Map<String, Value>> {
+    if text.len() > MAX_POLICY_BYTES {
+        return Err(Error::new(ErrorCode::InputTooLarge, format!("policy is larger than {MAX_POLICY_BYTES} bytes")));
+    }
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        let mut err = Error::from_serde(ErrorCode::InvalidPolicy, "", &e);
+        err.message = format!("policy is not valid JSON: {}", err.message);
+        err
+    })?;
+    match v {
+        Value::Object(m) => Ok(m),
+        _ => Err(Error::new(ErrorCode::InvalidPolicy, "a policy must be a JSON object")),
+    }
+}
+
+/// Merges `over` into `base`: objects key by key, `null` deletes, anything else replaces.
+pub fn merge(base: &mut Value, over: Value) {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            for (k, v) in o {
+                if v.is_null() {
+                    b.remove(&k);
+                } else if let Some(slot) = b.get_mut(&k) {
+                    merge(slot, v);
+                } else {
+                    b.insert(k, v);
+                }
+            }
+        }
+        (b, o) => *b = o,
+    }
+}
+
+/// Resolves a pack's `extends` chain into one object.
+fn resolve_chain(
+    text: &str,
+    base: Option<&Path>,
+    r: &dyn Resolver,
+    depth: usize,
+    lineage: &mut Vec<String>,
+) -> Result<Map<String, Value>> {
+    if depth > MAX_EXTENDS {
+        return Err(Error::policy("extends", format!("`extends` chain deeper than {MAX_EXTENDS} (a cycle?)")));
+    }
+    let mut own = parse_obj(text)?;
+    if let Some(Value::String(id)) = own.get("id") {
+        lineage.push(id.clone());
+    }
+    let Some(parent) = own.remove("extends") else { return Ok(own) };
+    let name = match parent {
+        Value::Null => return Ok(own),
+        Value::String(s) => s,
+        _ => return Err(Error::policy("extends", "`extends` must be a pack ID or a file path")),
+    };
+    let (ptext, pbase) = r.resolve(&name, base).map_err(|mut e| {
+        e.path = Some("extends".into());
+        e
+    })?;
+    let parent = resolve_chain(&ptext, pbase.as_deref().or(base), r, depth + 1, lineage)?;
+    let mut merged = Value::Object(parent);
+    merge(&mut merged, Value::Object(own));
+    match merged {
+        Value::Object(m) => Ok(m),
+        _ => unreachable!("merging two objects gives an object"),
+    }
+}
+
+fn param_infos(params: &Map<String, Value>) -> Result<Vec<ParamInfo>> {
+    let mut out = Vec::new();
+    for (name, def) in params {
+        let path = format!("params.{name}");
+        let scalar = |v: &Value| -> Result<Option<String>> {
+            match v {
+                Value::String(s) => Ok(Some(s.clone())),
+                Value::Number(n) => Ok(Some(n.to_string())),
+                Value::Null => Ok(None),
+                _ => Err(Error::policy(&path, "a parameter value must be a decimal string")),
+            }
+        };
+        let info = match def {
+            Value::Object(o) => {
+                let text = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+                ParamInfo {
+                    name: name.clone(),
+                    value: o.get("value").map(scalar).transpose()?.flatten(),
+                    rule: text("rule"),
+                    doc: text("doc"),
+                }
+            }
+            v => ParamInfo { name: name.clone(), value: scalar(v)?, rule: String::new(), doc: String::new() },
+        };
+        if let Some(v) = &info.value {
+            crate::money::parse_decimal(v, 6).map_err(|e| Error::policy(&path, e))?;
+        }
+        out.push(info);
+    }
+    Ok(out)
+}
+
+/// Replaces `"$name"` references with the parameter's value, or with a
+/// `{"$missing": name, "rule": …}` marker for a required parameter with none.
+fn substitute(v: &mut Value, params: &[ParamInfo], path: &mut String) -> Result<()> {
+    match v {
+        Value::String(s) if s.starts_with('$') => {
+            let name = &s[1..];
+            let p = params.iter().find(|p| p.name == name).ok_or_else(|| {
+                Error::policy(path.clone(), format!("`{s}` names no parameter declared in `params`"))
+            })?;
+            *v = match &p.value {
+                Some(val) => Value::String(val.clone()),
+                None => {
+                    let mut m = Map::new();
+                    m.insert("$missing".into(), Value::String(p.name.clone()));
+                    m.insert("rule".into(), Value::String(p.rule.clone()));
+                    Value::Object(m)
+                }
+            };
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter_mut().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                substitute(x, params, path)?;
+                path.truncate(len);
+            }
+        }
+        Value::Object(o) => {
+            for (k, x) in o.iter_mut() {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                substitute(x, params, path)?;
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn date_at(v: Option<&Value>, path: &str) -> Result<Option<Date>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => s.parse().map(Some).map_err(|e: String| Error::policy(path, e)),
+        Some(_) => Err(Error::policy(path, "expected a date YYYY-MM-DD")),
+    }
+}
+
+/// Loads a policy from JSON text, resolving `extends` with `r`.
+pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy> {
+    let mut lineage = Vec::new();
+    let full = resolve_chain(text, base, r, 0, &mut lineage)?;
+    let hash = {
+        let bytes = serde_json::to_vec(&full).map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
+        let digest = Sha256::digest(&bytes);
+        format!("sha256:{}", hex(&digest))
+    };
+    let id = match full.get("id") {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        _ => return Err(Error::policy("id", "a policy needs a non-empty string `id`")),
+    };
+    let title = full.get("title").and_then(Value::as_str).unwrap_or_default().to_string();
+    let rules: BTreeMap<String, String> = match full.get("rules") {
+        None => BTreeMap::new(),
+        Some(v) => serde_json::from_value(v.clone()).map_err(|e| Error::policy("rules", e.to_string()))?,
+    };
+    let top_params = match full.get("params") {
+        None => Map::new(),
+        Some(Value::Object(m)) => m.clone(),
+        Some(_) => return Err(Error::policy("params", "`params` must be an object")),
+    };
+    let mut base_body = full.clone();
+    for k in META {
+        base_body.remove(k);
+    }
+    let versions_v = match full.get("versions") {
+        None => vec![Value::Object(Map::new())],
+        Some(Value::Array(a)) if !a.is_empty() => a.clone(),
+        Some(_) => return Err(Error::policy("versions", "`versions` must be a non-empty list")),
+    };
+    let mut versions = Vec::new();
+    let mut all_params = param_infos(&top_params)?;
+    for (i, vv) in versions_v.into_iter().enumerate() {
+        let vpath = format!("versions[{i}]");
+        let Value::Object(mut vo) = vv else {
+            return Err(Error::policy(vpath, "a version must be an object"));
+        };
+        let from = date_at(vo.get("from"), &format!("{vpath}.from"))?.unwrap_or(Date { y: 1900, m: 1, d: 1 });
+        let to = date_at(vo.get("to"), &format!("{vpath}.to"))?;
+        let label = vo.get("label").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| from.to_string());
+        let mut params = Value::Object(top_params.clone());
+        if let Some(p) = vo.get("params") {
+            merge(&mut params, p.clone());
+        }
+        let Value::Object(params) = params else { unreachable!("params stay an object") };
+        let infos = param_infos(&params)?;
+        for k in VERSION_META {
+            vo.remove(k);
+        }
+        let mut body = Value::Object(base_body.clone());
+        merge(&mut body, Value::Object(vo));
+        substitute(&mut body, &infos, &mut String::new())?;
+        let body: Body = serde_path_to_error::deserialize(body).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            Error::policy(path, format!("version `{label}`: {inner}"))
+        })?;
+        validate::body(&body, &label)?;
+        for p in infos {
+            if let Some(slot) = all_params.iter_mut().find(|x| x.name == p.name) {
+                if slot.value.is_none() {
+                    *slot = p;
+                }
+            } else {
+                all_params.push(p);
+            }
+        }
+        versions.push(Version { label, from, to, body });
+    }
+    versions.sort_by_key(|v| v.from);
+    for w in versions.windows(2) {
+        if w[0].to.is_none_or(|t| t >= w[1].from) {
+            return Err(Error::policy(
+                "versions",
+                format!("versions `{}` and `{}` overlap: give the earlier one a `to` before {}", w[0].label, w[1].label, w[1].from),
+            ));
+        }
+    }
+    for v in &versions {
+        if v.to.is_some_and(|t| t < v.from) {
+            return Err(Error::policy("versions", format!("version `{}` ends before it starts", v.label)));
+        }
+    }
+    Ok(Policy { id, title, rules, params: all_params, versions, hash, lineage })
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    const H: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(H[(b >> 4) as usize] as char);
+        s.push(H[(b & 15) as usize] as char);
+    }
+    s
+}

@@ -1,0 +1,697 @@
+//! The policy format: typed tables that express deductibles, ratios, caps,
+//! further layers, accounts, line rules and denials as data.
+//!
+//! Every table accepts either one value or a list of rows
+//! `[{ "when": {…}, "value": … }]`, the first matching row winning. Every number
+//! may be a `"$parameter"` reference to the pack's `params`.
+
+use super::cond::Cond;
+use super::param::P;
+use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A rule ID as cited in traces.
+pub type Rid = String;
+
+/// One row of a table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Row<T> {
+    /// When this row applies (absent: always).
+    #[serde(default)]
+    pub when: Cond,
+    /// The value.
+    pub value: T,
+    /// The rule this row carries, when it differs from the table's.
+    #[serde(default)]
+    pub rule: Option<Rid>,
+}
+
+/// One value for every claim, or rows chosen by condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Choice<T> {
+    /// The same value always.
+    One(T),
+    /// The first row whose `when` holds.
+    Rows(Vec<Row<T>>),
+}
+
+struct ChoiceVisitor<T>(PhantomData<T>);
+
+macro_rules! forward_scalar {
+    ($($m:ident: $t:ty => $de:ident),*) => {$(
+        fn $m<E: de::Error>(self, v: $t) -> Result<Self::Value, E> {
+            T::deserialize(de::value::$de::<E>::new(v)).map(Choice::One)
+        }
+    )*};
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for ChoiceVisitor<T> {
+    type Value = Choice<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value, or a list of rows {\"when\": …, \"value\": …}")
+    }
+    forward_scalar!(visit_str: &str => StrDeserializer, visit_i64: i64 => I64Deserializer,
+        visit_u64: u64 => U64Deserializer, visit_f64: f64 => F64Deserializer,
+        visit_bool: bool => BoolDeserializer);
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        self.visit_str(&v)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+        let mut rows = Vec::new();
+        while let Some(r) = s.next_element::<Row<T>>()? {
+            rows.push(r);
+        }
+        Ok(Choice::Rows(rows))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(m)).map(Choice::One)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Choice<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ChoiceVisitor(PhantomData))
+    }
+}
+
+/// An ordered map (the order of keys in the file is kept: benefits are tried
+/// in file order, layers are paid in file order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ordered<T>(pub Vec<(String, T)>);
+
+impl<T> Default for Ordered<T> {
+    fn default() -> Self {
+        Ordered(Vec::new())
+    }
+}
+
+impl<T> Ordered<T> {
+    /// Looks up by key.
+    pub fn get(&self, k: &str) -> Option<&T> {
+        self.0.iter().find(|(n, _)| n == k).map(|(_, v)| v)
+    }
+    /// Iterates in file order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &T)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Ordered<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: DeserializeOwned> Visitor<'de> for V<T> {
+            type Value = Ordered<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    let v = m.next_value::<T>()?;
+                    out.push((k, v));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(V(PhantomData))
+    }
+}
+
+/// A cost band (分段): `from` inclusive, `to` exclusive (absent: no end).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    /// Start of the band.
+    pub from: P,
+    /// End of the band.
+    #[serde(default)]
+    pub to: Option<P>,
+    /// Ratio paid inside the band.
+    pub ratio: P,
+}
+
+/// What the cost bands of a basic fund are measured on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SegmentBasis {
+    /// This claim's amount above the deductible.
+    #[default]
+    Claim,
+    /// The year's cumulative eligible amount of the benefit's bucket.
+    Year,
+}
+
+/// A ratio: flat, or segmented by cost band.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ratio {
+    /// One ratio.
+    Flat(P),
+    /// Cost bands.
+    Segmented {
+        /// The bands, in order.
+        segments: Vec<Segment>,
+        /// What the bands measure.
+        basis: SegmentBasis,
+    },
+}
+
+impl<'de> Deserialize<'de> for Ratio {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Ratio;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a ratio, or {\"segments\": […], \"basis\": \"claim\"|\"year\"}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Ratio, E> {
+                P::deserialize(de::value::StrDeserializer::<E>::new(v)).map(Ratio::Flat)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Ratio, E> {
+                P::deserialize(de::value::U64Deserializer::<E>::new(v)).map(Ratio::Flat)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Ratio, E> {
+                P::deserialize(de::value::I64Deserializer::<E>::new(v)).map(Ratio::Flat)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Ratio, E> {
+                P::deserialize(de::value::F64Deserializer::<E>::new(v)).map(Ratio::Flat)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Ratio, A::Error> {
+                let mut segments = None;
+                let mut basis = SegmentBasis::Claim;
+                let mut missing: Option<(String, String)> = None;
+                while let Some(k) = m.next_key::<String>()? {
+                    match k.as_str() {
+                        "segments" => segments = Some(m.next_value::<Vec<Segment>>()?),
+                        "basis" => basis = m.next_value()?,
+                        "$missing" => missing = Some((m.next_value()?, String::new())),
+                        "rule" => {
+                            let r: String = m.next_value()?;
+                            if let Some(x) = missing.as_mut() {
+                                x.1 = r;
+                            }
+                        }
+                        _ => return Err(de::Error::unknown_field(&k, &["segments", "basis"])),
+                    }
+                }
+                if let Some((name, rule)) = missing {
+                    return Ok(Ratio::Flat(P::Missing { name: name.into(), rule: rule.into() }));
+                }
+                let segments = segments.ok_or_else(|| de::Error::missing_field("segments"))?;
+                Ok(Ratio::Segmented { segments, basis })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// How often a deductible is borne.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Per {
+    /// Every admission or visit.
+    #[default]
+    Admission,
+    /// Once a year per benefit bucket.
+    Year,
+}
+
+/// A deductible that changes with the admission's order in the year.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ByOrder {
+    /// Fixed amounts for the 1st, 2nd, … admission; the last repeats.
+    #[serde(default)]
+    pub amounts: Option<Vec<P>>,
+    /// Later admissions pay this share of the first's deductible.
+    #[serde(default)]
+    pub next_pct: Option<P>,
+    /// Apply `next_pct` once per earlier admission (compounding).
+    #[serde(default)]
+    pub compound: bool,
+    /// No admission's deductible falls below this.
+    #[serde(default)]
+    pub floor: Option<P>,
+    /// Rule cited.
+    pub rule: Rid,
+}
+
+/// A deductible set as a share of the stay's in-scope cost, within bounds.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PctOfCost {
+    /// Share of the in-scope cost.
+    pub pct: P,
+    /// Lowest deductible.
+    #[serde(default)]
+    pub min: Option<P>,
+    /// Highest deductible.
+    #[serde(default)]
+    pub max: Option<P>,
+    /// Rule cited.
+    pub rule: Rid,
+}
+
+/// A waiver: when it holds, no deductible is borne.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    /// When the waiver applies.
+    pub when: Cond,
+    /// Rule cited.
+    pub rule: Rid,
+}
+
+/// The deductible (起付标准).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deductible {
+    /// Rule cited.
+    pub rule: Rid,
+    /// Per admission or per year.
+    #[serde(default)]
+    pub per: Per,
+    /// The base amount (by level, person group, age…); the first admission's
+    /// amount when `by_order.next_pct` is used.
+    #[serde(default)]
+    pub amount: Option<Choice<P>>,
+    /// Amounts by the admission's order in the year.
+    #[serde(default)]
+    pub by_order: Option<ByOrder>,
+    /// A share of the cost with a floor and a ceiling (remote care), chosen when
+    /// its `when` holds.
+    #[serde(default)]
+    pub pct_of_cost: Option<Choice<PctOfCost>>,
+    /// Most the member bears in deductibles in a year, all benefits together.
+    #[serde(default)]
+    pub year_ceiling: Option<P>,
+    /// Rule of the yearly ceiling.
+    #[serde(default)]
+    pub year_ceiling_rule: Option<Rid>,
+    /// When no deductible is borne.
+    #[serde(default)]
+    pub waive: Vec<Waiver>,
+}
+
+/// A modifier of the basic ratio: "N points lower" (`delta` negative),
+/// "+N points", or a share of it (`factor`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adjust {
+    /// When it applies.
+    pub when: Cond,
+    /// Points added to the ratio (−0.10 = ten points lower).
+    #[serde(default)]
+    pub delta: Option<P>,
+    /// Multiplier of the ratio (0.85 = reduced by 15 %).
+    #[serde(default)]
+    pub factor: Option<P>,
+    /// Rule cited.
+    pub rule: Rid,
+}
+
+/// A fund's reference to a cap, optionally citing its own rule.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapRef {
+    /// The cap's ID in `caps`.
+    pub cap: String,
+    /// Rule cited when this cap binds (defaults to the cap's rule).
+    #[serde(default)]
+    pub rule: Option<Rid>,
+}
+
+/// A yearly ceiling on the eligible cost the basic fund works on; what lies
+/// above it overflows to the layers.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EligibleCeiling {
+    /// The ceiling.
+    pub amount: P,
+    /// Buckets whose eligible cost counts (default: the benefit's own).
+    #[serde(default)]
+    pub buckets: Vec<String>,
+    /// Count the cost above the deductible (`true`) or all in-scope cost.
+    #[serde(default)]
+    pub after_deductible: bool,
+    /// Rule cited.
+    pub rule: Rid,
+}
+
+/// The basic pooling fund of a benefit (统筹基金).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fund {
+    /// Fund code (基金支付类型), e.g. 390100.
+    pub fund_pay_type: String,
+    /// Rule cited for the ratio.
+    pub rule: Rid,
+    /// The ratio, by any claim fact, flat or segmented.
+    pub ratio: Choice<Ratio>,
+    /// Modifiers applied in order.
+    #[serde(default)]
+    pub adjust: Vec<Adjust>,
+    /// Caps that bind this fund's payment.
+    #[serde(default)]
+    pub caps: Vec<CapRef>,
+    /// A yearly eligible-cost ceiling.
+    #[serde(default)]
+    pub eligible_ceiling: Option<EligibleCeiling>,
+}
+
+/// How long a cap's money lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The medical year.
+    #[default]
+    Year,
+    /// The calendar month of the visit (monthly quotas; unused quota does not carry).
+    Month,
+    /// This claim alone.
+    Claim,
+}
+
+/// A cap growing with the number of certified diseases, up to a ceiling.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerCert {
+    /// Amount per certified disease.
+    pub amount: P,
+    /// Most in all.
+    pub ceiling: P,
+    /// Diseases or `@groups` whose certifications count.
+    pub diseases: Vec<String>,
+}
+
+/// A cap on fund payments, shared by the benefit buckets it lists.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cap {
+    /// Rule cited.
+    pub rule: Rid,
+    /// The amount (by condition), unless `per_cert` sets it.
+    #[serde(default)]
+    pub amount: Option<Choice<P>>,
+    /// Amount by number of certified diseases.
+    #[serde(default)]
+    pub per_cert: Option<PerCert>,
+    /// Period.
+    #[serde(default)]
+    pub scope: Scope,
+    /// Benefit buckets whose fund payments count against the cap.
+    pub buckets: Vec<String>,
+    /// Count separately per disease (monthly quotas per disease).
+    #[serde(default)]
+    pub per_disease: bool,
+}
+
+/// One eligibility check of a benefit; a failed check denies the claim.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "check", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// Enrolled for at least `months` before the visit.
+    MinEnrolMonths {
+        /// Months.
+        months: i32,
+        /// Rule cited.
+        rule: Rid,
+    },
+    /// The visit's disease is certified and in force on the visit date.
+    Certified {
+        /// Rule cited.
+        rule: Rid,
+    },
+    /// Benefits end after the period of death (`quarter` or `day`).
+    EndsAfterDeath {
+        /// `quarter` or `day`.
+        period: String,
+        /// Rule cited.
+        rule: Rid,
+    },
+    /// The stay lasts at most `months` calendar months.
+    MaxStayMonths {
+        /// Months.
+        months: i32,
+        /// Rule cited.
+        rule: Rid,
+    },
+    /// A condition that must hold.
+    Require {
+        /// The condition.
+        when: Cond,
+        /// Rule cited.
+        rule: Rid,
+        /// Message when it fails.
+        message: String,
+    },
+}
+
+/// Waives class-B pre-self-pay for a benefit.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoPreselfpay {
+    /// Rule cited.
+    pub rule: Rid,
+}
+
+/// A benefit (待遇): which claims it takes and how it pays.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Benefit {
+    /// Plain name.
+    #[serde(default)]
+    pub title: String,
+    /// Which claims this benefit takes.
+    pub when: Cond,
+    /// Accumulation bucket (default: the benefit's ID).
+    #[serde(default)]
+    pub bucket: Option<String>,
+    /// Checks that deny the claim when they fail.
+    #[serde(default)]
+    pub eligibility: Vec<Check>,
+    /// Class-B items carry no pre-self-pay under this benefit.
+    #[serde(default)]
+    pub no_preselfpay: Option<NoPreselfpay>,
+    /// The deductible; absent means none (a `none_rule` may cite why).
+    #[serde(default)]
+    pub deductible: Option<Deductible>,
+    /// Rule cited when there is no deductible.
+    #[serde(default)]
+    pub no_deductible_rule: Option<Rid>,
+    /// The basic fund.
+    pub fund: Fund,
+    /// This benefit is an inpatient admission (counts in `ytd.admissions`).
+    #[serde(default)]
+    pub admission: bool,
+}
+
+/// A claim-level denial rule.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deny {
+    /// When the claim is denied.
+    pub when: Cond,
+    /// Stable denial code.
+    pub code: String,
+    /// Rule cited.
+    pub rule: Rid,
+    /// Plain words.
+    pub message: String,
+}
+
+/// An exclusion category: lines carrying it (or matching `when`) are fully self-paid.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    /// Rule cited.
+    pub rule: Rid,
+    /// Plain words.
+    #[serde(default)]
+    pub title: String,
+    /// Lines matching this are in the category even without `excl`.
+    #[serde(default)]
+    pub when: Option<Cond>,
+    /// The exclusion does not apply when this holds (e.g. emergency rescue).
+    #[serde(default)]
+    pub unless: Option<Cond>,
+}
+
+/// How much of a category counts (GEN-ITEM-CAP).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemCapPer {
+    /// All matching lines of the claim together.
+    #[default]
+    Claim,
+    /// Each line on its own.
+    Line,
+}
+
+/// A limit on the counted amount of a category of lines.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemCap {
+    /// Which lines.
+    pub when: Cond,
+    /// Most that counts.
+    pub limit: P,
+    /// Per claim or per line.
+    #[serde(default)]
+    pub per: ItemCapPer,
+    /// Rule cited.
+    pub rule: Rid,
+}
+
+/// What a payer after the basic fund works on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The in-scope personal burden left after the funds before it.
+    #[default]
+    Burden,
+    /// Eligible cost above the basic fund's ceiling or cap.
+    Overflow,
+}
+
+/// A further layer after the basic fund (大病保险, 大额补助, 公务员补助, 医疗救助…).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    /// Plain name.
+    #[serde(default)]
+    pub title: String,
+    /// Fund code.
+    pub fund_pay_type: String,
+    /// Rule cited.
+    pub rule: Rid,
+    /// Which claims it takes part in.
+    #[serde(default)]
+    pub when: Cond,
+    /// Benefit buckets that feed it (absent: all).
+    #[serde(default)]
+    pub benefits: Option<Vec<String>>,
+    /// What it works on.
+    #[serde(default)]
+    pub basis: Basis,
+    /// Bands on the year's cumulative basis (the first `from` is the threshold).
+    pub segments: Vec<Segment>,
+    /// Yearly cap on this layer's payments.
+    #[serde(default)]
+    pub cap: Option<P>,
+}
+
+/// What an account may pay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Pays {
+    /// The member's whole share.
+    #[default]
+    PsnPart,
+    /// Only the member's share of in-scope cost (not self-pay or over-limit).
+    InscpShare,
+}
+
+/// The personal account (个人账户) paying the member's share.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// Rule cited.
+    pub rule: Rid,
+    /// When the account may pay.
+    #[serde(default)]
+    pub when: Cond,
+    /// What it may pay.
+    #[serde(default)]
+    pub pays: Pays,
+}
+
+/// A member quota account (e.g. outpatient pooling, 门诊统筹): a yearly credit
+/// that pays the member's share where it holds.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaAccount {
+    /// Rule cited.
+    pub rule: Rid,
+    /// Fund code its payments are reported under.
+    pub fund_pay_type: String,
+    /// When it may pay.
+    #[serde(default)]
+    pub when: Cond,
+    /// When it may not, citing the rule that says so.
+    #[serde(default)]
+    pub except: Vec<Waiver>,
+    /// What it may pay.
+    #[serde(default)]
+    pub pays: Pays,
+}
+
+/// Pre-self-pay ratios by line class, used when a line carries none.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreselfpayTable {
+    /// Rule cited.
+    pub rule: Rid,
+    /// Rows by line condition.
+    pub rows: Vec<Row<P>>,
+}
+
+/// Denial used when no benefit takes the claim.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Uncovered {
+    /// Rule cited.
+    pub rule: Rid,
+    /// Plain words.
+    pub message: String,
+}
+
+/// One version of a policy: everything adjudication needs.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Body {
+    /// Hospital levels this policy knows; each needs a deductible row where a
+    /// benefit has a deductible table.
+    #[serde(default)]
+    pub hosp_levels: Vec<String>,
+    /// Disease groups (`@special`, `@chronic`…).
+    #[serde(default)]
+    pub disease_groups: super::cond::Groups,
+    /// Claim-level denials, in order.
+    #[serde(default)]
+    pub deny: Vec<Deny>,
+    /// Denial when no benefit takes the claim.
+    pub uncovered: Uncovered,
+    /// Exclusion categories by name (`XJ-EXCL-DRUG`…).
+    #[serde(default)]
+    pub exclusions: Ordered<Exclusion>,
+    /// Pre-self-pay ratios by line class.
+    #[serde(default)]
+    pub preselfpay: Option<PreselfpayTable>,
+    /// Counted-amount limits by category.
+    #[serde(default)]
+    pub item_caps: Vec<ItemCap>,
+    /// Benefits, tried in order.
+    pub benefits: Ordered<Benefit>,
+    /// Caps by ID.
+    #[serde(default)]
+    pub caps: Ordered<Cap>,
+    /// Further layers, paid in order.
+    #[serde(default)]
+    pub layers: Ordered<Layer>,
+    /// Member quota accounts, in order.
+    #[serde(default)]
+    pub quota_accounts: Ordered<QuotaAccount>,
+    /// The personal account.
+    #[serde(default)]
+    pub account: Option<Account>,
+    /// Extra fund codes this policy pays from (beyond the national table).
+    #[serde(default)]
+    pub funds: Vec<String>,
+    /// Benefit buckets of other schemes that caps here count (a cap shared
+    /// with inpatient care settled under another pack).
+    #[serde(default)]
+    pub shared_buckets: Vec<String>,
+}

@@ -1,0 +1,318 @@
+//! Load-time checks of the mistakes people make in policy tables: ratios
+//! outside 0–1, overlapping or gapped cost and age bands, a hospital level with
+//! no deductible, references to unknown caps, buckets, groups or funds.
+
+use super::cond::Cond;
+use super::param::P;
+use super::schema::*;
+use crate::error::{Error, Result};
+use crate::money::Decimal;
+
+/// Fund codes of the national table (`national-vocabulary.md` §5).
+pub const NATIONAL_FUNDS: [&str; 21] = [
+    "310100", "310200", "320100", "330100", "330200", "340100", "350100", "360100", "370100", "390100",
+    "390200", "390300", "390400", "510100", "610100", "610200", "620100", "630100", "640100", "999996",
+    "999997",
+];
+
+struct Ctx<'a> {
+    body: &'a Body,
+    label: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err(&self, path: impl Into<String>, msg: impl std::fmt::Display) -> Error {
+        Error::policy(path, format!("version `{}`: {msg}", self.label))
+    }
+
+    fn ratio(&self, p: &P, path: &str) -> Result<()> {
+        if let Some(v) = p.known() {
+            if v < Decimal::ZERO || v > Decimal::ONE {
+                return Err(self.err(path, format!("ratio {v} is outside 0–1")));
+            }
+        }
+        Ok(())
+    }
+
+    fn amount(&self, p: &P, path: &str) -> Result<()> {
+        if let Some(v) = p.known() {
+            if v < Decimal::ZERO {
+                return Err(self.err(path, format!("amount {v} is negative")));
+            }
+        }
+        Ok(())
+    }
+
+    fn fund_code(&self, code: &str, path: &str) -> Result<()> {
+        if NATIONAL_FUNDS.contains(&code) || self.body.funds.iter().any(|f| f == code) {
+            Ok(())
+        } else {
+            Err(self.err(path, format!("unknown fund `{code}`: not in the national table nor in `funds`")))
+        }
+    }
+
+    fn cond(&self, c: &Cond, path: &str) -> Result<()> {
+        if let Some(ds) = &c.disease {
+            for d in ds {
+                if let Some(g) = d.strip_prefix('@') {
+                    if !self.body.disease_groups.contains_key(g) {
+                        return Err(self.err(path, format!("unknown disease group `@{g}`")));
+                    }
+                }
+            }
+        }
+        if let Some(a) = &c.age {
+            if let (Some(lo), Some(hi)) = (a.min, a.max) {
+                if lo >= hi {
+                    return Err(self.err(path, format!("age band {lo}–{hi} is empty")));
+                }
+            }
+        }
+        if let Some(n) = &c.not {
+            self.cond(n, &format!("{path}.not"))?;
+        }
+        for (i, a) in c.any.iter().flatten().enumerate() {
+            self.cond(a, &format!("{path}.any[{i}]"))?;
+        }
+        Ok(())
+    }
+
+    /// Rows that differ only by age must tile the ages without overlap or gap.
+    fn age_bands<T>(&self, rows: &[Row<T>], path: &str) -> Result<()> {
+        let mut groups: Vec<(Cond, Vec<(i32, i32)>)> = Vec::new();
+        for r in rows {
+            let Some(a) = &r.when.age else { continue };
+            let key = r.when.without_age();
+            let band = (a.min.unwrap_or(0), a.max.unwrap_or(i32::MAX));
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, b)) => b.push(band),
+                None => groups.push((key, vec![band])),
+            }
+        }
+        for (_, mut bands) in groups {
+            bands.sort();
+            for w in bands.windows(2) {
+                if w[0].1 > w[1].0 {
+                    return Err(self.err(path, format!("age bands {}–{} and {}–{} overlap", w[0].0, w[0].1, w[1].0, w[1].1)));
+                }
+                if w[0].1 < w[1].0 {
+                    return Err(self.err(path, format!("age bands leave a gap between {} and {}", w[0].1, w[1].0)));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn choice<T>(&self, c: &Choice<T>, path: &str, each: &dyn Fn(&T, &str) -> Result<()>) -> Result<()> {
+        match c {
+            Choice::One(v) => each(v, path),
+            Choice::Rows(rows) => {
+                if rows.is_empty() {
+                    return Err(self.err(path, "a table needs at least one row"));
+                }
+                for (i, r) in rows.iter().enumerate() {
+                    let p = format!("{path}[{i}]");
+                    self.cond(&r.when, &format!("{p}.when"))?;
+                    each(&r.value, &format!("{p}.value"))?;
+                }
+                self.age_bands(rows, path)
+            }
+        }
+    }
+
+    fn segments(&self, segs: &[Segment], path: &str, from_zero: bool) -> Result<()> {
+        if segs.is_empty() {
+            return Err(self.err(path, "at least one cost band is needed"));
+        }
+        for (i, s) in segs.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            self.ratio(&s.ratio, &format!("{p}.ratio"))?;
+            self.amount(&s.from, &format!("{p}.from"))?;
+            if let (Some(f), Some(Some(t))) = (s.from.known(), s.to.as_ref().map(P::known)) {
+                if t <= f {
+                    return Err(self.err(&p, format!("cost band {f}–{t} is empty or reversed")));
+                }
+            }
+            if s.to.is_none() && i + 1 != segs.len() {
+                return Err(self.err(&p, "only the last cost band may be open-ended"));
+            }
+        }
+        if from_zero {
+            if let Some(f) = segs[0].from.known() {
+                if !f.is_zero() {
+                    return Err(self.err(format!("{path}[0].from"), "claim cost bands start at 0 (the amount above the deductible)"));
+                }
+            }
+        }
+        for (i, w) in segs.windows(2).enumerate() {
+            if let (Some(Some(t)), Some(f)) = (w[0].to.as_ref().map(P::known), w[1].from.known()) {
+                if t > f {
+                    return Err(self.err(format!("{path}[{}]", i + 1), format!("cost bands overlap: one ends at {t}, the next starts at {f}")));
+                }
+                if t < f {
+                    return Err(self.err(format!("{path}[{}]", i + 1), format!("cost bands leave a gap between {t} and {f}")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn ratio_choice(&self, c: &Choice<Ratio>, path: &str) -> Result<()> {
+        self.choice(c, path, &|r, p| match r {
+            Ratio::Flat(v) => self.ratio(v, p),
+            Ratio::Segmented { segments, basis } => {
+                self.segments(segments, &format!("{p}.segments"), *basis == SegmentBasis::Claim)
+            }
+        })
+    }
+
+    fn deductible(&self, d: &Deductible, path: &str) -> Result<()> {
+        if let Some(a) = &d.amount {
+            self.choice(a, &format!("{path}.amount"), &|v, p| self.amount(v, p))?;
+            if let Choice::Rows(rows) = a {
+                for lv in &self.body.hosp_levels {
+                    let covered = rows.iter().any(|r| r.when.hosp_lv.as_ref().is_none_or(|l| l.contains(lv)));
+                    if !covered {
+                        return Err(self.err(format!("{path}.amount"), format!("hospital level `{lv}` has no deductible row")));
+                    }
+                }
+            }
+        }
+        if let Some(o) = &d.by_order {
+            let p = format!("{path}.by_order");
+            if o.amounts.is_none() && o.next_pct.is_none() {
+                return Err(self.err(&p, "give `amounts` or `next_pct`"));
+            }
+            if o.next_pct.is_some() && d.amount.is_none() {
+                return Err(self.err(&p, "`next_pct` needs `amount` for the first admission"));
+            }
+            if let Some(pc) = &o.next_pct {
+                self.ratio(pc, &format!("{p}.next_pct"))?;
+            }
+            for (i, a) in o.amounts.iter().flatten().enumerate() {
+                self.amount(a, &format!("{p}.amounts[{i}]"))?;
+            }
+        }
+        if let Some(pc) = &d.pct_of_cost {
+            self.choice(pc, &format!("{path}.pct_of_cost"), &|v, p| {
+                self.ratio(&v.pct, &format!("{p}.pct"))?;
+                if let (Some(Some(lo)), Some(Some(hi))) = (v.min.as_ref().map(P::known), v.max.as_ref().map(P::known)) {
+                    if lo > hi {
+                        return Err(self.err(p, format!("minimum {lo} above maximum {hi}")));
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        if d.amount.is_none() && d.by_order.is_none() && d.pct_of_cost.is_none() {
+            return Err(self.err(path, "a deductible needs `amount`, `by_order` or `pct_of_cost`"));
+        }
+        for (i, w) in d.waive.iter().enumerate() {
+            self.cond(&w.when, &format!("{path}.waive[{i}].when"))?;
+        }
+        Ok(())
+    }
+}
+
+fn buckets(b: &Body) -> Vec<String> {
+    let mut out: Vec<String> = b.benefits.iter().map(|(k, v)| v.bucket.clone().unwrap_or_else(|| k.clone())).collect();
+    out.extend(b.shared_buckets.iter().cloned());
+    out
+}
+
+/// Checks one version's body.
+pub fn body(b: &Body, label: &str) -> Result<()> {
+    let cx = Ctx { body: b, label };
+    let known_buckets = buckets(b);
+    if b.benefits.0.is_empty() {
+        return Err(cx.err("benefits", "a policy needs at least one benefit"));
+    }
+    for (i, d) in b.deny.iter().enumerate() {
+        cx.cond(&d.when, &format!("deny[{i}].when"))?;
+    }
+    for (name, cap) in b.caps.iter() {
+        let p = format!("caps.{name}");
+        match (&cap.amount, &cap.per_cert) {
+            (Some(a), None) => cx.choice(a, &format!("{p}.amount"), &|v, q| cx.amount(v, q))?,
+            (None, Some(pc)) => {
+                cx.amount(&pc.amount, &format!("{p}.per_cert.amount"))?;
+                cx.amount(&pc.ceiling, &format!("{p}.per_cert.ceiling"))?;
+            }
+            _ => return Err(cx.err(&p, "a cap needs exactly one of `amount` and `per_cert`")),
+        }
+        for bk in &cap.buckets {
+            if !known_buckets.contains(bk) {
+                return Err(cx.err(format!("{p}.buckets"), format!("unknown benefit bucket `{bk}`")));
+            }
+        }
+    }
+    for (name, ben) in b.benefits.iter() {
+        let p = format!("benefits.{name}");
+        cx.cond(&ben.when, &format!("{p}.when"))?;
+        if let Some(d) = &ben.deductible {
+            cx.deductible(d, &format!("{p}.deductible"))?;
+        }
+        let f = &ben.fund;
+        cx.fund_code(&f.fund_pay_type, &format!("{p}.fund.fund_pay_type"))?;
+        cx.ratio_choice(&f.ratio, &format!("{p}.fund.ratio"))?;
+        for (i, a) in f.adjust.iter().enumerate() {
+            let ap = format!("{p}.fund.adjust[{i}]");
+            cx.cond(&a.when, &format!("{ap}.when"))?;
+            if let Some(x) = &a.factor {
+                cx.ratio(x, &format!("{ap}.factor"))?;
+            }
+            if let Some(Some(x)) = a.delta.as_ref().map(P::known) {
+                if x.abs() > Decimal::ONE {
+                    return Err(cx.err(format!("{ap}.delta"), format!("a change of {x} points is outside −1–1")));
+                }
+            }
+            if a.delta.is_none() == a.factor.is_none() {
+                return Err(cx.err(&ap, "give exactly one of `delta` and `factor`"));
+            }
+        }
+        for (i, c) in f.caps.iter().enumerate() {
+            if b.caps.get(&c.cap).is_none() {
+                return Err(cx.err(format!("{p}.fund.caps[{i}].cap"), format!("unknown cap `{}`", c.cap)));
+            }
+        }
+        if let Some(e) = &f.eligible_ceiling {
+            cx.amount(&e.amount, &format!("{p}.fund.eligible_ceiling.amount"))?;
+            for bk in &e.buckets {
+                if !known_buckets.contains(bk) {
+                    return Err(cx.err(format!("{p}.fund.eligible_ceiling.buckets"), format!("unknown benefit bucket `{bk}`")));
+                }
+            }
+        }
+        for (i, c) in ben.eligibility.iter().enumerate() {
+            if let Check::Require { when, .. } = c {
+                cx.cond(when, &format!("{p}.eligibility[{i}].when"))?;
+            }
+        }
+    }
+    for (name, l) in b.layers.iter() {
+        let p = format!("layers.{name}");
+        cx.fund_code(&l.fund_pay_type, &format!("{p}.fund_pay_type"))?;
+        cx.cond(&l.when, &format!("{p}.when"))?;
+        cx.segments(&l.segments, &format!("{p}.segments"), false)?;
+        for bk in l.benefits.iter().flatten() {
+            if !known_buckets.contains(bk) {
+                return Err(cx.err(format!("{p}.benefits"), format!("unknown benefit bucket `{bk}`")));
+            }
+        }
+        if let Some(c) = &l.cap {
+            cx.amount(c, &format!("{p}.cap"))?;
+        }
+    }
+    for (name, q) in b.quota_accounts.iter() {
+        cx.fund_code(&q.fund_pay_type, &format!("quota_accounts.{name}.fund_pay_type"))?;
+    }
+    if let Some(t) = &b.preselfpay {
+        for (i, r) in t.rows.iter().enumerate() {
+            cx.ratio(&r.value, &format!("preselfpay.rows[{i}].value"))?;
+        }
+    }
+    for (i, c) in b.item_caps.iter().enumerate() {
+        cx.amount(&c.limit, &format!("item_caps[{i}].limit"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! Year-to-date accumulators (累计信息, the platform's 5206): what a member had
+//! used before a claim. The engine never stores them; it takes them in and
+//! returns `ytd_after`, and a reversal gives them back exactly.
+
+use crate::money::{self, Decimal};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Accumulators for one medical year (医疗年度).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ytd {
+    /// The medical year these sums belong to.
+    pub year: i32,
+    /// Deductibles paid (累计起付线, Q0000).
+    #[serde(with = "money::money", default = "money::zero")]
+    pub dedc_paid: Decimal,
+    /// Deductibles paid per benefit bucket, where a pack counts a yearly
+    /// deductible per benefit.
+    #[serde(with = "money::money_map", default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dedc_paid_by: BTreeMap<String, Decimal>,
+    /// Inpatient admissions so far (次数, C0000).
+    #[serde(default)]
+    pub admissions: u32,
+    /// Total medical cost so far (医疗费总额).
+    #[serde(with = "money::money", default = "money::zero")]
+    pub cost_sum: Decimal,
+    /// Paid per fund (`fund_pay_type` → amount; D…01 accumulators).
+    #[serde(with = "money::money_map", default)]
+    pub fund_paid: BTreeMap<String, Decimal>,
+    /// Fund payments per benefit bucket the pack defines (`chronic`,
+    /// `inpatient`…); monthly buckets are keyed `bucket@YYYY-MM`.
+    #[serde(with = "money::money_map", default)]
+    pub benefit_paid: BTreeMap<String, Decimal>,
+    /// Eligible cost counted per bucket (S0000): yearly eligible-cost ceilings,
+    /// year-based cost bands, and each further layer's cumulative basis
+    /// (`layer:<id>`, e.g. the in-scope personal burden for serious-illness insurance).
+    #[serde(with = "money::money_map", default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub eligible_sum: BTreeMap<String, Decimal>,
+    /// Member quota-account balances spent this year, per account.
+    #[serde(with = "money::money_map", default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub quota_used: BTreeMap<String, Decimal>,
+}
+
+impl Ytd {
+    /// Fresh accumulators for `year`.
+    pub fn fresh(year: i32) -> Ytd {
+        Ytd {
+            year,
+            dedc_paid: money::zero(),
+            cost_sum: money::zero(),
+            ..Default::default()
+        }
+    }
+
+    /// Reads a keyed amount (zero when absent).
+    pub fn get(map: &BTreeMap<String, Decimal>, key: &str) -> Decimal {
+        map.get(key).copied().unwrap_or_else(money::zero)
+    }
+
+    /// Adds `amount` to a keyed sum, keeping zero entries out.
+    pub fn add(map: &mut BTreeMap<String, Decimal>, key: &str, amount: Decimal) {
+        if amount.is_zero() {
+            return;
+        }
+        let e = map.entry(key.to_string()).or_insert_with(money::zero);
+        *e += amount;
+        if e.is_zero() {
+            map.remove(key);
+        }
+    }
+
+    /// `self + delta` (or minus, with `sign = -1`), field by field.
+    pub fn apply(&self, delta: &Ytd, sign: i32) -> Ytd {
+        let s = Decimal::from(sign);
+        let mut out = self.clone();
+        out.dedc_paid += delta.dedc_paid * s;
+        out.cost_sum += delta.cost_sum * s;
+        out.admissions = (i64::from(out.admissions) + i64::from(delta.admissions) * i64::from(sign)).max(0) as u32;
+        for (dst, src) in [
+            (&mut out.dedc_paid_by, &delta.dedc_paid_by),
+            (&mut out.fund_paid, &delta.fund_paid),
+            (&mut out.benefit_paid, &delta.benefit_paid),
+            (&mut out.eligible_sum, &delta.eligible_sum),
+            (&mut out.quota_used, &delta.quota_used),
+        ] {
+            for (k, v) in src {
+                Ytd::add(dst, k, *v * s);
+            }
+        }
+        out
+    }
+}
