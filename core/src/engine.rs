@@ -50,7 +50,14 @@ impl PolicySummary {
             versions: p
                 .versions
                 .iter()
-                .map(|v| format!("{} ({} – {})", v.label, v.from, v.to.map(|t| t.to_string()).unwrap_or_default()))
+                .map(|v| {
+                    format!(
+                        "{} ({} – {})",
+                        v.label,
+                        v.from,
+                        v.to.map(|t| t.to_string()).unwrap_or_default()
+                    )
+                })
                 .collect(),
             hash: p.hash.clone(),
             rules: p.rules.keys().cloned().collect(),
@@ -62,14 +69,21 @@ impl PolicySummary {
 /// Summaries of every built-in pack.
 pub fn policies() -> Result<Vec<PolicySummary>> {
     builtin::ids()
-        .map(|id| builtin::get(id).expect("listed ids exist").map(|p| PolicySummary::of(&p)))
+        .map(|id| {
+            builtin::get(id)
+                .expect("listed ids exist")
+                .map(|p| PolicySummary::of(&p))
+        })
         .collect()
 }
 
 /// Parses a claim, reporting the JSON path of the first bad field.
 pub fn parse_claim(json: &str) -> Result<Claim> {
     if json.len() > MAX_CLAIM_BYTES {
-        return Err(Error::new(ErrorCode::InputTooLarge, format!("claim is larger than {MAX_CLAIM_BYTES} bytes")));
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!("claim is larger than {MAX_CLAIM_BYTES} bytes"),
+        ));
     }
     let de = &mut serde_json::Deserializer::from_str(json);
     let claim: Claim = serde_path_to_error::deserialize(de).map_err(|e| {
@@ -90,11 +104,16 @@ pub fn parse_settlement(json: &str) -> Result<Settlement> {
 
 /// `sha256:` of a claim's canonical JSON.
 pub fn input_hash(claim: &Claim) -> String {
-    let mut h = Sha256::new();
-    // Serialising a typed claim cannot fail: every field is a plain value.
-    let bytes = serde_json::to_vec(claim).unwrap_or_default();
-    h.update(&bytes);
-    format!("sha256:{}", load::hex(&h.finalize()))
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with(|b| {
+        let mut buf = b.borrow_mut();
+        buf.clear();
+        // Serialising a typed claim cannot fail: every field is a plain value.
+        let _ = serde_json::to_writer(&mut *buf, claim);
+        format!("sha256:{}", load::hex(&Sha256::digest(&buf[..])))
+    })
 }
 
 impl Engine {
@@ -104,20 +123,27 @@ impl Engine {
             Some(p) => Ok(Engine { policy: p? }),
             None => Err(Error::new(
                 ErrorCode::UnknownPolicy,
-                format!("no built-in pack `{id}`; known: {}", builtin::ids().collect::<Vec<_>>().join(", ")),
+                format!(
+                    "no built-in pack `{id}`; known: {}",
+                    builtin::ids().collect::<Vec<_>>().join(", ")
+                ),
             )),
         }
     }
 
     /// An engine over a policy given as JSON text (`extends` may name built-in packs).
     pub fn from_json(text: &str) -> Result<Engine> {
-        Ok(Engine { policy: Arc::new(load::load(text, None, &DefaultResolver)?) })
+        Ok(Engine {
+            policy: Arc::new(load::load(text, None, &DefaultResolver)?),
+        })
     }
 
     /// An engine over a policy file (`extends` paths are relative to it).
     pub fn from_file(path: &Path) -> Result<Engine> {
         let text = load::read_policy_file(path)?;
-        Ok(Engine { policy: Arc::new(load::load(&text, path.parent(), &DefaultResolver)?) })
+        Ok(Engine {
+            policy: Arc::new(load::load(&text, path.parent(), &DefaultResolver)?),
+        })
     }
 
     /// A built-in pack ID, or else a policy file path.
@@ -144,11 +170,18 @@ impl Engine {
                 return Err(Error::at(
                     ErrorCode::UnknownPolicy,
                     "policy",
-                    format!("the claim names policy `{id}` but the engine runs `{}`", self.policy.id),
+                    format!(
+                        "the claim names policy `{id}` but the engine runs `{}`",
+                        self.policy.id
+                    ),
                 ));
             }
         }
-        let version = self.policy.version_on(claim.mdtrt.begndate).map(|v| v.label.clone()).unwrap_or_default();
+        let version = self
+            .policy
+            .version_on(claim.mdtrt.begndate)
+            .map(|v| v.label.clone())
+            .unwrap_or_default();
         let stamp = Stamp {
             engine: ENGINE.to_string(),
             policy: self.policy.id.clone(),

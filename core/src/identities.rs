@@ -12,7 +12,10 @@ pub fn check(s: &Settlement) -> Vec<String> {
     for l in &s.feedetail {
         let parts = l.fulamt_ownpay_amt + l.overlmt_amt + l.preselfpay_amt + l.inscp_scp_amt;
         if parts != l.det_item_fee_sumamt {
-            bad.push(format!("line {}: {} ≠ {}", l.feedetl_sn, l.det_item_fee_sumamt, parts));
+            bad.push(format!(
+                "line {}: {} ≠ {}",
+                l.feedetl_sn, l.det_item_fee_sumamt, parts
+            ));
         }
         sums[0] += l.fulamt_ownpay_amt;
         sums[1] += l.overlmt_amt;
@@ -24,15 +27,37 @@ pub fn check(s: &Settlement) -> Vec<String> {
         ("overlmt_selfpay", i.overlmt_selfpay, sums[1]),
         ("preselfpay_amt", i.preselfpay_amt, sums[2]),
         ("inscp_scp_amt", i.inscp_scp_amt, sums[3]),
-        ("medfee_sumamt", i.medfee_sumamt, i.fulamt_ownpay_amt + i.overlmt_selfpay + i.preselfpay_amt + i.inscp_scp_amt),
+        (
+            "medfee_sumamt",
+            i.medfee_sumamt,
+            i.fulamt_ownpay_amt + i.overlmt_selfpay + i.preselfpay_amt + i.inscp_scp_amt,
+        ),
         (
             "fund_pay_sumamt",
             i.fund_pay_sumamt,
-            i.hifp_pay + i.cvlserv_pay + i.hifes_pay + i.hifmi_pay + i.hifob_pay + i.maf_pay + i.oth_pay,
+            i.hifp_pay
+                + i.cvlserv_pay
+                + i.hifes_pay
+                + i.hifmi_pay
+                + i.hifob_pay
+                + i.maf_pay
+                + i.oth_pay,
         ),
-        ("psn_part_amt (medfee − fund)", i.psn_part_amt, i.medfee_sumamt - i.fund_pay_sumamt),
-        ("psn_part_amt (acct + cash)", i.psn_part_amt, i.acct_pay + i.psn_cash_pay),
-        ("Σ setldetail", i.fund_pay_sumamt, s.setldetail.iter().map(|d| d.fund_payamt).sum()),
+        (
+            "psn_part_amt (medfee − fund)",
+            i.psn_part_amt,
+            i.medfee_sumamt - i.fund_pay_sumamt,
+        ),
+        (
+            "psn_part_amt (acct + cash)",
+            i.psn_part_amt,
+            i.acct_pay + i.psn_cash_pay,
+        ),
+        (
+            "Σ setldetail",
+            i.fund_pay_sumamt,
+            s.setldetail.iter().map(|d| d.fund_payamt).sum(),
+        ),
     ];
     for (name, got, want) in pairs {
         if got != want {
@@ -41,13 +66,31 @@ pub fn check(s: &Settlement) -> Vec<String> {
     }
     for d in &s.setldetail {
         if d.fund_payamt > d.crt_payb_lmt_amt {
-            bad.push(format!("fund {} pays {} above its limit {}", d.fund_pay_type, d.fund_payamt, d.crt_payb_lmt_amt));
+            bad.push(format!(
+                "fund {} pays {} above its limit {}",
+                d.fund_pay_type, d.fund_payamt, d.crt_payb_lmt_amt
+            ));
         }
     }
     let all = [
-        i.medfee_sumamt, i.fulamt_ownpay_amt, i.overlmt_selfpay, i.preselfpay_amt, i.inscp_scp_amt, i.act_pay_dedc,
-        i.hifp_pay, i.cvlserv_pay, i.hifes_pay, i.hifmi_pay, i.hifob_pay, i.maf_pay, i.oth_pay, i.fund_pay_sumamt,
-        i.psn_part_amt, i.acct_pay, i.psn_cash_pay, i.balc,
+        i.medfee_sumamt,
+        i.fulamt_ownpay_amt,
+        i.overlmt_selfpay,
+        i.preselfpay_amt,
+        i.inscp_scp_amt,
+        i.act_pay_dedc,
+        i.hifp_pay,
+        i.cvlserv_pay,
+        i.hifes_pay,
+        i.hifmi_pay,
+        i.hifob_pay,
+        i.maf_pay,
+        i.oth_pay,
+        i.fund_pay_sumamt,
+        i.psn_part_amt,
+        i.acct_pay,
+        i.psn_cash_pay,
+        i.balc,
     ];
     if s.status != crate::settlement::Status::Reversed {
         if all.iter().any(|a| a.is_sign_negative() && !a.is_zero()) {
@@ -56,8 +99,13 @@ pub fn check(s: &Settlement) -> Vec<String> {
         if i.act_pay_dedc > i.inscp_scp_amt {
             bad.push("deductible above the in-scope amount".into());
         }
-        if i.fund_pay_sumamt > i.inscp_scp_amt {
-            bad.push("funds pay more than the in-scope amount".into());
+        if i.fund_pay_sumamt > i.medfee_sumamt {
+            bad.push("funds pay more than the total charges".into());
+        }
+        if i.hifp_pay > i.inscp_scp_amt - i.act_pay_dedc {
+            bad.push(
+                "the basic fund pays more than the in-scope amount above the deductible".into(),
+            );
         }
     }
     if all.iter().any(|a| a.scale() != 2) {

@@ -29,7 +29,9 @@ pub mod settlement;
 pub mod ytd;
 
 pub use claim::Claim;
-pub use engine::{input_hash, parse_claim, parse_settlement, policies, Engine, PolicySummary, ENGINE};
+pub use engine::{
+    input_hash, parse_claim, parse_settlement, policies, Engine, PolicySummary, ENGINE,
+};
 pub use error::{Error, ErrorCode, Result};
 pub use settlement::{Settlement, Status};
 pub use ytd::Ytd;

@@ -144,7 +144,10 @@ macro_rules! dec_module {
                     d.deserialize_option(V)
                 }
                 /// Serialises an optional decimal (`null` when absent).
-                pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+                pub fn serialize<S: Serializer>(
+                    v: &Option<Decimal>,
+                    s: S,
+                ) -> Result<S::Ok, S::Error> {
                     match v {
                         Some(v) => s.collect_str(v),
                         None => s.serialize_none(),
@@ -158,7 +161,11 @@ macro_rules! dec_module {
 dec_module!(money, MONEY_DP, "Serde for money: at most two places.");
 dec_module!(ratio, RATIO_DP, "Serde for ratios: at most four places.");
 dec_module!(count, COUNT_DP, "Serde for counts: at most four places.");
-dec_module!(price, PRICE_DP, "Serde for unit prices: at most six places.");
+dec_module!(
+    price,
+    PRICE_DP,
+    "Serde for unit prices: at most six places."
+);
 
 /// Serde for a map of money amounts keyed by string.
 pub mod money_map {
@@ -192,7 +199,10 @@ pub mod money_map {
     }
 
     /// Serialises amounts as strings.
-    pub fn serialize<S: Serializer>(v: &BTreeMap<String, Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        v: &BTreeMap<String, Decimal>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(v.len()))?;
         for (k, a) in v {
             m.serialize_entry(k, &a.to_string())?;
@@ -217,7 +227,10 @@ mod tests {
         assert_eq!(fen(Decimal::from_str("1.005").unwrap()).to_string(), "1.01");
         assert_eq!(fen(Decimal::from_str("1.004").unwrap()).to_string(), "1.00");
         assert_eq!(fen(Decimal::from_str("2").unwrap()).to_string(), "2.00");
-        assert_eq!(fen(Decimal::from_str("-1.005").unwrap()).to_string(), "-1.01");
+        assert_eq!(
+            fen(Decimal::from_str("-1.005").unwrap()).to_string(),
+            "-1.01"
+        );
     }
 
     #[test]

@@ -110,6 +110,34 @@ impl SetlInfo {
         }
     }
 
+    /// Every amount to exactly two places (four for the ratio).
+    pub fn normalize(&mut self) {
+        for f in [
+            &mut self.medfee_sumamt,
+            &mut self.fulamt_ownpay_amt,
+            &mut self.overlmt_selfpay,
+            &mut self.preselfpay_amt,
+            &mut self.inscp_scp_amt,
+            &mut self.act_pay_dedc,
+            &mut self.hifp_pay,
+            &mut self.cvlserv_pay,
+            &mut self.hifes_pay,
+            &mut self.hifmi_pay,
+            &mut self.hifob_pay,
+            &mut self.maf_pay,
+            &mut self.oth_pay,
+            &mut self.fund_pay_sumamt,
+            &mut self.psn_part_amt,
+            &mut self.acct_pay,
+            &mut self.psn_cash_pay,
+            &mut self.balc,
+        ] {
+            *f = money::fen(*f);
+        }
+        self.pool_prop_selfpay = self.pool_prop_selfpay.round_dp(4);
+        self.pool_prop_selfpay.rescale(4);
+    }
+
     /// The setlinfo field a fund code pays into (national mapping; unknown
     /// codes go to `oth_pay`).
     pub fn field_mut(&mut self, fund_pay_type: &str) -> &mut Decimal {

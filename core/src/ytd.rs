@@ -17,7 +17,11 @@ pub struct Ytd {
     pub dedc_paid: Decimal,
     /// Deductibles paid per benefit bucket, where a pack counts a yearly
     /// deductible per benefit.
-    #[serde(with = "money::money_map", default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        with = "money::money_map",
+        default,
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub dedc_paid_by: BTreeMap<String, Decimal>,
     /// Inpatient admissions so far (次数, C0000).
     #[serde(default)]
@@ -35,10 +39,18 @@ pub struct Ytd {
     /// Eligible cost counted per bucket (S0000): yearly eligible-cost ceilings,
     /// year-based cost bands, and each further layer's cumulative basis
     /// (`layer:<id>`, e.g. the in-scope personal burden for serious-illness insurance).
-    #[serde(with = "money::money_map", default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        with = "money::money_map",
+        default,
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub eligible_sum: BTreeMap<String, Decimal>,
     /// Member quota-account balances spent this year, per account.
-    #[serde(with = "money::money_map", default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        with = "money::money_map",
+        default,
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub quota_used: BTreeMap<String, Decimal>,
 }
 
@@ -70,13 +82,33 @@ impl Ytd {
         }
     }
 
+    /// Every amount to exactly two places, zero entries dropped.
+    pub fn normalized(mut self) -> Ytd {
+        self.dedc_paid = money::fen(self.dedc_paid);
+        self.cost_sum = money::fen(self.cost_sum);
+        for m in [
+            &mut self.dedc_paid_by,
+            &mut self.fund_paid,
+            &mut self.benefit_paid,
+            &mut self.eligible_sum,
+            &mut self.quota_used,
+        ] {
+            m.retain(|_, v| !v.is_zero());
+            for v in m.values_mut() {
+                *v = money::fen(*v);
+            }
+        }
+        self
+    }
+
     /// `self + delta` (or minus, with `sign = -1`), field by field.
     pub fn apply(&self, delta: &Ytd, sign: i32) -> Ytd {
         let s = Decimal::from(sign);
         let mut out = self.clone();
         out.dedc_paid += delta.dedc_paid * s;
         out.cost_sum += delta.cost_sum * s;
-        out.admissions = (i64::from(out.admissions) + i64::from(delta.admissions) * i64::from(sign)).max(0) as u32;
+        out.admissions = (i64::from(out.admissions) + i64::from(delta.admissions) * i64::from(sign))
+            .max(0) as u32;
         for (dst, src) in [
             (&mut out.dedc_paid_by, &delta.dedc_paid_by),
             (&mut out.fund_paid, &delta.fund_paid),
@@ -88,6 +120,6 @@ impl Ytd {
                 Ytd::add(dst, k, *v * s);
             }
         }
-        out
+        out.normalized()
     }
 }

@@ -10,15 +10,26 @@ use crate::policy::schema::{Choice, Per, Row};
 use crate::ytd::Ytd;
 
 /// The first row of a table that holds, or the single value.
-pub fn pick<'t, T>(c: &'t Choice<T>, f: &Facts, g: &Groups, path: &str) -> Result<&'t T> {
+pub fn pick<'t, T>(
+    c: &'t Choice<T>,
+    f: &Facts,
+    g: &Groups,
+    path: &dyn Fn() -> String,
+) -> Result<&'t T> {
     pick_row(c, f, g, path).map(|(v, _)| v)
 }
 
 /// Like [`pick`], also giving the row's own rule.
-pub fn pick_row<'t, T>(c: &'t Choice<T>, f: &Facts, g: &Groups, path: &str) -> Result<(&'t T, Option<&'t str>)> {
+pub fn pick_row<'t, T>(
+    c: &'t Choice<T>,
+    f: &Facts,
+    g: &Groups,
+    path: &dyn Fn() -> String,
+) -> Result<(&'t T, Option<&'t str>)> {
     match c {
         Choice::One(v) => Ok((v, None)),
         Choice::Rows(rows) => first(rows, f, g).map(|r| (&r.value, r.rule.as_deref())).ok_or_else(|| {
+            let path = path();
             let mut e = Error::new(
                 ErrorCode::PolicyParameterMissing,
                 format!("the policy table `{path}` has no row for this claim; add one in a policy file that extends the pack"),
@@ -36,17 +47,31 @@ fn first<'t, T>(rows: &'t [Row<T>], f: &Facts, g: &Groups) -> Option<&'t Row<T>>
 
 /// Decides `act_pay_dedc`.
 pub fn apply(run: &mut Run) -> Result<()> {
-    let (id, ben, bucket) = run.benefit.expect("a benefit is chosen before the deductible");
+    let (id, ben, bucket) = run
+        .benefit
+        .expect("a benefit is chosen before the deductible");
     let inscp = run.info.inscp_scp_amt;
     let g = &run.body.disease_groups;
     let Some(d) = &ben.deductible else {
-        let rule = ben.no_deductible_rule.clone().unwrap_or_else(|| ben.fund.rule.clone());
-        run.trace.add("deductible", rule, Decimal::ZERO, "no deductible for this benefit");
+        let rule = ben
+            .no_deductible_rule
+            .clone()
+            .unwrap_or_else(|| ben.fund.rule.clone());
+        run.trace.add(
+            "deductible",
+            rule,
+            Decimal::ZERO,
+            "no deductible for this benefit",
+        );
         return Ok(());
     };
-    let path = format!("benefits.{id}.deductible");
     if let Some(w) = d.waive.iter().find(|w| w.when.matches(&run.facts, None, g)) {
-        run.trace.add("deductible", w.rule.clone(), Decimal::ZERO, "deductible waived");
+        run.trace.add(
+            "deductible",
+            w.rule.clone(),
+            Decimal::ZERO,
+            "deductible waived",
+        );
         return Ok(());
     }
     let order = run.ytd.admissions as usize;
@@ -66,7 +91,10 @@ pub fn apply(run: &mut Run) -> Result<()> {
             a = a.min(hi.get()?);
         }
         rule = p.rule.clone();
-        text = format!("{} of the in-scope cost, within its bounds", super::trace::pct(p.pct.get()?));
+        text = format!(
+            "{} of the in-scope cost, within its bounds",
+            super::trace::pct(p.pct.get()?)
+        );
         a
     } else if let Some(o) = d.by_order.as_ref().filter(|o| o.amounts.is_some()) {
         let list = o.amounts.as_ref().expect("checked just above");
@@ -74,13 +102,31 @@ pub fn apply(run: &mut Run) -> Result<()> {
         text = format!("admission no. {} of the year", order + 1);
         list[order.min(list.len() - 1)].get()?
     } else {
-        let (base, row_rule) = pick_row(d.amount.as_ref().expect("validated: a deductible has an amount"), &run.facts, g, &format!("{path}.amount"))?;
+        let (base, row_rule) = pick_row(
+            d.amount
+                .as_ref()
+                .expect("validated: a deductible has an amount"),
+            &run.facts,
+            g,
+            &|| format!("benefits.{id}.deductible.amount"),
+        )?;
         if let Some(r) = row_rule {
             rule = r.to_string();
         }
         let mut a = base.get()?;
-        text = format!("{} deductible", if d.per == Per::Year { "yearly" } else { "per-admission" });
-        if let Some(o) = d.by_order.as_ref().filter(|o| o.next_pct.is_some() && order > 0) {
+        text = format!(
+            "{} deductible",
+            if d.per == Per::Year {
+                "yearly"
+            } else {
+                "per-admission"
+            }
+        );
+        if let Some(o) = d
+            .by_order
+            .as_ref()
+            .filter(|o| o.next_pct.is_some() && order > 0)
+        {
             let pc = o.next_pct.as_ref().expect("filtered").get()?;
             let times = if o.compound { order } else { 1 };
             for _ in 0..times {
@@ -91,7 +137,11 @@ pub fn apply(run: &mut Run) -> Result<()> {
                 a = a.max(fl.get()?);
             }
             rule = o.rule.clone();
-            text = format!("admission no. {} of the year: {} of the first", order + 1, super::trace::pct(pc));
+            text = format!(
+                "admission no. {} of the year: {} of the first",
+                order + 1,
+                super::trace::pct(pc)
+            );
         }
         a
     };

@@ -9,7 +9,11 @@ use crate::settlement::{Denial, LineResult, Settlement, Stamp, Status};
 use std::borrow::Cow;
 
 fn denial(code: &str, rule: &str, message: impl Into<String>) -> Denial {
-    Denial { code: code.to_string(), rule: rule.to_string(), message: message.into() }
+    Denial {
+        code: code.to_string(),
+        rule: rule.to_string(),
+        message: message.into(),
+    }
 }
 
 /// Decides whether the claim is denied, and otherwise which benefit takes it.
@@ -21,8 +25,17 @@ pub fn decide<'a>(run: &mut Run<'a>) -> Result<Option<Denial>> {
             return Ok(Some(denial(&d.code, &d.rule, d.message.clone())));
         }
     }
-    let Some((id, ben)) = body.benefits.0.iter().find(|(_, b)| b.when.matches(&run.facts, None, groups)) else {
-        return Ok(Some(denial("NOT_COVERED", &body.uncovered.rule, body.uncovered.message.clone())));
+    let Some((id, ben)) = body
+        .benefits
+        .0
+        .iter()
+        .find(|(_, b)| b.when.matches(&run.facts, None, groups))
+    else {
+        return Ok(Some(denial(
+            "NOT_COVERED",
+            &body.uncovered.rule,
+            body.uncovered.message.clone(),
+        )));
     };
     let bucket = ben.bucket.as_deref().unwrap_or(id);
     run.benefit = Some((id.as_str(), ben, bucket));
@@ -34,17 +47,41 @@ pub fn decide<'a>(run: &mut Run<'a>) -> Result<Option<Denial>> {
                 let enrolled = claim.psn.insu_begn_date.map(|s| day.months_since(s));
                 match enrolled {
                     Some(m) if m >= *months => None,
-                    Some(m) => Some(denial("NOT_ELIGIBLE", rule, format!("needs {months} months of enrolment; the member has {m}"))),
-                    None => Some(denial("NOT_ELIGIBLE", rule, format!("needs {months} months of enrolment; psn.insu_begn_date is not given"))),
+                    Some(m) => Some(denial(
+                        "NOT_ELIGIBLE",
+                        rule,
+                        format!("needs {months} months of enrolment; the member has {m}"),
+                    )),
+                    None => Some(denial(
+                        "NOT_ELIGIBLE",
+                        rule,
+                        format!(
+                            "needs {months} months of enrolment; psn.insu_begn_date is not given"
+                        ),
+                    )),
                 }
             }
             Check::Certified { rule } => (!run.facts.certified).then(|| {
                 let d = claim.mdtrt.disease.as_deref().unwrap_or("(none given)");
-                denial("NOT_CERTIFIED", rule, format!("no certification in force on {day} for disease `{d}`"))
+                denial(
+                    "NOT_CERTIFIED",
+                    rule,
+                    format!("no certification in force on {day} for disease `{d}`"),
+                )
             }),
             Check::EndsAfterDeath { period, rule } => claim.psn.death_date.and_then(|dd| {
-                let last = if period == "quarter" { dd.quarter_end() } else { dd };
-                (day > last).then(|| denial("BENEFIT_ENDED", rule, format!("benefits ended on {last} after the member's death on {dd}")))
+                let last = if period == "quarter" {
+                    dd.quarter_end()
+                } else {
+                    dd
+                };
+                (day > last).then(|| {
+                    denial(
+                        "BENEFIT_ENDED",
+                        rule,
+                        format!("benefits ended on {last} after the member's death on {dd}"),
+                    )
+                })
             }),
             Check::MaxStayMonths { months, rule } => {
                 let limit = claim.mdtrt.begndate.add_months(*months);
@@ -52,9 +89,12 @@ pub fn decide<'a>(run: &mut Run<'a>) -> Result<Option<Denial>> {
                     denial("NOT_ELIGIBLE", rule, format!("one course lasts at most {months} months (to {limit}); renew the approval"))
                 })
             }
-            Check::Require { when, rule, message } => {
-                (!when.matches(&run.facts, None, groups)).then(|| denial("NOT_ELIGIBLE", rule, message.clone()))
-            }
+            Check::Require {
+                when,
+                rule,
+                message,
+            } => (!when.matches(&run.facts, None, groups))
+                .then(|| denial("NOT_ELIGIBLE", rule, message.clone())),
         };
         if fail.is_some() {
             return Ok(fail);
@@ -87,7 +127,12 @@ pub fn denied(mut run: Run, d: Denial, stamp: Stamp) -> Settlement {
     run.info.psn_part_amt = total;
     run.info.psn_cash_pay = total;
     let rule = d.rule.clone();
-    run.trace.add("deny", rule.clone(), total, format!("denied ({}): {}; the member pays all", d.code, d.message));
+    run.trace.add(
+        "deny",
+        rule.clone(),
+        total,
+        format!("denied ({}): {}; the member pays all", d.code, d.message),
+    );
     run.trace.add("cash", rule, total, "paid in cash");
     run.benefit = None;
     finish(run, Status::Denied, Some(d), stamp)

@@ -31,7 +31,12 @@ fn adjusted(r: Decimal, adj: &[Adjust], run: &Run, rules: &mut Vec<String>) -> R
 }
 
 /// Σ over bands of (overlap of `[lo, hi)` with the band) × ratio.
-pub fn banded(segs: &[Segment], lo: Decimal, hi: Decimal, mut ratio_of: impl FnMut(&Segment) -> Result<Decimal>) -> Result<Decimal> {
+pub fn banded(
+    segs: &[Segment],
+    lo: Decimal,
+    hi: Decimal,
+    mut ratio_of: impl FnMut(&Segment) -> Result<Decimal>,
+) -> Result<Decimal> {
     let mut total = Decimal::ZERO;
     if hi <= lo {
         return Ok(total);
@@ -68,10 +73,10 @@ fn cap_key(cap: &Cap, bucket: &str, f: &Facts) -> String {
 }
 
 /// What is left under a cap before this claim.
-fn cap_room(run: &Run, cap: &Cap, path: &str) -> Result<Decimal> {
+fn cap_room(run: &Run, cap: &Cap, name: &str) -> Result<Decimal> {
     let g = &run.body.disease_groups;
     let amount = match (&cap.amount, &cap.per_cert) {
-        (Some(a), _) => pick(a, &run.facts, g, &format!("{path}.amount"))?.get()?,
+        (Some(a), _) => pick(a, &run.facts, g, &|| format!("caps.{name}.amount"))?.get()?,
         (None, Some(pc)) => {
             let day = run.facts.day();
             let n = run
@@ -96,7 +101,11 @@ fn cap_room(run: &Run, cap: &Cap, path: &str) -> Result<Decimal> {
     if cap.scope == Scope::Claim {
         return Ok(amount);
     }
-    let used: Decimal = cap.buckets.iter().map(|b| Ytd::get(&run.ytd.benefit_paid, &cap_key(cap, b, &run.facts))).sum();
+    let used: Decimal = cap
+        .buckets
+        .iter()
+        .map(|b| Ytd::get(&run.ytd.benefit_paid, &cap_key(cap, b, &run.facts)))
+        .sum();
     Ok((amount - used).max(Decimal::ZERO))
 }
 
@@ -113,20 +122,30 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let mut over_ceiling = Decimal::ZERO;
     if let Some(c) = &f.eligible_ceiling {
         let counted = if c.after_deductible { base } else { inscp };
-        let keys: Vec<&str> = if c.buckets.is_empty() { vec![bucket] } else { c.buckets.iter().map(String::as_str).collect() };
-        let used: Decimal = keys.iter().map(|k| Ytd::get(&run.ytd.eligible_sum, k)).sum();
+        let keys: Vec<&str> = if c.buckets.is_empty() {
+            vec![bucket]
+        } else {
+            c.buckets.iter().map(String::as_str).collect()
+        };
+        let used: Decimal = keys
+            .iter()
+            .map(|k| Ytd::get(&run.ytd.eligible_sum, k))
+            .sum();
         let room = (c.amount.get()? - used).max(Decimal::ZERO);
         over_ceiling = (counted - room).max(Decimal::ZERO).min(base);
         base -= over_ceiling;
         Ytd::add(&mut run.delta.eligible_sum, bucket, counted);
         if !over_ceiling.is_zero() {
             rules.push(c.rule.clone());
-            notes.push(format!("{over_ceiling} above the yearly eligible-cost ceiling"));
+            notes.push(format!(
+                "{over_ceiling} above the yearly eligible-cost ceiling"
+            ));
         }
     }
     // Ratio, flat or by cost band.
-    let path = format!("benefits.{id}.fund.ratio");
-    let (ratio, row_rule) = pick_row(&f.ratio, &run.facts, g, &path)?;
+    let (ratio, row_rule) = pick_row(&f.ratio, &run.facts, g, &|| {
+        format!("benefits.{id}.fund.ratio")
+    })?;
     if let Some(r) = row_rule {
         rules[0] = r.to_string();
     }
@@ -147,7 +166,9 @@ pub fn apply(run: &mut Run) -> Result<()> {
                     Ytd::add(&mut run.delta.eligible_sum, &format!("seg:{bucket}"), base);
                 }
                 let mut adj_rules = Vec::new();
-                let raw = banded(segments, start, start + base, |s| adjusted(s.ratio.get()?, &f.adjust, run, &mut adj_rules))?;
+                let raw = banded(segments, start, start + base, |s| {
+                    adjusted(s.ratio.get()?, &f.adjust, run, &mut adj_rules)
+                })?;
                 for r in adj_rules {
                     if !rules.contains(&r) {
                         rules.push(r);
@@ -163,7 +184,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let mut cap_rule = None;
     for cr in &f.caps {
         let cap = run.body.caps.get(&cr.cap).expect("validated: caps exist");
-        let room = cap_room(run, cap, &format!("caps.{}", cr.cap))?;
+        let room = cap_room(run, cap, &cr.cap)?;
         if limit.is_none_or(|l| room < l) {
             limit = Some(room);
             cap_rule = Some(cr.rule.clone().unwrap_or_else(|| cap.rule.clone()));
@@ -175,12 +196,18 @@ pub fn apply(run: &mut Run) -> Result<()> {
     if capped < raw {
         over_cap = fen(base * (raw - capped) / raw);
         let r = cap_rule.clone().expect("a cap bound");
-        notes.push(format!("capped by {r}: {} left this period", fen(limit.unwrap_or_default())));
+        notes.push(format!(
+            "capped by {r}: {} left this period",
+            fen(limit.unwrap_or_default())
+        ));
         rules.push(r);
         run.notices.push(crate::settlement::Notice {
             code: "CAP_REACHED".into(),
             rule: rules.last().cloned().unwrap_or_default(),
-            message: format!("the fund cap is reached; {} of eligible cost is not paid by the basic fund", over_cap),
+            message: format!(
+                "the fund cap is reached; {} of eligible cost is not paid by the basic fund",
+                over_cap
+            ),
             materials: Vec::new(),
             deadline: None,
         });
@@ -209,11 +236,26 @@ pub fn apply(run: &mut Run) -> Result<()> {
         Some(r) => format!("{} of {} above the deductible", pct(r), fen(base)),
         None => format!("{} above the deductible", fen(base)),
     };
-    let text = if notes.is_empty() { text } else { format!("{text}; {}", notes.join("; ")) };
+    let text = if notes.is_empty() {
+        text
+    } else {
+        format!("{text}; {}", notes.join("; "))
+    };
     let lim = limit.unwrap_or(base).max(Decimal::ZERO);
-    run.pay(&f.fund_pay_type, base, lim, paid, format!("[{}] {text}", rules.join(",")));
+    run.pay(
+        &f.fund_pay_type,
+        base,
+        lim,
+        paid,
+        format!("[{}] {text}", rules.join(",")),
+    );
     for r in &rules[1..] {
-        run.trace.add("fund", r.clone(), paid, format!("{}: modifier or limit applied", r));
+        run.trace.add(
+            "fund",
+            r.clone(),
+            paid,
+            format!("{}: modifier or limit applied", r),
+        );
     }
     run.trace.add("fund", rules[0].clone(), paid, text);
     Ok(())

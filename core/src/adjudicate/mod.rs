@@ -116,8 +116,9 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
 }
 
 /// Assembles the settlement and the accumulators after.
-pub fn finish(run: Run, status: Status, denial: Option<Denial>, stamp: Stamp) -> Settlement {
+pub fn finish(mut run: Run, status: Status, denial: Option<Denial>, stamp: Stamp) -> Settlement {
     let ytd_after = run.ytd.apply(&run.delta, 1);
+    run.info.normalize();
     Settlement {
         status,
         mdtrt_id: run.claim.mdtrt.mdtrt_id.clone(),
@@ -127,7 +128,7 @@ pub fn finish(run: Run, status: Status, denial: Option<Denial>, stamp: Stamp) ->
         setldetail: run.detail,
         feedetail: run.lines,
         ytd_after,
-        ytd_delta: run.delta,
+        ytd_delta: run.delta.normalized(),
         trace: run.trace.into_entries(),
         notices: run.notices,
         denial,

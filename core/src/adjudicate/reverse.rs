@@ -10,14 +10,21 @@ use crate::ytd::Ytd;
 /// claims may have been settled since); without, the settlement's own `ytd_after`.
 pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
     if s.status == Status::Reversed {
-        return Err(Error::at(ErrorCode::InvalidSettlement, "status", "a reversal cannot be reversed; settle the claim again"));
+        return Err(Error::at(
+            ErrorCode::InvalidSettlement,
+            "status",
+            "a reversal cannot be reversed; settle the claim again",
+        ));
     }
     let base = current.unwrap_or(&s.ytd_after);
     if base.year != s.ytd_delta.year {
         return Err(Error::at(
             ErrorCode::InvalidSettlement,
             "ytd",
-            format!("the accumulators are of {}, the settlement of {}", base.year, s.ytd_delta.year),
+            format!(
+                "the accumulators are of {}, the settlement of {}",
+                base.year, s.ytd_delta.year
+            ),
         ));
     }
     let restored = base.apply(&s.ytd_delta, -1);

@@ -10,8 +10,19 @@ pub struct Trace(Vec<TraceEntry>);
 
 impl Trace {
     /// Adds a step.
-    pub fn add(&mut self, step: &'static str, rule: impl Into<Cow<'static, str>>, amount: Decimal, text: impl Into<String>) {
-        self.0.push(TraceEntry { step: Cow::Borrowed(step), rule: rule.into(), amount: fen(amount), text: text.into() });
+    pub fn add(
+        &mut self,
+        step: &'static str,
+        rule: impl Into<Cow<'static, str>>,
+        amount: Decimal,
+        text: impl Into<String>,
+    ) {
+        self.0.push(TraceEntry {
+            step: Cow::Borrowed(step),
+            rule: rule.into(),
+            amount: fen(amount),
+            text: text.into(),
+        });
     }
     /// The entries.
     pub fn into_entries(self) -> Vec<TraceEntry> {

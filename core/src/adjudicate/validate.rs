@@ -9,161 +9,254 @@ use crate::money::{fen, max_amount, Decimal};
 pub const MAX_LINES: usize = 10_000;
 
 /// Insurance types of the national table (险种类型).
-pub const INSUTYPES: [&str; 14] =
-    ["310", "320", "330", "340", "350", "360", "370", "380", "390", "391", "392", "399", "410", "510"];
+pub const INSUTYPES: [&str; 14] = [
+    "310", "320", "330", "340", "350", "360", "370", "380", "390", "391", "392", "399", "410",
+    "510",
+];
 /// Medical types of the national table (医疗类别); `99xx` local extensions are accepted too.
-pub const MED_TYPES: [&str; 16] =
-    ["11", "12", "13", "14", "19", "21", "22", "23", "24", "41", "51", "52", "53", "91", "92", "93"];
+pub const MED_TYPES: [&str; 16] = [
+    "11", "12", "13", "14", "19", "21", "22", "23", "24", "41", "51", "52", "53", "91", "92", "93",
+];
 /// Charge item levels (收费项目等级).
 pub const CHRGITM_LVS: [&str; 3] = ["01", "02", "03"];
 /// Admission routes.
 pub const ADM_ROUTES: [&str; 3] = ["normal", "emergency", "referral"];
 /// Causes.
-pub const CAUSES: [&str; 6] =
-    ["self_harm", "illegal_act", "cosmetic", "congenital_correction", "medical_accident", "traffic_accident"];
+pub const CAUSES: [&str; 6] = [
+    "self_harm",
+    "illegal_act",
+    "cosmetic",
+    "congenital_correction",
+    "medical_accident",
+    "traffic_accident",
+];
 /// Filing kinds.
 pub const FILING_KINDS: [&str; 3] = ["long_term_residence", "referral", "emergency_registration"];
 /// Filing states.
 pub const FILING_STATES: [&str; 3] = ["active", "cancelled", "suspended"];
 
-fn unknown(path: String, what: &str, v: &str, allowed: &[&str]) -> Error {
-    Error::at(ErrorCode::UnknownCode, path, format!("unknown {what} `{v}`; expected one of {}", allowed.join(", ")))
-}
+/// A JSON path built only when an error needs it.
+type At<'a> = &'a dyn Fn() -> String;
 
-fn one_of(v: &str, allowed: &[&str], path: impl Into<String>, what: &str) -> Result<()> {
+fn one_of(v: &str, allowed: &[&str], at: At, what: &str) -> Result<()> {
     if allowed.contains(&v) {
-        Ok(())
-    } else {
-        Err(unknown(path.into(), what, v, allowed))
+        return Ok(());
     }
+    Err(Error::at(
+        ErrorCode::UnknownCode,
+        at(),
+        format!(
+            "unknown {what} `{v}`; expected one of {}",
+            allowed.join(", ")
+        ),
+    ))
 }
 
-fn admvs(v: &str, path: &str) -> Result<()> {
+fn admvs(v: &str, at: At) -> Result<()> {
     if v.len() == 6 && v.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(Error::claim(path, format!("`{v}` is not a 6-digit admvs code")))
+        Err(Error::claim(
+            at(),
+            format!("`{v}` is not a 6-digit admvs code"),
+        ))
     }
 }
 
-fn flag(v: &str, path: &str) -> Result<()> {
-    one_of(v, &["0", "1"], path, "flag")
+fn flag(v: &str, at: At) -> Result<()> {
+    one_of(v, &["0", "1"], at, "flag")
 }
 
-fn amount(v: Decimal, path: impl Into<String>) -> Result<()> {
+fn amount(v: Decimal, at: At) -> Result<()> {
     if v.is_sign_negative() && !v.is_zero() {
-        return Err(Error::claim(path, format!("amount {v} is negative; refunds are settled as reversals")));
+        return Err(Error::claim(
+            at(),
+            format!("amount {v} is negative; refunds are settled as reversals"),
+        ));
     }
     if v > max_amount() {
-        return Err(Error::claim(path, format!("amount {v} is above the limit of {}", max_amount())));
+        return Err(Error::claim(
+            at(),
+            format!("amount {v} is above the limit of {}", max_amount()),
+        ));
     }
     Ok(())
 }
 
-fn nonempty(v: &str, path: &str) -> Result<()> {
+fn nonempty(v: &str, at: At) -> Result<()> {
     if v.trim().is_empty() {
-        Err(Error::claim(path, "must not be empty"))
+        Err(Error::claim(at(), "must not be empty"))
     } else {
         Ok(())
     }
+}
+
+fn s(p: &'static str) -> impl Fn() -> String {
+    move || p.to_string()
 }
 
 /// Checks a claim; the first problem found is reported.
 pub fn claim(c: &Claim) -> Result<()> {
     let p = &c.psn;
-    nonempty(&p.psn_no, "psn.psn_no")?;
-    one_of(&p.insutype, &INSUTYPES, "psn.insutype", "insurance type (insutype)")?;
+    nonempty(&p.psn_no, &s("psn.psn_no"))?;
+    one_of(
+        &p.insutype,
+        &INSUTYPES,
+        &s("psn.insutype"),
+        "insurance type (insutype)",
+    )?;
     if !(p.psn_type.len() == 4 && p.psn_type.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(Error::at(ErrorCode::UnknownCode, "psn.psn_type", format!("`{}` is not a 4-digit person type", p.psn_type)));
+        return Err(Error::at(
+            ErrorCode::UnknownCode,
+            "psn.psn_type",
+            format!("`{}` is not a 4-digit person type", p.psn_type),
+        ));
     }
-    flag(&p.acct_used_flag, "psn.acct_used_flag")?;
-    flag(&p.cvlserv_flag, "psn.cvlserv_flag")?;
-    amount(p.balc, "psn.balc")?;
+    flag(&p.acct_used_flag, &s("psn.acct_used_flag"))?;
+    flag(&p.cvlserv_flag, &s("psn.cvlserv_flag"))?;
+    amount(p.balc, &s("psn.balc"))?;
     for (k, v) in &p.quota_balc {
-        amount(*v, format!("psn.quota_balc.{k}"))?;
+        amount(*v, &|| format!("psn.quota_balc.{k}"))?;
     }
     for (i, f) in p.filings.iter().enumerate() {
-        one_of(&f.kind, &FILING_KINDS, format!("psn.filings[{i}].kind"), "filing kind")?;
-        one_of(&f.status, &FILING_STATES, format!("psn.filings[{i}].status"), "filing status")?;
-        admvs(&f.area_admdvs, &format!("psn.filings[{i}].area_admdvs"))?;
+        let at = |x: &str| format!("psn.filings[{i}].{x}");
+        one_of(&f.kind, &FILING_KINDS, &|| at("kind"), "filing kind")?;
+        one_of(&f.status, &FILING_STATES, &|| at("status"), "filing status")?;
+        admvs(&f.area_admdvs, &|| at("area_admdvs"))?;
         if f.enddate.is_some_and(|e| e < f.begndate) {
-            return Err(Error::claim(format!("psn.filings[{i}].enddate"), "ends before it begins"));
+            return Err(Error::claim(at("enddate"), "ends before it begins"));
         }
     }
     for (i, cc) in p.chronic_certs.iter().enumerate() {
-        nonempty(&cc.disease, &format!("psn.chronic_certs[{i}].disease"))?;
+        nonempty(&cc.disease, &|| format!("psn.chronic_certs[{i}].disease"))?;
     }
     let v = &c.mdtrt;
-    nonempty(&v.mdtrt_id, "mdtrt.mdtrt_id")?;
-    let local_ext = v.med_type.len() == 4 && v.med_type.starts_with("99") && v.med_type.bytes().all(|b| b.is_ascii_digit());
+    nonempty(&v.mdtrt_id, &s("mdtrt.mdtrt_id"))?;
+    let local_ext = v.med_type.len() == 4
+        && v.med_type.starts_with("99")
+        && v.med_type.bytes().all(|b| b.is_ascii_digit());
     if !local_ext {
-        one_of(&v.med_type, &MED_TYPES, "mdtrt.med_type", "medical type (med_type)")?;
+        one_of(
+            &v.med_type,
+            &MED_TYPES,
+            &s("mdtrt.med_type"),
+            "medical type (med_type)",
+        )?;
     }
     if v.enddate < v.begndate {
-        return Err(Error::claim("mdtrt.enddate", format!("{} is before the admission date {}", v.enddate, v.begndate)));
+        return Err(Error::claim(
+            "mdtrt.enddate",
+            format!("{} is before the admission date {}", v.enddate, v.begndate),
+        ));
     }
     if p.brdy.is_some_and(|b| b > v.begndate) {
         return Err(Error::claim("psn.brdy", "birth date is after the visit"));
     }
-    nonempty(&v.fixmedins_code, "mdtrt.fixmedins_code")?;
-    nonempty(&v.hosp_lv, "mdtrt.hosp_lv")?;
-    admvs(&v.insuplc_admdvs, "mdtrt.insuplc_admdvs")?;
-    admvs(&v.mdtrtarea_admvs, "mdtrt.mdtrtarea_admvs")?;
-    one_of(&v.adm_route, &ADM_ROUTES, "mdtrt.adm_route", "admission route")?;
+    nonempty(&v.fixmedins_code, &s("mdtrt.fixmedins_code"))?;
+    nonempty(&v.hosp_lv, &s("mdtrt.hosp_lv"))?;
+    admvs(&v.insuplc_admdvs, &s("mdtrt.insuplc_admdvs"))?;
+    admvs(&v.mdtrtarea_admvs, &s("mdtrt.mdtrtarea_admvs"))?;
+    one_of(
+        &v.adm_route,
+        &ADM_ROUTES,
+        &s("mdtrt.adm_route"),
+        "admission route",
+    )?;
     if let Some(cause) = &v.cause {
-        one_of(cause, &CAUSES, "mdtrt.cause", "cause")?;
+        one_of(cause, &CAUSES, &s("mdtrt.cause"), "cause")?;
     }
     if c.feedetail.is_empty() {
-        return Err(Error::claim("feedetail", "a claim needs at least one fee line"));
+        return Err(Error::claim(
+            "feedetail",
+            "a claim needs at least one fee line",
+        ));
     }
     if c.feedetail.len() > MAX_LINES {
-        return Err(Error::at(ErrorCode::InputTooLarge, "feedetail", format!("more than {MAX_LINES} fee lines")));
+        return Err(Error::at(
+            ErrorCode::InputTooLarge,
+            "feedetail",
+            format!("more than {MAX_LINES} fee lines"),
+        ));
     }
-    let mut seen = std::collections::HashSet::with_capacity(c.feedetail.len());
     let mut total = Decimal::ZERO;
+    let mut seen = std::collections::HashSet::new();
     for (i, l) in c.feedetail.iter().enumerate() {
         let lp = |f: &str| format!("feedetail[{i}].{f}");
-        nonempty(&l.feedetl_sn, &lp("feedetl_sn"))?;
-        if !seen.insert(l.feedetl_sn.as_str()) {
-            return Err(Error::claim(lp("feedetl_sn"), format!("serial number `{}` appears twice", l.feedetl_sn)));
+        nonempty(&l.feedetl_sn, &|| lp("feedetl_sn"))?;
+        let dup = if c.feedetail.len() <= 64 {
+            c.feedetail[..i]
+                .iter()
+                .any(|o| o.feedetl_sn == l.feedetl_sn)
+        } else {
+            !seen.insert(l.feedetl_sn.as_str())
+        };
+        if dup {
+            return Err(Error::claim(
+                lp("feedetl_sn"),
+                format!("serial number `{}` appears twice", l.feedetl_sn),
+            ));
         }
-        one_of(&l.chrgitm_lv, &CHRGITM_LVS, lp("chrgitm_lv"), "charge item level (chrgitm_lv)")?;
+        one_of(
+            &l.chrgitm_lv,
+            &CHRGITM_LVS,
+            &|| lp("chrgitm_lv"),
+            "charge item level (chrgitm_lv)",
+        )?;
         let t = &l.med_chrgitm_type;
         let ok = t.len() == 2 && t.parse::<u8>().is_ok_and(|n| (1..=14).contains(&n));
         if !ok {
-            return Err(Error::at(ErrorCode::UnknownCode, lp("med_chrgitm_type"), format!("unknown charge item category `{t}`; expected 01–14")));
+            return Err(Error::at(
+                ErrorCode::UnknownCode,
+                lp("med_chrgitm_type"),
+                format!("unknown charge item category `{t}`; expected 01–14"),
+            ));
         }
-        amount(l.pric, lp("pric"))?;
-        amount(l.cnt, lp("cnt"))?;
-        amount(l.det_item_fee_sumamt, lp("det_item_fee_sumamt"))?;
+        amount(l.pric, &|| lp("pric"))?;
+        amount(l.cnt, &|| lp("cnt"))?;
+        amount(l.det_item_fee_sumamt, &|| lp("det_item_fee_sumamt"))?;
         if (fen(l.pric * l.cnt) - l.det_item_fee_sumamt).abs() > Decimal::new(1, 2) {
             return Err(Error::claim(
                 lp("det_item_fee_sumamt"),
-                format!("{} is not price {} × count {}", l.det_item_fee_sumamt, l.pric, l.cnt),
+                format!(
+                    "{} is not price {} × count {}",
+                    l.det_item_fee_sumamt, l.pric, l.cnt
+                ),
             ));
         }
         if let Some(r) = l.selfpay_prop {
             if r.is_sign_negative() && !r.is_zero() || r > Decimal::ONE {
-                return Err(Error::claim(lp("selfpay_prop"), format!("ratio {r} is outside 0–1")));
+                return Err(Error::claim(
+                    lp("selfpay_prop"),
+                    format!("ratio {r} is outside 0–1"),
+                ));
             }
         }
         if let Some(u) = l.pric_uplmt_amt {
-            amount(u, lp("pric_uplmt_amt"))?;
+            amount(u, &|| lp("pric_uplmt_amt"))?;
         }
-        for (f, val) in [("lmt_used_flag", &l.lmt_used_flag), ("hosp_appr_flag", &l.hosp_appr_flag)] {
+        for (f, val) in [
+            ("lmt_used_flag", &l.lmt_used_flag),
+            ("hosp_appr_flag", &l.hosp_appr_flag),
+        ] {
             if let Some(x) = val {
-                one_of(x, &["0", "1", "2"], lp(f), "flag")?;
+                one_of(x, &["0", "1", "2"], &|| lp(f), "flag")?;
             }
         }
         total += l.det_item_fee_sumamt;
     }
-    amount(total, "feedetail")?;
+    amount(total, &s("feedetail"))?;
     if let Some(y) = &c.ytd {
         if y.year > v.begndate.y {
-            return Err(Error::claim("ytd.year", format!("accumulators of {} are later than the visit ({})", y.year, v.begndate.y)));
+            return Err(Error::claim(
+                "ytd.year",
+                format!(
+                    "accumulators of {} are later than the visit ({})",
+                    y.year, v.begndate.y
+                ),
+            ));
         }
-        amount(y.dedc_paid, "ytd.dedc_paid")?;
-        amount(y.cost_sum, "ytd.cost_sum")?;
+        amount(y.dedc_paid, &s("ytd.dedc_paid"))?;
+        amount(y.cost_sum, &s("ytd.cost_sum"))?;
         for (name, m) in [
             ("dedc_paid_by", &y.dedc_paid_by),
             ("fund_paid", &y.fund_paid),
@@ -172,7 +265,7 @@ pub fn claim(c: &Claim) -> Result<()> {
             ("quota_used", &y.quota_used),
         ] {
             for (k, a) in m {
-                amount(*a, format!("ytd.{name}.{k}"))?;
+                amount(*a, &|| format!("ytd.{name}.{k}"))?;
             }
         }
     }

@@ -9,11 +9,26 @@ use std::sync::Arc;
 
 /// `(id, JSON source)` of every built-in pack.
 pub const SOURCES: &[(&str, &str)] = &[
-    ("cn-sx-taiyuan-resident-2010", include_str!("../../policies/cn-sx-taiyuan-resident-2010.json")),
-    ("cn-sx-taiyuan-employee", include_str!("../../policies/cn-sx-taiyuan-employee.json")),
-    ("cn-xj-tiemenguan-2025", include_str!("../../policies/cn-xj-tiemenguan-2025.json")),
-    ("cn-xj-urumqi", include_str!("../../policies/cn-xj-urumqi.json")),
-    ("cn-xj-region-employee", include_str!("../../policies/cn-xj-region-employee.json")),
+    (
+        "cn-sx-taiyuan-resident-2010",
+        include_str!("../../policies/cn-sx-taiyuan-resident-2010.json"),
+    ),
+    (
+        "cn-sx-taiyuan-employee",
+        include_str!("../../policies/cn-sx-taiyuan-employee.json"),
+    ),
+    (
+        "cn-xj-tiemenguan-2025",
+        include_str!("../../policies/cn-xj-tiemenguan-2025.json"),
+    ),
+    (
+        "cn-xj-urumqi",
+        include_str!("../../policies/cn-xj-urumqi.json"),
+    ),
+    (
+        "cn-xj-region-employee",
+        include_str!("../../policies/cn-xj-region-employee.json"),
+    ),
 ];
 
 /// The pack the demo and examples use by default.
@@ -25,7 +40,10 @@ pub fn source(id: &str) -> Option<&'static str> {
 }
 
 static LOADED: Lazy<BTreeMap<&'static str, Result<Arc<Policy>>>> = Lazy::new(|| {
-    SOURCES.iter().map(|(id, src)| (*id, load(src, None, &DefaultResolver).map(Arc::new))).collect()
+    SOURCES
+        .iter()
+        .map(|(id, src)| (*id, load(src, None, &DefaultResolver).map(Arc::new)))
+        .collect()
 });
 
 /// A built-in pack, loaded once.

@@ -82,18 +82,18 @@ impl<'a> Facts<'a> {
             .iter()
             .find(|f| active(f) && filing_covers(&f.area_admdvs, &v.mdtrtarea_admvs))
             .map(|f| f.kind.as_str());
-        let certified = v.disease.as_deref().is_some_and(|d| {
-            claim
-                .psn
-                .chronic_certs
-                .iter()
-                .any(|c| c.disease == d && c.begndate <= day && c.enddate.is_none_or(|e| day <= e))
-        });
+        let certified =
+            v.disease.as_deref().is_some_and(|d| {
+                claim.psn.chronic_certs.iter().any(|c| {
+                    c.disease == d && c.begndate <= day && c.enddate.is_none_or(|e| day <= e)
+                })
+            });
         Facts {
             claim,
             age: claim.psn.brdy.map(|b| day.years_since(b)),
             area: Area::of(&v.insuplc_admdvs, &v.mdtrtarea_admvs),
-            at_primary: claim.psn.primary_fixmedins_code.as_deref() == Some(v.fixmedins_code.as_str()),
+            at_primary: claim.psn.primary_fixmedins_code.as_deref()
+                == Some(v.fixmedins_code.as_str()),
             filing_kind,
             any_filing_active: claim.psn.filings.iter().any(active),
             certified,
@@ -182,7 +182,8 @@ fn has(list: &Option<Vec<String>>, v: &str) -> bool {
 }
 
 fn has_prefix(list: &Option<Vec<String>>, v: &str) -> bool {
-    list.as_ref().is_none_or(|l| l.iter().any(|x| v.starts_with(x.as_str())))
+    list.as_ref()
+        .is_none_or(|l| l.iter().any(|x| v.starts_with(x.as_str())))
 }
 
 fn flag(want: Option<bool>, got: bool) -> bool {
@@ -214,7 +215,10 @@ impl Cond {
             && flag(self.certified, f.certified)
             && flag(self.cvlserv, c.psn.cvlserv_flag == "1")
             && flag(self.referral_leg, v.referral_leg)
-            && flag(self.first_enrol_year, c.psn.insu_begn_date.is_some_and(|b| b.y == v.begndate.y)))
+            && flag(
+                self.first_enrol_year,
+                c.psn.insu_begn_date.is_some_and(|b| b.y == v.begndate.y),
+            ))
         {
             return false;
         }
@@ -225,7 +229,9 @@ impl Cond {
             }
         }
         if let Some(ds) = &self.disease {
-            let Some(d) = v.disease.as_deref() else { return false };
+            let Some(d) = v.disease.as_deref() else {
+                return false;
+            };
             let hit = ds.iter().any(|x| match x.strip_prefix('@') {
                 Some(g) => groups.get(g).is_some_and(|m| m.iter().any(|y| y == d)),
                 None => x == d,
@@ -270,6 +276,9 @@ impl Cond {
     /// This condition without its age band, for grouping rows when checking
     /// that age bands neither overlap nor leave gaps.
     pub fn without_age(&self) -> Cond {
-        Cond { age: None, ..self.clone() }
+        Cond {
+            age: None,
+            ..self.clone()
+        }
     }
 }

@@ -197,7 +197,10 @@ impl<'de> Deserialize<'de> for Ratio {
                     }
                 }
                 if let Some((name, rule)) = missing {
-                    return Ok(Ratio::Flat(P::Missing { name: name.into(), rule: rule.into() }));
+                    return Ok(Ratio::Flat(P::Missing {
+                        name: name.into(),
+                        rule: rule.into(),
+                    }));
                 }
                 let segments = segments.ok_or_else(|| de::Error::missing_field("segments"))?;
                 Ok(Ratio::Segmented { segments, basis })
@@ -441,7 +444,7 @@ pub enum Check {
     /// A condition that must hold.
     Require {
         /// The condition.
-        when: Cond,
+        when: Box<Cond>,
         /// Rule cited.
         rule: Rid,
         /// Message when it fails.

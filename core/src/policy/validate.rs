@@ -10,9 +10,9 @@ use crate::money::Decimal;
 
 /// Fund codes of the national table (`national-vocabulary.md` §5).
 pub const NATIONAL_FUNDS: [&str; 21] = [
-    "310100", "310200", "320100", "330100", "330200", "340100", "350100", "360100", "370100", "390100",
-    "390200", "390300", "390400", "510100", "610100", "610200", "620100", "630100", "640100", "999996",
-    "999997",
+    "310100", "310200", "320100", "330100", "330200", "340100", "350100", "360100", "370100",
+    "390100", "390200", "390300", "390400", "510100", "610100", "610200", "620100", "630100",
+    "640100", "999996", "999997",
 ];
 
 struct Ctx<'a> {
@@ -47,7 +47,10 @@ impl Ctx<'_> {
         if NATIONAL_FUNDS.contains(&code) || self.body.funds.iter().any(|f| f == code) {
             Ok(())
         } else {
-            Err(self.err(path, format!("unknown fund `{code}`: not in the national table nor in `funds`")))
+            Err(self.err(
+                path,
+                format!("unknown fund `{code}`: not in the national table nor in `funds`"),
+            ))
         }
     }
 
@@ -93,17 +96,31 @@ impl Ctx<'_> {
             bands.sort();
             for w in bands.windows(2) {
                 if w[0].1 > w[1].0 {
-                    return Err(self.err(path, format!("age bands {}–{} and {}–{} overlap", w[0].0, w[0].1, w[1].0, w[1].1)));
+                    return Err(self.err(
+                        path,
+                        format!(
+                            "age bands {}–{} and {}–{} overlap",
+                            w[0].0, w[0].1, w[1].0, w[1].1
+                        ),
+                    ));
                 }
                 if w[0].1 < w[1].0 {
-                    return Err(self.err(path, format!("age bands leave a gap between {} and {}", w[0].1, w[1].0)));
+                    return Err(self.err(
+                        path,
+                        format!("age bands leave a gap between {} and {}", w[0].1, w[1].0),
+                    ));
                 }
             }
         }
         Ok(())
     }
 
-    fn choice<T>(&self, c: &Choice<T>, path: &str, each: &dyn Fn(&T, &str) -> Result<()>) -> Result<()> {
+    fn choice<T>(
+        &self,
+        c: &Choice<T>,
+        path: &str,
+        each: &dyn Fn(&T, &str) -> Result<()>,
+    ) -> Result<()> {
         match c {
             Choice::One(v) => each(v, path),
             Choice::Rows(rows) => {
@@ -140,17 +157,26 @@ impl Ctx<'_> {
         if from_zero {
             if let Some(f) = segs[0].from.known() {
                 if !f.is_zero() {
-                    return Err(self.err(format!("{path}[0].from"), "claim cost bands start at 0 (the amount above the deductible)"));
+                    return Err(self.err(
+                        format!("{path}[0].from"),
+                        "claim cost bands start at 0 (the amount above the deductible)",
+                    ));
                 }
             }
         }
         for (i, w) in segs.windows(2).enumerate() {
             if let (Some(Some(t)), Some(f)) = (w[0].to.as_ref().map(P::known), w[1].from.known()) {
                 if t > f {
-                    return Err(self.err(format!("{path}[{}]", i + 1), format!("cost bands overlap: one ends at {t}, the next starts at {f}")));
+                    return Err(self.err(
+                        format!("{path}[{}]", i + 1),
+                        format!("cost bands overlap: one ends at {t}, the next starts at {f}"),
+                    ));
                 }
                 if t < f {
-                    return Err(self.err(format!("{path}[{}]", i + 1), format!("cost bands leave a gap between {t} and {f}")));
+                    return Err(self.err(
+                        format!("{path}[{}]", i + 1),
+                        format!("cost bands leave a gap between {t} and {f}"),
+                    ));
                 }
             }
         }
@@ -160,9 +186,11 @@ impl Ctx<'_> {
     fn ratio_choice(&self, c: &Choice<Ratio>, path: &str) -> Result<()> {
         self.choice(c, path, &|r, p| match r {
             Ratio::Flat(v) => self.ratio(v, p),
-            Ratio::Segmented { segments, basis } => {
-                self.segments(segments, &format!("{p}.segments"), *basis == SegmentBasis::Claim)
-            }
+            Ratio::Segmented { segments, basis } => self.segments(
+                segments,
+                &format!("{p}.segments"),
+                *basis == SegmentBasis::Claim,
+            ),
         })
     }
 
@@ -171,9 +199,14 @@ impl Ctx<'_> {
             self.choice(a, &format!("{path}.amount"), &|v, p| self.amount(v, p))?;
             if let Choice::Rows(rows) = a {
                 for lv in &self.body.hosp_levels {
-                    let covered = rows.iter().any(|r| r.when.hosp_lv.as_ref().is_none_or(|l| l.contains(lv)));
+                    let covered = rows
+                        .iter()
+                        .any(|r| r.when.hosp_lv.as_ref().is_none_or(|l| l.contains(lv)));
                     if !covered {
-                        return Err(self.err(format!("{path}.amount"), format!("hospital level `{lv}` has no deductible row")));
+                        return Err(self.err(
+                            format!("{path}.amount"),
+                            format!("hospital level `{lv}` has no deductible row"),
+                        ));
                     }
                 }
             }
@@ -196,7 +229,9 @@ impl Ctx<'_> {
         if let Some(pc) = &d.pct_of_cost {
             self.choice(pc, &format!("{path}.pct_of_cost"), &|v, p| {
                 self.ratio(&v.pct, &format!("{p}.pct"))?;
-                if let (Some(Some(lo)), Some(Some(hi))) = (v.min.as_ref().map(P::known), v.max.as_ref().map(P::known)) {
+                if let (Some(Some(lo)), Some(Some(hi))) =
+                    (v.min.as_ref().map(P::known), v.max.as_ref().map(P::known))
+                {
                     if lo > hi {
                         return Err(self.err(p, format!("minimum {lo} above maximum {hi}")));
                     }
@@ -205,7 +240,10 @@ impl Ctx<'_> {
             })?;
         }
         if d.amount.is_none() && d.by_order.is_none() && d.pct_of_cost.is_none() {
-            return Err(self.err(path, "a deductible needs `amount`, `by_order` or `pct_of_cost`"));
+            return Err(self.err(
+                path,
+                "a deductible needs `amount`, `by_order` or `pct_of_cost`",
+            ));
         }
         for (i, w) in d.waive.iter().enumerate() {
             self.cond(&w.when, &format!("{path}.waive[{i}].when"))?;
@@ -215,7 +253,11 @@ impl Ctx<'_> {
 }
 
 fn buckets(b: &Body) -> Vec<String> {
-    let mut out: Vec<String> = b.benefits.iter().map(|(k, v)| v.bucket.clone().unwrap_or_else(|| k.clone())).collect();
+    let mut out: Vec<String> = b
+        .benefits
+        .iter()
+        .map(|(k, v)| v.bucket.clone().unwrap_or_else(|| k.clone()))
+        .collect();
     out.extend(b.shared_buckets.iter().cloned());
     out
 }
@@ -242,7 +284,10 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         }
         for bk in &cap.buckets {
             if !known_buckets.contains(bk) {
-                return Err(cx.err(format!("{p}.buckets"), format!("unknown benefit bucket `{bk}`")));
+                return Err(cx.err(
+                    format!("{p}.buckets"),
+                    format!("unknown benefit bucket `{bk}`"),
+                ));
             }
         }
     }
@@ -263,7 +308,10 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
             }
             if let Some(Some(x)) = a.delta.as_ref().map(P::known) {
                 if x.abs() > Decimal::ONE {
-                    return Err(cx.err(format!("{ap}.delta"), format!("a change of {x} points is outside −1–1")));
+                    return Err(cx.err(
+                        format!("{ap}.delta"),
+                        format!("a change of {x} points is outside −1–1"),
+                    ));
                 }
             }
             if a.delta.is_none() == a.factor.is_none() {
@@ -272,14 +320,20 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         }
         for (i, c) in f.caps.iter().enumerate() {
             if b.caps.get(&c.cap).is_none() {
-                return Err(cx.err(format!("{p}.fund.caps[{i}].cap"), format!("unknown cap `{}`", c.cap)));
+                return Err(cx.err(
+                    format!("{p}.fund.caps[{i}].cap"),
+                    format!("unknown cap `{}`", c.cap),
+                ));
             }
         }
         if let Some(e) = &f.eligible_ceiling {
             cx.amount(&e.amount, &format!("{p}.fund.eligible_ceiling.amount"))?;
             for bk in &e.buckets {
                 if !known_buckets.contains(bk) {
-                    return Err(cx.err(format!("{p}.fund.eligible_ceiling.buckets"), format!("unknown benefit bucket `{bk}`")));
+                    return Err(cx.err(
+                        format!("{p}.fund.eligible_ceiling.buckets"),
+                        format!("unknown benefit bucket `{bk}`"),
+                    ));
                 }
             }
         }
@@ -296,7 +350,10 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         cx.segments(&l.segments, &format!("{p}.segments"), false)?;
         for bk in l.benefits.iter().flatten() {
             if !known_buckets.contains(bk) {
-                return Err(cx.err(format!("{p}.benefits"), format!("unknown benefit bucket `{bk}`")));
+                return Err(cx.err(
+                    format!("{p}.benefits"),
+                    format!("unknown benefit bucket `{bk}`"),
+                ));
             }
         }
         if let Some(c) = &l.cap {
@@ -304,7 +361,10 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         }
     }
     for (name, q) in b.quota_accounts.iter() {
-        cx.fund_code(&q.fund_pay_type, &format!("quota_accounts.{name}.fund_pay_type"))?;
+        cx.fund_code(
+            &q.fund_pay_type,
+            &format!("quota_accounts.{name}.fund_pay_type"),
+        )?;
     }
     if let Some(t) = &b.preselfpay {
         for (i, r) in t.rows.iter().enumerate() {

@@ -1,0 +1,190 @@
+//! Load-time validation: the mistakes people make in policy tables are caught
+//! with an error that names the path.
+
+use serde_json::{json, Value};
+use yibao_core::{Engine, ErrorCode};
+
+fn base() -> Value {
+    json!({
+        "id": "t", "hosp_levels": ["1", "2"],
+        "uncovered": {"rule": "R", "message": "m"},
+        "benefits": {"inpatient": {
+            "when": {"med_type": ["21"]},
+            "deductible": {"rule": "R", "amount": [{"when": {"hosp_lv": ["1"]}, "value": "100"}, {"when": {"hosp_lv": ["2"]}, "value": "200"}]},
+            "fund": {"fund_pay_type": "390100", "rule": "R", "ratio": "0.5", "caps": [{"cap": "annual"}]}}},
+        "caps": {"annual": {"rule": "R", "amount": "1000", "buckets": ["inpatient"]}}
+    })
+}
+
+fn load_err(v: Value) -> (ErrorCode, String, String) {
+    let e = Engine::from_json(&v.to_string()).expect_err("the policy must be refused");
+    (e.code, e.path.unwrap_or_default(), e.message)
+}
+
+fn with(patch: Value) -> Value {
+    let mut b = base();
+    yibao_core::policy::load::merge(&mut b, patch);
+    b
+}
+
+#[test]
+fn the_base_policy_loads() {
+    Engine::from_json(&base().to_string()).unwrap();
+}
+
+#[test]
+fn ratio_outside_0_1() {
+    let (c, p, m) = load_err(with(
+        json!({"benefits": {"inpatient": {"fund": {"ratio": "1.5"}}}}),
+    ));
+    assert_eq!(c, ErrorCode::InvalidPolicy);
+    assert_eq!(p, "benefits.inpatient.fund.ratio");
+    assert!(m.contains("outside 0–1"), "{m}");
+}
+
+#[test]
+fn overlapping_cost_bands() {
+    let (_, p, m) = load_err(with(
+        json!({"benefits": {"inpatient": {"fund": {"ratio": {"segments": [
+        {"from": "0", "to": "5000", "ratio": "0.5"}, {"from": "4000", "ratio": "0.7"}]}}}}}),
+    ));
+    assert_eq!(p, "benefits.inpatient.fund.ratio.segments[1]");
+    assert!(m.contains("overlap"), "{m}");
+}
+
+#[test]
+fn gapped_cost_bands() {
+    let (_, p, m) = load_err(with(
+        json!({"benefits": {"inpatient": {"fund": {"ratio": {"segments": [
+        {"from": "0", "to": "5000", "ratio": "0.5"}, {"from": "6000", "ratio": "0.7"}]}}}}}),
+    ));
+    assert_eq!(p, "benefits.inpatient.fund.ratio.segments[1]");
+    assert!(m.contains("gap"), "{m}");
+}
+
+#[test]
+fn overlapping_and_gapped_age_bands() {
+    let rows = |a: Value, b: Value| {
+        json!({"benefits": {"inpatient": {"fund": {"ratio": [
+        {"when": {"age": a}, "value": "0.6"}, {"when": {"age": b}, "value": "0.7"}]}}}})
+    };
+    let (_, p, m) = load_err(with(rows(json!({"max": 60}), json!({"min": 55}))));
+    assert_eq!(p, "benefits.inpatient.fund.ratio");
+    assert!(m.contains("overlap"), "{m}");
+    let (_, _, m) = load_err(with(rows(json!({"max": 60}), json!({"min": 65}))));
+    assert!(m.contains("gap"), "{m}");
+}
+
+#[test]
+fn a_level_with_no_deductible() {
+    let (_, p, m) = load_err(with(json!({"hosp_levels": ["1", "2", "3"]})));
+    assert_eq!(p, "benefits.inpatient.deductible.amount");
+    assert!(m.contains("`3`"), "{m}");
+}
+
+#[test]
+fn a_layer_with_an_unknown_fund() {
+    let (_, p, _) = load_err(with(
+        json!({"layers": {"si": {"fund_pay_type": "123456", "rule": "R", "segments": [{"from": "0", "ratio": "0.5"}]}}}),
+    ));
+    assert_eq!(p, "layers.si.fund_pay_type");
+}
+
+#[test]
+fn unknown_cap_bucket_and_group() {
+    let (_, p, _) = load_err(with(
+        json!({"benefits": {"inpatient": {"fund": {"caps": [{"cap": "nope"}]}}}}),
+    ));
+    assert_eq!(p, "benefits.inpatient.fund.caps[0].cap");
+    let (_, p, _) = load_err(with(json!({"caps": {"annual": {"buckets": ["nope"]}}})));
+    assert_eq!(p, "caps.annual.buckets");
+    let (_, p, _) = load_err(with(
+        json!({"benefits": {"inpatient": {"when": {"disease": ["@nope"]}}}}),
+    ));
+    assert_eq!(p, "benefits.inpatient.when");
+}
+
+#[test]
+fn unknown_parameter_reference_and_bad_value() {
+    let (_, p, m) = load_err(with(json!({"caps": {"annual": {"amount": "$nope"}}})));
+    assert_eq!(p, "caps.annual.amount");
+    assert!(m.contains("$nope"), "{m}");
+    let (_, p, _) = load_err(with(json!({"params": {"x": "ten"}})));
+    assert_eq!(p, "params.x");
+}
+
+#[test]
+fn typos_and_bad_values_name_their_path() {
+    let (_, p, _) = load_err(with(
+        json!({"benefits": {"inpatient": {"fund": {"ratoi": "0.5"}}}}),
+    ));
+    assert_eq!(p, "benefits.inpatient.fund.ratoi");
+    let (_, p, _) = load_err(with(json!({"caps": {"annual": {"amount": "lots"}}})));
+    assert_eq!(p, "caps.annual.amount");
+}
+
+#[test]
+fn overlapping_versions() {
+    let (_, p, m) = load_err(with(
+        json!({"versions": [{"from": "2010-01-01"}, {"from": "2011-01-01"}]}),
+    ));
+    assert_eq!(p, "versions");
+    assert!(m.contains("overlap"), "{m}");
+}
+
+#[test]
+fn extends_an_unknown_pack_or_a_cycle() {
+    let e =
+        Engine::from_json(&json!({"id": "x", "extends": "no-such-pack"}).to_string()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::UnknownPolicy);
+    assert_eq!(e.path.as_deref(), Some("extends"));
+    let dir = std::env::temp_dir().join(format!("yibao-cycle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.json"), r#"{"id": "a", "extends": "b.json"}"#).unwrap();
+    std::fs::write(dir.join("b.json"), r#"{"id": "b", "extends": "a.json"}"#).unwrap();
+    let e = Engine::from_file(&dir.join("a.json")).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidPolicy);
+    assert!(e.message.contains("cycle"), "{}", e.message);
+}
+
+#[test]
+fn malformed_json_and_non_object() {
+    assert_eq!(
+        Engine::from_json("{").unwrap_err().code,
+        ErrorCode::InvalidJson
+    );
+    assert_eq!(
+        Engine::from_json("[1]").unwrap_err().code,
+        ErrorCode::InvalidPolicy
+    );
+}
+
+#[test]
+fn extends_overrides_a_parameter_and_changes_the_hash() {
+    let a = Engine::builtin("cn-xj-tiemenguan-2025").unwrap();
+    let b = Engine::from_json(
+        &json!({"id": "b", "extends": "cn-xj-tiemenguan-2025", "params": {"special_cap": "100"}})
+            .to_string(),
+    )
+    .unwrap();
+    assert_eq!(a.policy().missing_params().len(), 1);
+    assert!(b.policy().missing_params().is_empty());
+    assert_ne!(a.policy().hash, b.policy().hash);
+    assert_eq!(
+        b.policy().lineage,
+        vec!["b".to_string(), "cn-xj-tiemenguan-2025".to_string()]
+    );
+}
+
+#[test]
+fn every_builtin_pack_loads_and_lists_its_parameters() {
+    let list = yibao_core::policies().unwrap();
+    assert_eq!(list.len(), 5);
+    let ty = list
+        .iter()
+        .find(|p| p.id == "cn-sx-taiyuan-resident-2010")
+        .unwrap();
+    assert_eq!(ty.required_params.len(), 1);
+    assert_eq!(ty.required_params[0].name, "chronic_q_deductible");
+    assert!(ty.rules.contains(&"TY-INP-DED".to_string()));
+}

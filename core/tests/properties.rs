@@ -1,0 +1,170 @@
+//! Property tests on random claims: identities to the fen, caps respected,
+//! monotone member share, exact reversal, determinism, and no panics.
+
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use std::path::Path;
+use yibao_core::{identities, parse_claim, Engine, Status};
+
+fn engines() -> Vec<Engine> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let mut v = vec![Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap()];
+    for f in [
+        "taiyuan-chronic-deductible",
+        "taiyuan-employee-ratios",
+        "layers",
+        "item-caps",
+        "deductible-pct-of-cost",
+        "segmented-ratio",
+        "outpatient-pooling",
+        "tiemenguan-special-cap",
+    ] {
+        v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
+    }
+    v
+}
+
+fn money(max_fen: i64) -> impl Strategy<Value = String> {
+    (0..max_fen).prop_map(|f| format!("{}.{:02}", f / 100, f % 100))
+}
+
+fn line(sn: usize) -> impl Strategy<Value = Value> {
+    (
+        1i64..2_000_000,
+        prop_oneof![Just("01"), Just("02"), Just("03")],
+        prop::option::of(0u32..=10_000),
+        prop::option::of(1i64..1_000_000),
+        prop::sample::select(vec!["01", "03", "04", "06", "08", "09", "11"]),
+    )
+        .prop_map(move |(fen, lv, prop, uplmt, typ)| {
+            let amt = format!("{}.{:02}", fen / 100, fen % 100);
+            let mut l = json!({"feedetl_sn": sn.to_string(), "med_list_codg": format!("X{sn}"), "med_chrgitm_type": typ,
+                "chrgitm_lv": lv, "pric": amt, "cnt": "1", "det_item_fee_sumamt": amt});
+            if lv == "02" {
+                l["selfpay_prop"] = json!(format!("{:.4}", f64::from(prop.unwrap_or(1000)) / 10_000.0));
+            }
+            if let Some(u) = uplmt {
+                l["pric_uplmt_amt"] = json!(format!("{}.{:02}", u / 100, u % 100));
+            }
+            l
+        })
+}
+
+fn claim() -> impl Strategy<Value = Value> {
+    (
+        prop::sample::select(vec!["21", "11", "14", "52", "24", "92"]),
+        prop::sample::select(vec!["1", "2", "3"]),
+        prop::sample::select(vec!["1501", "1403", "1101", "1201", "1560"]),
+        prop::sample::select(vec!["normal", "emergency", "referral"]),
+        prop::sample::select(vec!["140100", "110105", "140200", "659006"]),
+        prop::collection::vec(line(0), 1..12),
+        (0u32..4, money(4_000_000), money(3_000_000), money(500_000), money(5000)),
+        prop::sample::select(vec!["dialysis_renal_failure", "coronary_stent", "diabetes", "malignant_tumour", "cerebrovascular_sequela"]),
+        any::<bool>(),
+    )
+        .prop_map(|(med, lv, pt, route, area, mut lines, (adm, paid, elig, balc, quota), disease, acct)| {
+            for (i, l) in lines.iter_mut().enumerate() {
+                l["feedetl_sn"] = json!((i + 1).to_string());
+            }
+            let insutype = if pt.starts_with("11") || pt.starts_with("12") { "310" } else { "390" };
+            json!({
+                "psn": {"psn_no": "P", "insutype": insutype, "psn_type": pt, "brdy": "1970-01-01", "insu_begn_date": "2005-01-01",
+                        "balc": balc, "acct_used_flag": if acct {"1"} else {"0"}, "primary_fixmedins_code": "H001",
+                        "quota_balc": {"opool": quota},
+                        "chronic_certs": [{"disease": disease, "begndate": "2010-01-01"}, {"disease": "copd", "begndate": "2010-01-01"}]},
+                "ytd": {"year": 2010, "admissions": adm, "dedc_paid": "0.00",
+                        "benefit_paid": {"inpatient": paid, "chronic": paid, "special": paid},
+                        "eligible_sum": {"inpatient": elig, "general_outpatient": elig, "layer:serious_illness": elig}},
+                "mdtrt": {"mdtrt_id": "M", "med_type": med, "begndate": "2010-06-01", "enddate": "2010-06-20",
+                          "fixmedins_code": if route == "emergency" {"H009"} else {"H001"}, "hosp_lv": lv,
+                          "insuplc_admdvs": "140100", "mdtrtarea_admvs": area, "adm_route": route, "disease": disease},
+                "feedetail": lines
+            })
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
+
+    #[test]
+    fn identities_caps_reversal_determinism(c in claim()) {
+        for e in engines() {
+            let text = c.to_string();
+            let Ok(out) = e.settle_json(&text) else { continue };
+            let s = yibao_core::parse_settlement(&out).unwrap();
+            let bad = identities::check(&s);
+            prop_assert!(bad.is_empty(), "{}: {:?}\n{}", e.policy().id, bad, text);
+            // Same input, byte-identical output.
+            prop_assert_eq!(&out, &e.settle_json(&text).unwrap());
+            // Reversal restores the accumulators exactly.
+            let claim = parse_claim(&text).unwrap();
+            let before = yibao_core::adjudicate::starting_ytd(&claim);
+            let r = e.reverse(&s, None).unwrap();
+            prop_assert_eq!(&r.ytd_after, &before);
+            prop_assert!(identities::check(&r).is_empty());
+            // Reversal after a later claim of the same member: subtracting the delta
+            // from the current accumulators gives what the later claim alone left.
+            if s.status == Status::Settled {
+                let mut later = claim.clone();
+                later.ytd = Some(s.ytd_after.clone());
+                if let Ok(s2) = e.settle(&later) {
+                    let r1 = e.reverse(&s, Some(&s2.ytd_after)).unwrap();
+                    prop_assert_eq!(r1.ytd_after, before.apply(&s2.ytd_delta, 1));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn adding_a_line_never_lowers_the_member_share(c in claim(), extra in line(99)) {
+        for e in engines() {
+            let Ok(a) = e.settle_json(&c.to_string()) else { continue };
+            let mut c2 = c.clone();
+            c2["feedetail"].as_array_mut().unwrap().push(extra.clone());
+            let Ok(b) = e.settle_json(&c2.to_string()) else { continue };
+            let (a, b) = (yibao_core::parse_settlement(&a).unwrap(), yibao_core::parse_settlement(&b).unwrap());
+            prop_assert!(b.setlinfo.psn_part_amt >= a.setlinfo.psn_part_amt,
+                "{}: {} -> {}", e.policy().id, a.setlinfo.psn_part_amt, b.setlinfo.psn_part_amt);
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let e = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        prop_assert!(e.settle_json(&text).is_err());
+        let _ = Engine::from_json(&text);
+    }
+
+    #[test]
+    fn mutated_claims_never_panic(c in claim(), path in 0usize..40, v in prop_oneof![
+        Just(json!(null)), Just(json!(-1)), Just(json!("")), Just(json!("abc")), Just(json!(1e30)),
+        Just(json!("99999999999999999999999")), Just(json!([])), Just(json!({})), Just(json!(0.001)), Just(json!(true))]) {
+        let e = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        let mut c = c;
+        let mut leaves = Vec::new();
+        collect(&c, String::new(), &mut leaves);
+        let target = &leaves[path % leaves.len()];
+        *c.pointer_mut(target).unwrap() = v;
+        if let Ok(out) = e.settle_json(&c.to_string()) {
+            let s = yibao_core::parse_settlement(&out).unwrap();
+            prop_assert!(identities::check(&s).is_empty());
+        }
+    }
+}
+
+fn collect(v: &Value, at: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, x)| collect(x, format!("{at}/{k}"), out)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| collect(x, format!("{at}/{i}"), out)),
+        _ => out.push(at),
+    }
+}
