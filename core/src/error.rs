@@ -128,11 +128,21 @@ impl Error {
         } else {
             code
         };
-        let path = if path.is_empty() || path == "." {
+        let mut path = if path.is_empty() || path == "." {
             None
         } else {
             Some(path.to_string())
         };
+        // A missing field is reported at the field itself, not at its parent.
+        if let Some(field) = msg
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split('`').next())
+        {
+            path = Some(match path {
+                Some(p) => format!("{p}.{field}"),
+                None => field.to_string(),
+            });
+        }
         Error {
             code,
             path,

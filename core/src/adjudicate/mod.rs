@@ -89,6 +89,17 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
     validate::claim(claim)?;
     let version = policy.version_on(claim.mdtrt.begndate)?;
     let body = &version.body;
+    if !body.hosp_levels.is_empty() && !body.hosp_levels.contains(&claim.mdtrt.hosp_lv) {
+        return Err(crate::Error::at(
+            crate::ErrorCode::UnknownCode,
+            "mdtrt.hosp_lv",
+            format!(
+                "hospital level `{}` is not one this policy knows ({})",
+                claim.mdtrt.hosp_lv,
+                body.hosp_levels.join(", ")
+            ),
+        ));
+    }
     let ytd = starting_ytd(claim);
     let mut run = Run {
         body,
