@@ -2,12 +2,12 @@
 //! Memory stays flat in the file's size: only each member's latest
 //! accumulators are kept, to carry them to the member's next claim.
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
-use yibao_core::{Engine, Error, ErrorCode, Ytd};
+use yibao_core::batch::Carry;
+use yibao_core::{Engine, Error, ErrorCode};
 
 fn io(e: std::io::Error) -> Error {
     Error::new(ErrorCode::Io, e.to_string())
@@ -35,7 +35,7 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
     let mut out = BufWriter::with_capacity(1 << 20, sink);
     let tty = std::io::stderr().is_terminal();
     let start = Instant::now();
-    let mut carried: HashMap<String, Ytd> = HashMap::new();
+    let mut carry = Carry::default();
     let (mut n, mut failed) = (0u64, 0u64);
     for (i, line) in reader.lines().enumerate() {
         let line = line.map_err(io)?;
@@ -43,14 +43,7 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
             continue;
         }
         n += 1;
-        let result = yibao_core::parse_claim(&line).and_then(|mut claim| {
-            if claim.ytd.is_none() {
-                claim.ytd = carried.get(&claim.psn.psn_no).cloned();
-            }
-            let s = engine.settle(&claim)?;
-            carried.insert(claim.psn.psn_no.clone(), s.ytd_after.clone());
-            Ok(s)
-        });
+        let result = yibao_core::parse_claim(&line).and_then(|claim| carry.settle(&engine, claim));
         match result {
             Ok(s) => serde_json::to_writer(&mut out, &s)
                 .map_err(|e| Error::new(ErrorCode::Io, e.to_string()))?,

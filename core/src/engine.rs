@@ -93,6 +93,15 @@ pub fn parse_claim(json: &str) -> Result<Claim> {
     Ok(claim)
 }
 
+/// A claim from an already-parsed JSON value (bindings that build values),
+/// reporting the path of the first bad field.
+pub fn claim_from_value(v: serde_json::Value) -> Result<Claim> {
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let path = e.path().to_string();
+        Error::from_serde(ErrorCode::InvalidClaim, &path, e.inner())
+    })
+}
+
 /// Parses a settlement (for reversal).
 pub fn parse_settlement(json: &str) -> Result<Settlement> {
     let de = &mut serde_json::Deserializer::from_str(json);

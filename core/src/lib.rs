@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod adjudicate;
+pub mod batch;
 pub mod claim;
 pub mod date;
 pub mod demo;
@@ -30,7 +31,8 @@ pub mod ytd;
 
 pub use claim::Claim;
 pub use engine::{
-    input_hash, parse_claim, parse_settlement, policies, Engine, PolicySummary, ENGINE,
+    claim_from_value, input_hash, parse_claim, parse_settlement, policies, Engine, PolicySummary,
+    ENGINE,
 };
 pub use error::{Error, ErrorCode, Result};
 pub use settlement::{Settlement, Status};

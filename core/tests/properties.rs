@@ -168,3 +168,25 @@ fn collect(v: &Value, at: String, out: &mut Vec<String>) {
         _ => out.push(at),
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 30, .. ProptestConfig::default() })]
+
+    /// Spreading members over threads gives exactly what one loop gives.
+    #[test]
+    fn settle_many_equals_a_loop(claims in prop::collection::vec(claim(), 1..40), members in 1usize..6) {
+        let e = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        let parsed: Vec<_> = claims.iter().enumerate().map(|(i, c)| {
+            let mut c = c.clone();
+            c["psn"]["psn_no"] = json!(format!("P{}", i % members));
+            if i % 3 != 0 { c.as_object_mut().unwrap().remove("ytd"); }
+            parse_claim(&c.to_string())
+        }).collect();
+        let mut carry = yibao_core::batch::Carry::default();
+        let looped: Vec<_> = parsed.iter().cloned().map(|c| c.and_then(|c| carry.settle(&e, c))).collect();
+        for threads in [1, 2, 3] {
+            let many = yibao_core::batch::settle_many(&e, parsed.clone(), threads);
+            prop_assert_eq!(&many, &looped);
+        }
+    }
+}

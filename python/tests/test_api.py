@@ -1,0 +1,184 @@
+"""The Python API as a back office uses it: Decimal money in and out, typed
+errors, reversal, settle_many, policies, repr."""
+import json
+import pickle
+import threading
+from decimal import Decimal
+
+import pytest
+
+import yibao
+from conftest import ROOT
+
+
+def test_settle_dict_and_str_agree(taiyuan, admission):
+    a = taiyuan.settle(admission)
+    b = taiyuan.settle(json.dumps(admission))
+    assert a == b
+    assert a.to_json() == b.to_json()
+    assert a.status == "settled"
+    assert a.setlinfo.hifp_pay == Decimal("4114.50")
+    assert isinstance(a.setlinfo.psn_cash_pay, Decimal)
+    assert [d.fund_pay_type for d in a.setldetail] == ["390100"]
+    assert a.setldetail[0].fund_payamt == Decimal("4114.50")
+
+
+def test_money_accepts_decimal_str_int_and_exact_floats(taiyuan, admission):
+    ref = taiyuan.settle(admission).setlinfo.hifp_pay
+    line = admission["feedetail"][0]
+    for v in [Decimal("3600.00"), "3600", 3600, 3600.0, Decimal("3600")]:
+        line["det_item_fee_sumamt"] = v
+        assert taiyuan.settle(admission).setlinfo.hifp_pay == ref, repr(v)
+    line["det_item_fee_sumamt"] = 3600.001
+    with pytest.raises(yibao.InvalidClaim) as e:
+        taiyuan.settle(admission)
+    assert e.value.path == "feedetail[0].det_item_fee_sumamt"
+    line["det_item_fee_sumamt"] = Decimal("3600.005")
+    with pytest.raises(yibao.InvalidClaim):
+        taiyuan.settle(admission)
+
+
+def test_to_dict_has_decimal_money_and_round_trips(taiyuan, admission):
+    s = taiyuan.settle(admission)
+    d = s.to_dict()
+    assert d["setlinfo"]["hifp_pay"] == Decimal("4114.50")
+    assert d["feedetail"][0]["inscp_scp_amt"] == Decimal("3600.00")
+    assert d["ytd_after"]["benefit_paid"]["inpatient"] == Decimal("4114.50")
+    assert d["ytd_after"]["admissions"] == 1
+    assert d["trace"][0]["amount"] == Decimal("10810.00")
+    assert isinstance(d["mdtrt_id"], str) and isinstance(d["feedetail"][0]["feedetl_sn"], str)
+    # A settlement dict (Decimal money) goes back in for reversal.
+    r = taiyuan.reverse(d)
+    assert r.status == "reversed" and r.setlinfo.hifp_pay == Decimal("-4114.50")
+
+
+def test_reverse_restores_accumulators(taiyuan, admission):
+    before = dict(admission["ytd"])
+    s = taiyuan.settle(admission)
+    r = taiyuan.reverse(s)
+    assert r.ytd_after["admissions"] == before["admissions"]
+    assert r.ytd_after["dedc_paid"] == Decimal(before["dedc_paid"])
+    # With the member's current accumulators after a later claim.
+    later = dict(admission, ytd=json.loads(json.dumps(s.to_dict()["ytd_after"], default=str)))
+    s2 = taiyuan.settle(later)
+    r1 = taiyuan.reverse(s, ytd=json.dumps(s2.to_dict()["ytd_after"], default=str))
+    assert r1.ytd_after["admissions"] == 1
+    assert r1.ytd_after["benefit_paid"]["inpatient"] == s2.setlinfo.hifp_pay
+
+
+@pytest.mark.parametrize(
+    "mutate, exc, code, path",
+    [
+        (lambda c: c["mdtrt"].update(med_type="77"), yibao.UnknownCode, "UNKNOWN_CODE", "mdtrt.med_type"),
+        (lambda c: c["psn"].pop("insutype"), yibao.InvalidClaim, "INVALID_CLAIM", "psn.insutype"),
+        (lambda c: c["feedetail"][1].update(pric="-1"), yibao.InvalidClaim, "INVALID_CLAIM", "feedetail[1].pric"),
+        (lambda c: c.update(policy="elsewhere"), yibao.UnknownPolicy, "UNKNOWN_POLICY", "policy"),
+        (lambda c: c["mdtrt"].update(begndate=object()), yibao.InvalidClaim, "INVALID_CLAIM", "mdtrt.begndate"),
+    ],
+)
+def test_errors_are_typed_with_code_and_path(taiyuan, admission, mutate, exc, code, path):
+    mutate(admission)
+    with pytest.raises(exc) as e:
+        taiyuan.settle(admission)
+    assert isinstance(e.value, yibao.YibaoError) and isinstance(e.value, ValueError)
+    assert (e.value.code, e.value.path) == (code, path)
+    again = pickle.loads(pickle.dumps(e.value))
+    assert (type(again), again.code, again.path) == (type(e.value), code, path)
+
+
+def test_policy_errors():
+    with pytest.raises(yibao.UnknownPolicy):
+        yibao.Engine.builtin("cn-nowhere")
+    with pytest.raises(yibao.PolicyError) as e:
+        yibao.Engine.from_json('{"id": "x", "benefits": {}, "uncovered": {"rule": "R", "message": "m"}}')
+    assert e.value.code == "INVALID_POLICY"
+    with pytest.raises(yibao.PolicyParameterMissing) as e:
+        yibao.Engine.builtin("cn-sx-taiyuan-employee").settle(
+            {**json.loads((ROOT / "examples/claims/taiyuan-admission.json").read_text()),
+             "policy": None, "psn": {"psn_no": "E", "insutype": "310", "psn_type": "1101"}})
+    assert e.value.parameter == "basic_ratio" and e.value.rule == "TYE-BIG"
+
+
+def test_engines_from_files_and_json():
+    e = yibao.Engine.from_file(ROOT / "examples/policies/taiyuan-chronic-deductible.json")
+    assert e.policy_id == "example-taiyuan-chronic-deductible"
+    assert e.policy_hash.startswith("sha256:")
+    j = yibao.Engine.from_json('{"id": "mine", "extends": "cn-xj-tiemenguan-2025", "params": {"special_cap": "1000"}}')
+    assert "mine" in repr(j)
+
+
+def test_policies_lists_the_packs():
+    ps = {p["id"]: p for p in yibao.policies()}
+    assert set(ps) >= {"cn-sx-taiyuan-resident-2010", "cn-sx-taiyuan-employee", "cn-xj-tiemenguan-2025",
+                       "cn-xj-urumqi", "cn-xj-region-employee"}
+    assert [r["name"] for r in ps["cn-sx-taiyuan-resident-2010"]["required_params"]] == ["chronic_q_deductible"]
+
+
+def test_repr_is_readable(taiyuan, admission):
+    s = taiyuan.settle(admission)
+    assert "status='settled'" in repr(s) and "Decimal('4114.50')" in repr(s)
+    assert "hifp_pay=Decimal('4114.50')" in repr(s.setlinfo)
+
+
+def year_of_claims(n=60, members=7):
+    base = json.loads((ROOT / "examples/claims/taiyuan-admission.json").read_text())
+    base.pop("ytd")
+    out = []
+    for k in range(n):
+        c = json.loads(json.dumps(base))
+        c["psn"]["psn_no"] = f"P{k % members}"
+        c["mdtrt"]["mdtrt_id"] = f"M{k}"
+        c["mdtrt"]["hosp_lv"] = str(1 + k % 3)
+        out.append(c)
+    return out
+
+
+def test_settle_many_equals_a_loop_with_carry(taiyuan):
+    claims = year_of_claims()
+    carried = {}
+    looped = []
+    for c in claims:
+        c2 = dict(c)
+        if c["psn"]["psn_no"] in carried:
+            c2["ytd"] = carried[c["psn"]["psn_no"]]
+        s = taiyuan.settle(c2)
+        carried[c["psn"]["psn_no"]] = json.loads(s.to_json())["ytd_after"]
+        looped.append(s)
+    for threads in [None, 1, 2]:
+        many = taiyuan.settle_many(claims, threads=threads)
+        assert [m.to_json() for m in many] == [s.to_json() for s in looped]
+    # The cap binds for the members with the most claims: carry really happened.
+    assert any(s.notices for s in looped)
+
+
+def test_settle_many_errors(taiyuan):
+    claims = year_of_claims(5)
+    claims[3]["mdtrt"]["med_type"] = "77"
+    with pytest.raises(yibao.UnknownCode) as e:
+        taiyuan.settle_many(claims)
+    assert e.value.path == "[3].mdtrt.med_type"
+    out = taiyuan.settle_many(iter(claims), errors="return")
+    assert isinstance(out[3], yibao.UnknownCode) and out[4].status == "settled"
+    with pytest.raises(ValueError):
+        taiyuan.settle_many(claims, errors="ignore")
+
+
+def test_settle_many_from_threads_releases_the_gil(taiyuan):
+    claims = year_of_claims(200)
+    ref = [s.to_json() for s in taiyuan.settle_many(claims)]
+    results = []
+
+    def work():
+        results.append([s.to_json() for s in taiyuan.settle_many(claims, threads=1)])
+
+    ts = [threading.Thread(target=work) for _ in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert results == [ref] * 4
+
+
+def test_version():
+    assert yibao.__version__.count(".") == 2
+    assert yibao.ENGINE.startswith("yibao ")
