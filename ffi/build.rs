@@ -7,8 +7,7 @@ fn main() {
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
     if os == "windows" && arch == "x86" && env == "msvc" {
-        let def =
-            std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("yibao.def");
+        let def = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("yibao.def");
         println!("cargo:rustc-cdylib-link-arg=/DEF:{}", def.display());
     }
     println!("cargo:rerun-if-changed=yibao.def");

@@ -19,17 +19,15 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
     let reader: Box<dyn BufRead> = if input == "-" {
         Box::new(BufReader::new(std::io::stdin().lock()))
     } else {
-        let f = std::fs::File::open(input)
-            .map_err(|e| Error::new(ErrorCode::Io, format!("cannot read `{input}`: {e}")))?;
+        let f =
+            std::fs::File::open(input).map_err(|e| Error::new(ErrorCode::Io, format!("cannot read `{input}`: {e}")))?;
         Box::new(BufReader::with_capacity(1 << 20, f))
     };
     let sink: Box<dyn Write> = match output {
-        Some(p) => Box::new(std::fs::File::create(p).map_err(|e| {
-            Error::new(
-                ErrorCode::Io,
-                format!("cannot write `{}`: {e}", p.display()),
-            )
-        })?),
+        Some(p) => Box::new(
+            std::fs::File::create(p)
+                .map_err(|e| Error::new(ErrorCode::Io, format!("cannot write `{}`: {e}", p.display())))?,
+        ),
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = BufWriter::with_capacity(1 << 20, sink);
@@ -45,8 +43,7 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
         n += 1;
         let result = yibao_core::parse_claim(&line).and_then(|claim| carry.settle(&engine, claim));
         match result {
-            Ok(s) => serde_json::to_writer(&mut out, &s)
-                .map_err(|e| Error::new(ErrorCode::Io, e.to_string()))?,
+            Ok(s) => serde_json::to_writer(&mut out, &s).map_err(|e| Error::new(ErrorCode::Io, e.to_string()))?,
             Err(e) => {
                 failed += 1;
                 write!(out, "{{\"line\":{},\"error\":{}}}", i + 1, e.to_json()).map_err(io)?;
@@ -65,9 +62,5 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
         eprint!("\r");
     }
     eprintln!("{n} claims, {failed} failed, {secs:.2} s, {rate:.0} claims/s");
-    Ok(if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

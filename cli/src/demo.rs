@@ -6,11 +6,7 @@ use yibao_core::{Engine, Error};
 /// Prints the demo.
 pub fn run(policy: &str) -> Result<(), Error> {
     let engine = Engine::builtin(policy)?;
-    println!(
-        "yibao demo — policy {} ({})\n",
-        engine.policy().id,
-        engine.policy().title
-    );
+    println!("yibao demo — policy {} ({})\n", engine.policy().id, engine.policy().title);
     println!(
         "{:<44} {:>9} {:>10} {:>10} {:>9} {:>10} {:>10} {:>10}",
         "claim", "status", "total", "in scope", "deduct.", "fund", "member", "cash"
@@ -21,10 +17,8 @@ pub fn run(policy: &str) -> Result<(), Error> {
         let claim = yibao_core::parse_claim(json)?;
         let s = engine.settle(&claim)?;
         let i = &s.setlinfo;
-        let status = serde_json::to_value(s.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let status =
+            serde_json::to_value(s.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
         println!(
             "{:<44} {:>9} {:>10} {:>10} {:>9} {:>10} {:>10} {:>10}",
             name,
@@ -41,10 +35,7 @@ pub fn run(policy: &str) -> Result<(), Error> {
     for (name, s) in traces {
         println!("\n{name} — trace");
         for t in &s.trace {
-            println!(
-                "  {:<14} {:<14} {:>10}  {}",
-                t.step, t.rule, t.amount, t.text
-            );
+            println!("  {:<14} {:<14} {:>10}  {}", t.step, t.rule, t.amount, t.text);
         }
         if let Some(d) = &s.denial {
             println!("  denied: {} ({}) {}", d.code, d.rule, d.message);

@@ -87,21 +87,13 @@ fn fail(e: &Error) -> ExitCode {
 }
 
 fn to_json<T: serde::Serialize>(v: &T, pretty: bool) -> String {
-    let r = if pretty {
-        serde_json::to_string_pretty(v)
-    } else {
-        serde_json::to_string(v)
-    };
+    let r = if pretty { serde_json::to_string_pretty(v) } else { serde_json::to_string(v) };
     r.unwrap_or_else(|e| Error::new(ErrorCode::Internal, e.to_string()).to_json())
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.cmd {
-        Cmd::Settle {
-            policy,
-            claim,
-            pretty,
-        } => {
+        Cmd::Settle { policy, claim, pretty } => {
             let text = read_input(&claim)?;
             let parsed = yibao_core::parse_claim(&text)?;
             let spec = match (policy, &parsed.policy) {
@@ -124,10 +116,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let current = match ytd {
                 Some(p) => {
                     let t = read_input(&p.to_string_lossy())?;
-                    Some(
-                        serde_json::from_str(&t)
-                            .map_err(|e| Error::from_serde(ErrorCode::InvalidClaim, "ytd", &e))?,
-                    )
+                    Some(serde_json::from_str(&t).map_err(|e| Error::from_serde(ErrorCode::InvalidClaim, "ytd", &e))?)
                 }
                 None => None,
             };
@@ -140,13 +129,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 println!("{}", to_json(&list, true));
             } else {
                 for p in list {
-                    println!(
-                        "{}\n  {}\n  versions: {}\n  {}",
-                        p.id,
-                        p.title,
-                        p.versions.join(", "),
-                        p.hash
-                    );
+                    println!("{}\n  {}\n  versions: {}\n  {}", p.id, p.title, p.versions.join(", "), p.hash);
                     println!("  rules: {}", p.rules.join(" "));
                     if p.required_params.is_empty() {
                         println!("  required parameters: none");
@@ -161,22 +144,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Cmd::CheckPolicy { file } => {
             let e = Engine::from_file(&file)?;
             let p = e.policy();
-            println!(
-                "{} ok: {} version(s), {} rule(s), {}",
-                p.id,
-                p.versions.len(),
-                p.rules.len(),
-                p.hash
-            );
+            println!("{} ok: {} version(s), {} rule(s), {}", p.id, p.versions.len(), p.rules.len(), p.hash);
             for m in p.missing_params() {
                 println!("  still required: `{}` ({})", m.name, m.rule);
             }
         }
-        Cmd::Batch {
-            policy,
-            input,
-            output,
-        } => return batch::run(&policy, &input, output.as_deref()),
+        Cmd::Batch { policy, input, output } => return batch::run(&policy, &input, output.as_deref()),
         Cmd::Demo { policy } => demo::run(&policy)?,
     }
     Ok(ExitCode::SUCCESS)

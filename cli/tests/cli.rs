@@ -7,11 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 fn yibao(args: &[&str], stdin: Option<&str>) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_yibao"));
-    c.args(args)
-        .current_dir(root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    c.args(args).current_dir(root()).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
     if let Some(s) = stdin {
         child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
@@ -21,16 +17,12 @@ fn yibao(args: &[&str], stdin: Option<&str>) -> Output {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
 fn case_claim(name: &str) -> Value {
     let v: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join(format!("tests/conformance/cases/{name}.json")))
-            .unwrap(),
+        &std::fs::read_to_string(root().join(format!("tests/conformance/cases/{name}.json"))).unwrap(),
     )
     .unwrap();
     v["claim"].clone()
@@ -57,22 +49,11 @@ fn settle_from_a_file_and_from_stdin() {
     let claim = case_claim("ty-inp-level3-adult");
     let f = tmp("claim.json");
     std::fs::write(&f, claim.to_string()).unwrap();
-    let o = yibao(
-        &[
-            "settle",
-            "--policy",
-            "cn-sx-taiyuan-resident-2010",
-            f.to_str().unwrap(),
-        ],
-        None,
-    );
+    let o = yibao(&["settle", "--policy", "cn-sx-taiyuan-resident-2010", f.to_str().unwrap()], None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let s: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(s["setlinfo"]["hifp_pay"], "4625.00");
-    let o = yibao(
-        &["settle", "--policy", "cn-sx-taiyuan-resident-2010", "-"],
-        Some(&claim.to_string()),
-    );
+    let o = yibao(&["settle", "--policy", "cn-sx-taiyuan-resident-2010", "-"], Some(&claim.to_string()));
     let s2: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(s, s2);
 }
@@ -80,21 +61,12 @@ fn settle_from_a_file_and_from_stdin() {
 #[test]
 fn settle_with_a_policy_file_that_supplies_a_parameter() {
     let claim = case_claim("ty-chr-q-with-deductible");
-    let o = yibao(
-        &[
-            "settle",
-            "--policy",
-            "examples/policies/taiyuan-chronic-deductible.json",
-        ],
-        Some(&claim.to_string()),
-    );
+    let o =
+        yibao(&["settle", "--policy", "examples/policies/taiyuan-chronic-deductible.json"], Some(&claim.to_string()));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let s: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(s["setlinfo"]["hifp_pay"], "1360.00");
-    let o = yibao(
-        &["settle", "--policy", "cn-sx-taiyuan-resident-2010"],
-        Some(&claim.to_string()),
-    );
+    let o = yibao(&["settle", "--policy", "cn-sx-taiyuan-resident-2010"], Some(&claim.to_string()));
     assert_eq!(o.status.code(), Some(1));
     let e: Value = serde_json::from_slice(&o.stderr).unwrap();
     assert_eq!(e["code"], "POLICY_PARAMETER_MISSING");
@@ -105,25 +77,16 @@ fn settle_with_a_policy_file_that_supplies_a_parameter() {
 fn errors_are_json_on_stderr_with_a_path() {
     let mut claim = case_claim("ty-inp-level3-adult");
     claim["feedetail"][0]["chrgitm_lv"] = Value::from("09");
-    let o = yibao(
-        &["settle", "--policy", "cn-sx-taiyuan-resident-2010"],
-        Some(&claim.to_string()),
-    );
+    let o = yibao(&["settle", "--policy", "cn-sx-taiyuan-resident-2010"], Some(&claim.to_string()));
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty());
     let e: Value = serde_json::from_slice(&o.stderr).unwrap();
     assert_eq!(e["code"], "UNKNOWN_CODE");
     assert_eq!(e["path"], "feedetail[0].chrgitm_lv");
-    let o = yibao(
-        &["settle", "--policy", "no-such-pack"],
-        Some(&claim.to_string()),
-    );
+    let o = yibao(&["settle", "--policy", "no-such-pack"], Some(&claim.to_string()));
     let e: Value = serde_json::from_slice(&o.stderr).unwrap();
     assert_eq!(e["code"], "UNKNOWN_POLICY");
-    let o = yibao(
-        &["settle", "--policy", "cn-sx-taiyuan-resident-2010"],
-        Some("{not json"),
-    );
+    let o = yibao(&["settle", "--policy", "cn-sx-taiyuan-resident-2010"], Some("{not json"));
     let e: Value = serde_json::from_slice(&o.stderr).unwrap();
     assert_eq!(e["code"], "INVALID_JSON");
 }
@@ -131,10 +94,7 @@ fn errors_are_json_on_stderr_with_a_path() {
 #[test]
 fn denied_claims_exit_zero() {
     let claim = case_claim("ty-primary-no-referral-denied");
-    let o = yibao(
-        &["settle", "--policy", "cn-sx-taiyuan-resident-2010"],
-        Some(&claim.to_string()),
-    );
+    let o = yibao(&["settle", "--policy", "cn-sx-taiyuan-resident-2010"], Some(&claim.to_string()));
     assert!(o.status.success());
     let s: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(s["status"], "denied");
@@ -172,78 +132,41 @@ fn batch_carries_accumulators_per_member_and_reports_bad_lines() {
     let out = tmp("out.jsonl");
     std::fs::write(&inp, input).unwrap();
     let o = yibao(
-        &[
-            "batch",
-            "--policy",
-            "cn-sx-taiyuan-resident-2010",
-            inp.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ],
+        &["batch", "--policy", "cn-sx-taiyuan-resident-2010", inp.to_str().unwrap(), "-o", out.to_str().unwrap()],
         None,
     );
     assert_eq!(o.status.code(), Some(1), "one line failed");
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.contains("4 claims, 1 failed"), "{err}");
-    let lines: Vec<Value> = std::fs::read_to_string(&out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["ytd_after"]["admissions"], 1);
-    assert_eq!(
-        lines[1]["ytd_after"]["admissions"], 1,
-        "another member starts fresh"
-    );
+    assert_eq!(lines[1]["ytd_after"]["admissions"], 1, "another member starts fresh");
     assert_eq!(lines[2]["line"], 3);
     assert_eq!(lines[2]["error"]["code"], "INVALID_JSON");
-    assert_eq!(
-        lines[3]["ytd_after"]["admissions"], 2,
-        "P1's second claim continues from the first"
-    );
-    assert_eq!(
-        lines[3]["ytd_after"]["benefit_paid"]["inpatient"],
-        "9250.00"
-    );
+    assert_eq!(lines[3]["ytd_after"]["admissions"], 2, "P1's second claim continues from the first");
+    assert_eq!(lines[3]["ytd_after"]["benefit_paid"]["inpatient"], "9250.00");
 }
 
 #[test]
 fn reverse_gives_back_the_accumulators() {
     let claim = case_claim("ty-cap-binds");
-    let o = yibao(
-        &["settle", "--policy", "cn-sx-taiyuan-resident-2010"],
-        Some(&claim.to_string()),
-    );
-    let o = yibao(
-        &["reverse", "-"],
-        Some(std::str::from_utf8(&o.stdout).unwrap()),
-    );
+    let o = yibao(&["settle", "--policy", "cn-sx-taiyuan-resident-2010"], Some(&claim.to_string()));
+    let o = yibao(&["reverse", "-"], Some(std::str::from_utf8(&o.stdout).unwrap()));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let r: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(r["status"], "reversed");
     assert_eq!(r["setlinfo"]["hifp_pay"], "-1000.00");
-    assert_eq!(
-        r["ytd_after"]["benefit_paid"]["inpatient"],
-        claim["ytd"]["benefit_paid"]["inpatient"]
-    );
+    assert_eq!(r["ytd_after"]["benefit_paid"]["inpatient"], claim["ytd"]["benefit_paid"]["inpatient"]);
     assert_eq!(r["ytd_after"]["admissions"], claim["ytd"]["admissions"]);
 }
 
 #[test]
 fn check_policy_reports_what_is_still_required() {
-    let o = yibao(
-        &[
-            "check-policy",
-            "examples/policies/taiyuan-employee-ratios.json",
-        ],
-        None,
-    );
+    let o = yibao(&["check-policy", "examples/policies/taiyuan-employee-ratios.json"], None);
     assert!(o.status.success());
     let o = yibao(&["check-policy", "core/policies/cn-xj-urumqi.json"], None);
     let out = String::from_utf8(o.stdout).unwrap();
-    assert!(
-        out.contains("still required: `inpatient_deductible`"),
-        "{out}"
-    );
+    assert!(out.contains("still required: `inpatient_deductible`"), "{out}");
 }

@@ -30,11 +30,7 @@ impl Carry {
 /// Settles claims in order per member, spreading members over `threads`
 /// threads; results come back in input order. Same results as a loop of
 /// [`Carry::settle`] over the input.
-pub fn settle_many(
-    engine: &Engine,
-    claims: Vec<Result<Claim>>,
-    threads: usize,
-) -> Vec<Result<Settlement>> {
+pub fn settle_many(engine: &Engine, claims: Vec<Result<Claim>>, threads: usize) -> Vec<Result<Settlement>> {
     let n = claims.len();
     // Group claim indices by member, keeping input order inside each group.
     let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -62,18 +58,12 @@ pub fn settle_many(
     let work: Vec<Vec<(usize, Result<Claim>)>> = plan
         .iter()
         .map(|gs| {
-            gs.iter()
-                .flat_map(|&g| groups[g].iter())
-                .map(|&i| (i, slots[i].take().expect("each claim once")))
-                .collect()
+            gs.iter().flat_map(|&g| groups[g].iter()).map(|&i| (i, slots[i].take().expect("each claim once"))).collect()
         })
         .collect();
     let run = |items: Vec<(usize, Result<Claim>)>| {
         let mut carry = Carry::default();
-        items
-            .into_iter()
-            .map(|(i, c)| (i, c.and_then(|c| carry.settle(engine, c))))
-            .collect::<Vec<_>>()
+        items.into_iter().map(|(i, c)| (i, c.and_then(|c| carry.settle(engine, c)))).collect::<Vec<_>>()
     };
     let done: Vec<Vec<(usize, Result<Settlement>)>> = if threads == 1 {
         work.into_iter().map(run).collect()
@@ -83,13 +73,7 @@ pub fn settle_many(
             hs.into_iter()
                 .map(|h| {
                     h.join().unwrap_or_else(|_| {
-                        vec![(
-                            usize::MAX,
-                            Err(crate::Error::new(
-                                crate::ErrorCode::Internal,
-                                "a worker panicked",
-                            )),
-                        )]
+                        vec![(usize::MAX, Err(crate::Error::new(crate::ErrorCode::Internal, "a worker panicked")))]
                     })
                 })
                 .collect()
@@ -102,13 +86,6 @@ pub fn settle_many(
         }
     }
     out.into_iter()
-        .map(|r| {
-            r.unwrap_or_else(|| {
-                Err(crate::Error::new(
-                    crate::ErrorCode::Internal,
-                    "a worker panicked",
-                ))
-            })
-        })
+        .map(|r| r.unwrap_or_else(|| Err(crate::Error::new(crate::ErrorCode::Internal, "a worker panicked"))))
         .collect()
 }

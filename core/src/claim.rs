@@ -182,18 +182,10 @@ pub struct FeeLine {
     #[serde(with = "money::money")]
     pub det_item_fee_sumamt: Decimal,
     /// Pre-self-pay ratio (自付比例) from the catalogue, when the HIS has it.
-    #[serde(
-        with = "money::ratio::opt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(with = "money::ratio::opt", default, skip_serializing_if = "Option::is_none")]
     pub selfpay_prop: Option<Decimal>,
     /// Price limit (定价上限金额), when the item has one.
-    #[serde(
-        with = "money::price::opt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(with = "money::price::opt", default, skip_serializing_if = "Option::is_none")]
     pub pric_uplmt_amt: Option<Decimal>,
     /// Exclusion category of the rules catalogue (`XJ-EXCL-DRUG`…), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]

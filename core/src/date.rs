@@ -33,11 +33,7 @@ pub fn days_in_month(y: i32, m: u32) -> u32 {
 impl Date {
     /// A checked date.
     pub fn new(y: i32, m: u32, d: u32) -> Option<Date> {
-        if !(1900..=2200).contains(&y)
-            || !(1..=12).contains(&m)
-            || d == 0
-            || d > days_in_month(y, m)
-        {
+        if !(1900..=2200).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
             return None;
         }
         Some(Date { y, m, d })
@@ -120,11 +116,7 @@ impl Date {
     /// Last day of this date's quarter.
     pub fn quarter_end(self) -> Date {
         let m = self.quarter() * 3;
-        Date {
-            y: self.y,
-            m,
-            d: days_in_month(self.y, m),
-        }
+        Date { y: self.y, m, d: days_in_month(self.y, m) }
     }
 
     /// `YYYY-MM`, the month key for monthly quotas.
@@ -182,13 +174,7 @@ mod tests {
 
     #[test]
     fn ordinal_round_trips() {
-        for s in [
-            "1970-01-01",
-            "2000-02-29",
-            "2024-12-31",
-            "2025-03-01",
-            "1900-01-01",
-        ] {
+        for s in ["1970-01-01", "2000-02-29", "2024-12-31", "2025-03-01", "1900-01-01"] {
             assert_eq!(Date::from_ordinal(d(s).ordinal()), d(s));
         }
         assert_eq!(d("1970-01-02").ordinal(), 1);

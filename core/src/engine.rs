@@ -9,7 +9,6 @@ use crate::policy::load::{self, DefaultResolver, ParamInfo, Policy};
 use crate::settlement::{Settlement, Stamp};
 use crate::ytd::Ytd;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -23,6 +22,10 @@ pub const MAX_CLAIM_BYTES: usize = 16 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct Engine {
     policy: Arc<Policy>,
+    /// Stamp parts shared by every settlement: engine, policy ID and hash.
+    ids: [Arc<str>; 3],
+    /// Version labels, in the policy's version order.
+    labels: Arc<[Arc<str>]>,
 }
 
 /// A built-in pack as `yibao policies` lists it.
@@ -50,14 +53,7 @@ impl PolicySummary {
             versions: p
                 .versions
                 .iter()
-                .map(|v| {
-                    format!(
-                        "{} ({} – {})",
-                        v.label,
-                        v.from,
-                        v.to.map(|t| t.to_string()).unwrap_or_default()
-                    )
-                })
+                .map(|v| format!("{} ({} – {})", v.label, v.from, v.to.map(|t| t.to_string()).unwrap_or_default()))
                 .collect(),
             hash: p.hash.clone(),
             rules: p.rules.keys().cloned().collect(),
@@ -68,22 +64,13 @@ impl PolicySummary {
 
 /// Summaries of every built-in pack.
 pub fn policies() -> Result<Vec<PolicySummary>> {
-    builtin::ids()
-        .map(|id| {
-            builtin::get(id)
-                .expect("listed ids exist")
-                .map(|p| PolicySummary::of(&p))
-        })
-        .collect()
+    builtin::ids().map(|id| builtin::get(id).expect("listed ids exist").map(|p| PolicySummary::of(&p))).collect()
 }
 
 /// Parses a claim, reporting the JSON path of the first bad field.
 pub fn parse_claim(json: &str) -> Result<Claim> {
     if json.len() > MAX_CLAIM_BYTES {
-        return Err(Error::new(
-            ErrorCode::InputTooLarge,
-            format!("claim is larger than {MAX_CLAIM_BYTES} bytes"),
-        ));
+        return Err(Error::new(ErrorCode::InputTooLarge, format!("claim is larger than {MAX_CLAIM_BYTES} bytes")));
     }
     let de = &mut serde_json::Deserializer::from_str(json);
     let claim: Claim = serde_path_to_error::deserialize(de).map_err(|e| {
@@ -111,48 +98,39 @@ pub fn parse_settlement(json: &str) -> Result<Settlement> {
     })
 }
 
-/// `sha256:` of a claim's canonical JSON.
+/// `sha256:` of a claim's canonical encoding (see [`crate::canonical`]):
+/// the same for every spelling of the same claim.
 pub fn input_hash(claim: &Claim) -> String {
-    thread_local! {
-        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    BUF.with(|b| {
-        let mut buf = b.borrow_mut();
-        buf.clear();
-        // Serialising a typed claim cannot fail: every field is a plain value.
-        let _ = serde_json::to_writer(&mut *buf, claim);
-        format!("sha256:{}", load::hex(&Sha256::digest(&buf[..])))
-    })
+    crate::canonical::claim_hash(claim)
 }
 
 impl Engine {
+    fn over(policy: Arc<Policy>) -> Engine {
+        let ids = [Arc::from(ENGINE), Arc::from(policy.id.as_str()), Arc::from(policy.hash.as_str())];
+        let labels = policy.versions.iter().map(|v| Arc::from(v.label.as_str())).collect();
+        Engine { policy, ids, labels }
+    }
+
     /// An engine over a built-in pack.
     pub fn builtin(id: &str) -> Result<Engine> {
         match builtin::get(id) {
-            Some(p) => Ok(Engine { policy: p? }),
+            Some(p) => Ok(Engine::over(p?)),
             None => Err(Error::new(
                 ErrorCode::UnknownPolicy,
-                format!(
-                    "no built-in pack `{id}`; known: {}",
-                    builtin::ids().collect::<Vec<_>>().join(", ")
-                ),
+                format!("no built-in pack `{id}`; known: {}", builtin::ids().collect::<Vec<_>>().join(", ")),
             )),
         }
     }
 
     /// An engine over a policy given as JSON text (`extends` may name built-in packs).
     pub fn from_json(text: &str) -> Result<Engine> {
-        Ok(Engine {
-            policy: Arc::new(load::load(text, None, &DefaultResolver)?),
-        })
+        Ok(Engine::over(Arc::new(load::load(text, None, &DefaultResolver)?)))
     }
 
     /// An engine over a policy file (`extends` paths are relative to it).
     pub fn from_file(path: &Path) -> Result<Engine> {
         let text = load::read_policy_file(path)?;
-        Ok(Engine {
-            policy: Arc::new(load::load(&text, path.parent(), &DefaultResolver)?),
-        })
+        Ok(Engine::over(Arc::new(load::load(&text, path.parent(), &DefaultResolver)?)))
     }
 
     /// A built-in pack ID, or else a policy file path.
@@ -179,23 +157,22 @@ impl Engine {
                 return Err(Error::at(
                     ErrorCode::UnknownPolicy,
                     "policy",
-                    format!(
-                        "the claim names policy `{id}` but the engine runs `{}`",
-                        self.policy.id
-                    ),
+                    format!("the claim names policy `{id}` but the engine runs `{}`", self.policy.id),
                 ));
             }
         }
+        let day = claim.mdtrt.begndate;
         let version = self
             .policy
-            .version_on(claim.mdtrt.begndate)
-            .map(|v| v.label.clone())
-            .unwrap_or_default();
+            .versions
+            .iter()
+            .rposition(|v| v.from <= day && v.to.is_none_or(|t| day <= t))
+            .map_or_else(|| Arc::from(""), |i| self.labels[i].clone());
         let stamp = Stamp {
-            engine: ENGINE.to_string(),
-            policy: self.policy.id.clone(),
+            engine: self.ids[0].clone(),
+            policy: self.ids[1].clone(),
             policy_version: version,
-            policy_hash: self.policy.hash.clone(),
+            policy_hash: self.ids[2].clone(),
             input_hash: input_hash(claim),
         };
         adjudicate::settle(&self.policy, claim, stamp)

@@ -79,23 +79,11 @@ pub struct Error {
 impl Error {
     /// A new error with no path.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error {
-            code,
-            path: None,
-            message: message.into(),
-            rule: None,
-            parameter: None,
-        }
+        Error { code, path: None, message: message.into(), rule: None, parameter: None }
     }
     /// A new error at a JSON path.
     pub fn at(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Error {
-            code,
-            path: Some(path.into()),
-            message: message.into(),
-            rule: None,
-            parameter: None,
-        }
+        Error { code, path: Some(path.into()), message: message.into(), rule: None, parameter: None }
     }
     /// An `INVALID_CLAIM` at a path.
     pub fn claim(path: impl Into<String>, message: impl Into<String>) -> Self {
@@ -113,43 +101,23 @@ impl Error {
     /// The error as the contract's JSON object.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| {
-            format!(
-                "{{\"code\":\"{}\",\"path\":null,\"message\":\"unprintable error\"}}",
-                self.code
-            )
+            format!("{{\"code\":\"{}\",\"path\":null,\"message\":\"unprintable error\"}}", self.code)
         })
     }
     /// Maps a serde error met at `path` while reading a claim or policy.
     pub fn from_serde(code: ErrorCode, path: &str, e: &serde_json::Error) -> Self {
         let msg = e.to_string();
         // serde_json appends " at line L column C"; keep it, it helps operators.
-        let code = if e.is_syntax() || e.is_eof() {
-            ErrorCode::InvalidJson
-        } else {
-            code
-        };
-        let mut path = if path.is_empty() || path == "." {
-            None
-        } else {
-            Some(path.to_string())
-        };
+        let code = if e.is_syntax() || e.is_eof() { ErrorCode::InvalidJson } else { code };
+        let mut path = if path.is_empty() || path == "." { None } else { Some(path.to_string()) };
         // A missing field is reported at the field itself, not at its parent.
-        if let Some(field) = msg
-            .strip_prefix("missing field `")
-            .and_then(|r| r.split('`').next())
-        {
+        if let Some(field) = msg.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
             path = Some(match path {
                 Some(p) => format!("{p}.{field}"),
                 None => field.to_string(),
             });
         }
-        Error {
-            code,
-            path,
-            message: msg,
-            rule: None,
-            parameter: None,
-        }
+        Error { code, path, message: msg, rule: None, parameter: None }
     }
 }
 

@@ -12,10 +12,7 @@ pub fn check(s: &Settlement) -> Vec<String> {
     for l in &s.feedetail {
         let parts = l.fulamt_ownpay_amt + l.overlmt_amt + l.preselfpay_amt + l.inscp_scp_amt;
         if parts != l.det_item_fee_sumamt {
-            bad.push(format!(
-                "line {}: {} ≠ {}",
-                l.feedetl_sn, l.det_item_fee_sumamt, parts
-            ));
+            bad.push(format!("line {}: {} ≠ {}", l.feedetl_sn, l.det_item_fee_sumamt, parts));
         }
         sums[0] += l.fulamt_ownpay_amt;
         sums[1] += l.overlmt_amt;
@@ -35,29 +32,11 @@ pub fn check(s: &Settlement) -> Vec<String> {
         (
             "fund_pay_sumamt",
             i.fund_pay_sumamt,
-            i.hifp_pay
-                + i.cvlserv_pay
-                + i.hifes_pay
-                + i.hifmi_pay
-                + i.hifob_pay
-                + i.maf_pay
-                + i.oth_pay,
+            i.hifp_pay + i.cvlserv_pay + i.hifes_pay + i.hifmi_pay + i.hifob_pay + i.maf_pay + i.oth_pay,
         ),
-        (
-            "psn_part_amt (medfee − fund)",
-            i.psn_part_amt,
-            i.medfee_sumamt - i.fund_pay_sumamt,
-        ),
-        (
-            "psn_part_amt (acct + cash)",
-            i.psn_part_amt,
-            i.acct_pay + i.psn_cash_pay,
-        ),
-        (
-            "Σ setldetail",
-            i.fund_pay_sumamt,
-            s.setldetail.iter().map(|d| d.fund_payamt).sum(),
-        ),
+        ("psn_part_amt (medfee − fund)", i.psn_part_amt, i.medfee_sumamt - i.fund_pay_sumamt),
+        ("psn_part_amt (acct + cash)", i.psn_part_amt, i.acct_pay + i.psn_cash_pay),
+        ("Σ setldetail", i.fund_pay_sumamt, s.setldetail.iter().map(|d| d.fund_payamt).sum()),
     ];
     for (name, got, want) in pairs {
         if got != want {
@@ -66,10 +45,7 @@ pub fn check(s: &Settlement) -> Vec<String> {
     }
     for d in &s.setldetail {
         if d.fund_payamt > d.crt_payb_lmt_amt {
-            bad.push(format!(
-                "fund {} pays {} above its limit {}",
-                d.fund_pay_type, d.fund_payamt, d.crt_payb_lmt_amt
-            ));
+            bad.push(format!("fund {} pays {} above its limit {}", d.fund_pay_type, d.fund_payamt, d.crt_payb_lmt_amt));
         }
     }
     let all = [
@@ -103,9 +79,7 @@ pub fn check(s: &Settlement) -> Vec<String> {
             bad.push("funds pay more than the total charges".into());
         }
         if i.hifp_pay > i.inscp_scp_amt - i.act_pay_dedc {
-            bad.push(
-                "the basic fund pays more than the in-scope amount above the deductible".into(),
-            );
+            bad.push("the basic fund pays more than the in-scope amount above the deductible".into());
         }
     }
     if all.iter().any(|a| a.scale() != 2) {

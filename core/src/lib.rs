@@ -18,6 +18,7 @@
 
 pub mod adjudicate;
 pub mod batch;
+pub mod canonical;
 pub mod claim;
 pub mod date;
 pub mod demo;
@@ -31,8 +32,7 @@ pub mod ytd;
 
 pub use claim::Claim;
 pub use engine::{
-    claim_from_value, input_hash, parse_claim, parse_settlement, policies, Engine, PolicySummary,
-    ENGINE,
+    claim_from_value, input_hash, parse_claim, parse_settlement, policies, Engine, PolicySummary, ENGINE,
 };
 pub use error::{Error, ErrorCode, Result};
 pub use settlement::{Settlement, Status};

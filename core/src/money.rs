@@ -49,10 +49,8 @@ pub fn parse_decimal(text: &str, dp: u32) -> Result<Decimal, String> {
     if t.is_empty() {
         return Err("empty amount".into());
     }
-    let ok = t
-        .bytes()
-        .enumerate()
-        .all(|(i, b)| b.is_ascii_digit() || b == b'.' || (i == 0 && (b == b'-' || b == b'+')));
+    let ok =
+        t.bytes().enumerate().all(|(i, b)| b.is_ascii_digit() || b == b'.' || (i == 0 && (b == b'-' || b == b'+')));
     if !ok {
         return Err(format!("`{t}` is not a decimal number"));
     }
@@ -76,9 +74,8 @@ fn from_f64(v: f64, dp: u32) -> Result<Decimal, String> {
     if text.contains('e') || text.contains('E') {
         return Err(format!("`{text}` is out of range"));
     }
-    parse_decimal(&text, dp).map_err(|_| {
-        format!("the number {text} is not exact to {dp} decimal places; send amounts as strings")
-    })
+    parse_decimal(&text, dp)
+        .map_err(|_| format!("the number {text} is not exact to {dp} decimal places; send amounts as strings"))
 }
 
 struct DecVisitor(u32);
@@ -119,9 +116,7 @@ macro_rules! dec_module {
             pub mod opt {
                 use super::*;
                 /// Deserialises an optional decimal.
-                pub fn deserialize<'de, D: Deserializer<'de>>(
-                    d: D,
-                ) -> Result<Option<Decimal>, D::Error> {
+                pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
                     struct V;
                     impl<'de> Visitor<'de> for V {
                         type Value = Option<Decimal>;
@@ -134,20 +129,14 @@ macro_rules! dec_module {
                         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
                             Ok(None)
                         }
-                        fn visit_some<D2: Deserializer<'de>>(
-                            self,
-                            d: D2,
-                        ) -> Result<Self::Value, D2::Error> {
+                        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
                             d.deserialize_any(DecVisitor($dp)).map(Some)
                         }
                     }
                     d.deserialize_option(V)
                 }
                 /// Serialises an optional decimal (`null` when absent).
-                pub fn serialize<S: Serializer>(
-                    v: &Option<Decimal>,
-                    s: S,
-                ) -> Result<S::Ok, S::Error> {
+                pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
                     match v {
                         Some(v) => s.collect_str(v),
                         None => s.serialize_none(),
@@ -161,11 +150,7 @@ macro_rules! dec_module {
 dec_module!(money, MONEY_DP, "Serde for money: at most two places.");
 dec_module!(ratio, RATIO_DP, "Serde for ratios: at most four places.");
 dec_module!(count, COUNT_DP, "Serde for counts: at most four places.");
-dec_module!(
-    price,
-    PRICE_DP,
-    "Serde for unit prices: at most six places."
-);
+dec_module!(price, PRICE_DP, "Serde for unit prices: at most six places.");
 
 /// Serde for a map of money amounts keyed by string.
 pub mod money_map {
@@ -174,9 +159,7 @@ pub mod money_map {
     use std::collections::BTreeMap;
 
     /// Deserialises `{ "key": "12.50", ... }`.
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<BTreeMap<String, Decimal>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Decimal>, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = BTreeMap<String, Decimal>;
@@ -199,10 +182,7 @@ pub mod money_map {
     }
 
     /// Serialises amounts as strings.
-    pub fn serialize<S: Serializer>(
-        v: &BTreeMap<String, Decimal>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(v: &BTreeMap<String, Decimal>, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(v.len()))?;
         for (k, a) in v {
             m.serialize_entry(k, &a.to_string())?;
@@ -227,10 +207,7 @@ mod tests {
         assert_eq!(fen(Decimal::from_str("1.005").unwrap()).to_string(), "1.01");
         assert_eq!(fen(Decimal::from_str("1.004").unwrap()).to_string(), "1.00");
         assert_eq!(fen(Decimal::from_str("2").unwrap()).to_string(), "2.00");
-        assert_eq!(
-            fen(Decimal::from_str("-1.005").unwrap()).to_string(),
-            "-1.01"
-        );
+        assert_eq!(fen(Decimal::from_str("-1.005").unwrap()).to_string(), "-1.01");
     }
 
     #[test]

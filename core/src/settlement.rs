@@ -210,7 +210,7 @@ pub struct TraceEntry {
     #[serde(with = "money::money")]
     pub amount: Decimal,
     /// Plain words.
-    pub text: String,
+    pub text: Cow<'static, str>,
 }
 
 /// Something the member or the hospital must know or do.
@@ -246,13 +246,13 @@ pub struct Denial {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
     /// Engine name and version.
-    pub engine: String,
+    pub engine: std::sync::Arc<str>,
     /// Policy pack ID.
-    pub policy: String,
+    pub policy: std::sync::Arc<str>,
     /// Policy version label in force on the claim's date.
-    pub policy_version: String,
+    pub policy_version: std::sync::Arc<str>,
     /// SHA-256 of the resolved policy (`sha256:…`).
-    pub policy_hash: String,
+    pub policy_hash: std::sync::Arc<str>,
     /// SHA-256 of the canonical claim JSON (`sha256:…`).
     pub input_hash: String,
 }

@@ -17,11 +17,7 @@ pub struct Ytd {
     pub dedc_paid: Decimal,
     /// Deductibles paid per benefit bucket, where a pack counts a yearly
     /// deductible per benefit.
-    #[serde(
-        with = "money::money_map",
-        default,
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(with = "money::money_map", default, skip_serializing_if = "BTreeMap::is_empty")]
     pub dedc_paid_by: BTreeMap<String, Decimal>,
     /// Inpatient admissions so far (次数, C0000).
     #[serde(default)]
@@ -39,30 +35,17 @@ pub struct Ytd {
     /// Eligible cost counted per bucket (S0000): yearly eligible-cost ceilings,
     /// year-based cost bands, and each further layer's cumulative basis
     /// (`layer:<id>`, e.g. the in-scope personal burden for serious-illness insurance).
-    #[serde(
-        with = "money::money_map",
-        default,
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(with = "money::money_map", default, skip_serializing_if = "BTreeMap::is_empty")]
     pub eligible_sum: BTreeMap<String, Decimal>,
     /// Member quota-account balances spent this year, per account.
-    #[serde(
-        with = "money::money_map",
-        default,
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(with = "money::money_map", default, skip_serializing_if = "BTreeMap::is_empty")]
     pub quota_used: BTreeMap<String, Decimal>,
 }
 
 impl Ytd {
     /// Fresh accumulators for `year`.
     pub fn fresh(year: i32) -> Ytd {
-        Ytd {
-            year,
-            dedc_paid: money::zero(),
-            cost_sum: money::zero(),
-            ..Default::default()
-        }
+        Ytd { year, dedc_paid: money::zero(), cost_sum: money::zero(), ..Default::default() }
     }
 
     /// Reads a keyed amount (zero when absent).
@@ -75,9 +58,17 @@ impl Ytd {
         if amount.is_zero() {
             return;
         }
-        let e = map.entry(key.to_string()).or_insert_with(money::zero);
-        *e += amount;
-        if e.is_zero() {
+        let now_zero = match map.get_mut(key) {
+            Some(e) => {
+                *e += amount;
+                e.is_zero()
+            }
+            None => {
+                map.insert(key.to_string(), amount);
+                false
+            }
+        };
+        if now_zero {
             map.remove(key);
         }
     }
@@ -107,8 +98,7 @@ impl Ytd {
         let mut out = self.clone();
         out.dedc_paid += delta.dedc_paid * s;
         out.cost_sum += delta.cost_sum * s;
-        out.admissions = (i64::from(out.admissions) + i64::from(delta.admissions) * i64::from(sign))
-            .max(0) as u32;
+        out.admissions = (i64::from(out.admissions) + i64::from(delta.admissions) * i64::from(sign)).max(0) as u32;
         for (dst, src) in [
             (&mut out.dedc_paid_by, &delta.dedc_paid_by),
             (&mut out.fund_paid, &delta.fund_paid),

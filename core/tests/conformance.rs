@@ -10,10 +10,7 @@ use std::path::{Path, PathBuf};
 use yibao_core::{identities, Engine};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
 fn subset(exp: &Value, got: &Value, path: &str, errs: &mut Vec<String>) {
@@ -28,11 +25,7 @@ fn subset(exp: &Value, got: &Value, path: &str, errs: &mut Vec<String>) {
         }
         (Value::Array(e), Value::Array(g)) => {
             if e.len() != g.len() {
-                errs.push(format!(
-                    "{path}: {} elements, expected {}",
-                    g.len(),
-                    e.len()
-                ));
+                errs.push(format!("{path}: {} elements, expected {}", g.len(), e.len()));
                 return;
             }
             for (i, (a, b)) in e.iter().zip(g).enumerate() {
@@ -46,15 +39,12 @@ fn subset(exp: &Value, got: &Value, path: &str, errs: &mut Vec<String>) {
 
 /// Runs one case; returns the problems found.
 fn run_case(file: &Path) -> Vec<String> {
-    let case: Value = serde_json::from_str(&std::fs::read_to_string(file).expect("readable case"))
-        .expect("case is JSON");
+    let case: Value =
+        serde_json::from_str(&std::fs::read_to_string(file).expect("readable case")).expect("case is JSON");
     let policy = case["policy"].as_str().expect("policy");
-    let engine = if policy.ends_with(".json") {
-        Engine::from_file(&root().join(policy))
-    } else {
-        Engine::builtin(policy)
-    }
-    .unwrap_or_else(|e| panic!("{}: policy {policy}: {e}", file.display()));
+    let engine =
+        if policy.ends_with(".json") { Engine::from_file(&root().join(policy)) } else { Engine::builtin(policy) }
+            .unwrap_or_else(|e| panic!("{}: policy {policy}: {e}", file.display()));
     let text = match case.get("claim_text") {
         Some(Value::String(t)) => t.clone(),
         _ => case["claim"].to_string(),
@@ -76,11 +66,7 @@ fn run_case(file: &Path) -> Vec<String> {
             let rules = e.as_object_mut().unwrap().remove("trace_rules");
             subset(&e, &got, "", &mut errs);
             for r in rules.iter().flat_map(|r| r.as_array().unwrap()) {
-                let cited = got["trace"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|t| &t["rule"] == r);
+                let cited = got["trace"].as_array().unwrap().iter().any(|t| &t["rule"] == r);
                 if !cited {
                     errs.push(format!("trace cites no {r}"));
                 }
@@ -95,32 +81,15 @@ fn run_case(file: &Path) -> Vec<String> {
 #[test]
 fn conformance_cases() {
     let dir = root().join("tests/conformance/cases");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
-    assert!(
-        files.len() >= 40,
-        "expected at least 40 cases, found {}",
-        files.len()
-    );
+    assert!(files.len() >= 40, "expected at least 40 cases, found {}", files.len());
     let mut failed = Vec::new();
     for f in &files {
         let errs = run_case(f);
         if !errs.is_empty() {
-            failed.push(format!(
-                "{}:\n    {}",
-                f.file_name().unwrap().to_string_lossy(),
-                errs.join("\n    ")
-            ));
+            failed.push(format!("{}:\n    {}", f.file_name().unwrap().to_string_lossy(), errs.join("\n    ")));
         }
     }
-    assert!(
-        failed.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failed.len(),
-        files.len(),
-        failed.join("\n")
-    );
+    assert!(failed.is_empty(), "{} of {} cases failed:\n{}", failed.len(), files.len(), failed.join("\n"));
 }

@@ -34,9 +34,7 @@ fn the_base_policy_loads() {
 
 #[test]
 fn ratio_outside_0_1() {
-    let (c, p, m) = load_err(with(
-        json!({"benefits": {"inpatient": {"fund": {"ratio": "1.5"}}}}),
-    ));
+    let (c, p, m) = load_err(with(json!({"benefits": {"inpatient": {"fund": {"ratio": "1.5"}}}})));
     assert_eq!(c, ErrorCode::InvalidPolicy);
     assert_eq!(p, "benefits.inpatient.fund.ratio");
     assert!(m.contains("outside 0–1"), "{m}");
@@ -44,20 +42,16 @@ fn ratio_outside_0_1() {
 
 #[test]
 fn overlapping_cost_bands() {
-    let (_, p, m) = load_err(with(
-        json!({"benefits": {"inpatient": {"fund": {"ratio": {"segments": [
-        {"from": "0", "to": "5000", "ratio": "0.5"}, {"from": "4000", "ratio": "0.7"}]}}}}}),
-    ));
+    let (_, p, m) = load_err(with(json!({"benefits": {"inpatient": {"fund": {"ratio": {"segments": [
+        {"from": "0", "to": "5000", "ratio": "0.5"}, {"from": "4000", "ratio": "0.7"}]}}}}})));
     assert_eq!(p, "benefits.inpatient.fund.ratio.segments[1]");
     assert!(m.contains("overlap"), "{m}");
 }
 
 #[test]
 fn gapped_cost_bands() {
-    let (_, p, m) = load_err(with(
-        json!({"benefits": {"inpatient": {"fund": {"ratio": {"segments": [
-        {"from": "0", "to": "5000", "ratio": "0.5"}, {"from": "6000", "ratio": "0.7"}]}}}}}),
-    ));
+    let (_, p, m) = load_err(with(json!({"benefits": {"inpatient": {"fund": {"ratio": {"segments": [
+        {"from": "0", "to": "5000", "ratio": "0.5"}, {"from": "6000", "ratio": "0.7"}]}}}}})));
     assert_eq!(p, "benefits.inpatient.fund.ratio.segments[1]");
     assert!(m.contains("gap"), "{m}");
 }
@@ -92,15 +86,11 @@ fn a_layer_with_an_unknown_fund() {
 
 #[test]
 fn unknown_cap_bucket_and_group() {
-    let (_, p, _) = load_err(with(
-        json!({"benefits": {"inpatient": {"fund": {"caps": [{"cap": "nope"}]}}}}),
-    ));
+    let (_, p, _) = load_err(with(json!({"benefits": {"inpatient": {"fund": {"caps": [{"cap": "nope"}]}}}})));
     assert_eq!(p, "benefits.inpatient.fund.caps[0].cap");
     let (_, p, _) = load_err(with(json!({"caps": {"annual": {"buckets": ["nope"]}}})));
     assert_eq!(p, "caps.annual.buckets");
-    let (_, p, _) = load_err(with(
-        json!({"benefits": {"inpatient": {"when": {"disease": ["@nope"]}}}}),
-    ));
+    let (_, p, _) = load_err(with(json!({"benefits": {"inpatient": {"when": {"disease": ["@nope"]}}}})));
     assert_eq!(p, "benefits.inpatient.when");
 }
 
@@ -115,9 +105,7 @@ fn unknown_parameter_reference_and_bad_value() {
 
 #[test]
 fn typos_and_bad_values_name_their_path() {
-    let (_, p, _) = load_err(with(
-        json!({"benefits": {"inpatient": {"fund": {"ratoi": "0.5"}}}}),
-    ));
+    let (_, p, _) = load_err(with(json!({"benefits": {"inpatient": {"fund": {"ratoi": "0.5"}}}})));
     assert_eq!(p, "benefits.inpatient.fund.ratoi");
     let (_, p, _) = load_err(with(json!({"caps": {"annual": {"amount": "lots"}}})));
     assert_eq!(p, "caps.annual.amount");
@@ -125,17 +113,14 @@ fn typos_and_bad_values_name_their_path() {
 
 #[test]
 fn overlapping_versions() {
-    let (_, p, m) = load_err(with(
-        json!({"versions": [{"from": "2010-01-01"}, {"from": "2011-01-01"}]}),
-    ));
+    let (_, p, m) = load_err(with(json!({"versions": [{"from": "2010-01-01"}, {"from": "2011-01-01"}]})));
     assert_eq!(p, "versions");
     assert!(m.contains("overlap"), "{m}");
 }
 
 #[test]
 fn extends_an_unknown_pack_or_a_cycle() {
-    let e =
-        Engine::from_json(&json!({"id": "x", "extends": "no-such-pack"}).to_string()).unwrap_err();
+    let e = Engine::from_json(&json!({"id": "x", "extends": "no-such-pack"}).to_string()).unwrap_err();
     assert_eq!(e.code, ErrorCode::UnknownPolicy);
     assert_eq!(e.path.as_deref(), Some("extends"));
     let dir = std::env::temp_dir().join(format!("yibao-cycle-{}", std::process::id()));
@@ -149,41 +134,28 @@ fn extends_an_unknown_pack_or_a_cycle() {
 
 #[test]
 fn malformed_json_and_non_object() {
-    assert_eq!(
-        Engine::from_json("{").unwrap_err().code,
-        ErrorCode::InvalidJson
-    );
-    assert_eq!(
-        Engine::from_json("[1]").unwrap_err().code,
-        ErrorCode::InvalidPolicy
-    );
+    assert_eq!(Engine::from_json("{").unwrap_err().code, ErrorCode::InvalidJson);
+    assert_eq!(Engine::from_json("[1]").unwrap_err().code, ErrorCode::InvalidPolicy);
 }
 
 #[test]
 fn extends_overrides_a_parameter_and_changes_the_hash() {
     let a = Engine::builtin("cn-xj-tiemenguan-2025").unwrap();
     let b = Engine::from_json(
-        &json!({"id": "b", "extends": "cn-xj-tiemenguan-2025", "params": {"special_cap": "100"}})
-            .to_string(),
+        &json!({"id": "b", "extends": "cn-xj-tiemenguan-2025", "params": {"special_cap": "100"}}).to_string(),
     )
     .unwrap();
     assert_eq!(a.policy().missing_params().len(), 1);
     assert!(b.policy().missing_params().is_empty());
     assert_ne!(a.policy().hash, b.policy().hash);
-    assert_eq!(
-        b.policy().lineage,
-        vec!["b".to_string(), "cn-xj-tiemenguan-2025".to_string()]
-    );
+    assert_eq!(b.policy().lineage, vec!["b".to_string(), "cn-xj-tiemenguan-2025".to_string()]);
 }
 
 #[test]
 fn every_builtin_pack_loads_and_lists_its_parameters() {
     let list = yibao_core::policies().unwrap();
     assert_eq!(list.len(), 5);
-    let ty = list
-        .iter()
-        .find(|p| p.id == "cn-sx-taiyuan-resident-2010")
-        .unwrap();
+    let ty = list.iter().find(|p| p.id == "cn-sx-taiyuan-resident-2010").unwrap();
     assert_eq!(ty.required_params.len(), 1);
     assert_eq!(ty.required_params[0].name, "chronic_q_deductible");
     assert!(ty.rules.contains(&"TY-INP-DED".to_string()));

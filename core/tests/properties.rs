@@ -7,10 +7,7 @@ use std::path::Path;
 use yibao_core::{identities, parse_claim, Engine, Status};
 
 fn engines() -> Vec<Engine> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
     let mut v = vec![Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap()];
     for f in [
         "taiyuan-chronic-deductible",
@@ -158,13 +155,8 @@ proptest! {
 
 fn collect(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
-        Value::Object(m) => m
-            .iter()
-            .for_each(|(k, x)| collect(x, format!("{at}/{k}"), out)),
-        Value::Array(a) => a
-            .iter()
-            .enumerate()
-            .for_each(|(i, x)| collect(x, format!("{at}/{i}"), out)),
+        Value::Object(m) => m.iter().for_each(|(k, x)| collect(x, format!("{at}/{k}"), out)),
+        Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| collect(x, format!("{at}/{i}"), out)),
         _ => out.push(at),
     }
 }

@@ -11,8 +11,7 @@ fn every_builtin_rule_has_a_conformance_case() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let mut covered = BTreeSet::new();
     for f in std::fs::read_dir(root.join("tests/conformance/cases")).unwrap() {
-        let v: Value =
-            serde_json::from_str(&std::fs::read_to_string(f.unwrap().path()).unwrap()).unwrap();
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(f.unwrap().path()).unwrap()).unwrap();
         for r in v["rules"].as_array().unwrap() {
             covered.insert(r.as_str().unwrap().to_string());
         }
@@ -26,9 +25,5 @@ fn every_builtin_rule_has_a_conformance_case() {
             }
         }
     }
-    assert!(
-        missing.is_empty(),
-        "rules with no conformance case:\n{}",
-        missing.join("\n")
-    );
+    assert!(missing.is_empty(), "rules with no conformance case:\n{}", missing.join("\n"));
 }

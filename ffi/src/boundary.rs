@@ -64,11 +64,7 @@ pub fn call(out: Out, f: impl FnOnce() -> Result<Vec<u8>, FfiError>) -> yibao_st
             set_last_error(if s == YIBAO_STATUS_OK {
                 None
             } else {
-                Some(FfiError::new(
-                    s,
-                    None,
-                    "the output buffer is too small; call again with *needed bytes",
-                ))
+                Some(FfiError::new(s, None, "the output buffer is too small; call again with *needed bytes"))
             });
             s
         }
@@ -133,11 +129,7 @@ pub fn bytes<'a>(p: *const u8, len: usize, what: &str) -> Result<&'a [u8], FfiEr
         return if len == 0 {
             Ok(&[])
         } else {
-            Err(FfiError::new(
-                YIBAO_STATUS_NULL_ARGUMENT,
-                Some(what),
-                &format!("{what} is NULL"),
-            ))
+            Err(FfiError::new(YIBAO_STATUS_NULL_ARGUMENT, Some(what), &format!("{what} is NULL")))
         };
     }
     // SAFETY: `p` is non-NULL and the caller promises `len` readable bytes that stay
@@ -158,11 +150,7 @@ pub fn units<'a>(p: *const u16, len: usize, what: &str) -> Result<&'a [u16], Ffi
         return if len == 0 {
             Ok(&[])
         } else {
-            Err(FfiError::new(
-                YIBAO_STATUS_NULL_ARGUMENT,
-                Some(what),
-                &format!("{what} is NULL"),
-            ))
+            Err(FfiError::new(YIBAO_STATUS_NULL_ARGUMENT, Some(what), &format!("{what} is NULL")))
         };
     }
     if (p as usize) % std::mem::align_of::<u16>() != 0 {

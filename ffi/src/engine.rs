@@ -21,9 +21,7 @@ static LIVE: Lazy<RwLock<HashMap<usize, Arc<Engine>>>> = Lazy::new(|| RwLock::ne
 /// Registers an engine and returns its handle (never NULL).
 pub fn register(e: Engine) -> *mut yibao_engine {
     let id = NEXT.fetch_add(1, Ordering::Relaxed);
-    LIVE.write()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(id, Arc::new(e));
+    LIVE.write().unwrap_or_else(|p| p.into_inner()).insert(id, Arc::new(e));
     // The handle is a token, never dereferenced: shift it so it never looks like a small integer.
     (id << 4) as *mut yibao_engine
 }
@@ -32,24 +30,11 @@ pub fn register(e: Engine) -> *mut yibao_engine {
 pub fn lookup(h: *const yibao_engine) -> Result<Arc<Engine>, FfiError> {
     let id = (h as usize) >> 4;
     if h.is_null() {
-        return Err(FfiError::new(
-            YIBAO_STATUS_INVALID_HANDLE,
-            Some("engine"),
-            "the engine handle is NULL",
-        ));
+        return Err(FfiError::new(YIBAO_STATUS_INVALID_HANDLE, Some("engine"), "the engine handle is NULL"));
     }
-    LIVE.read()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(&id)
-        .cloned()
-        .filter(|_| (h as usize) & 15 == 0)
-        .ok_or_else(|| {
-            FfiError::new(
-                YIBAO_STATUS_INVALID_HANDLE,
-                Some("engine"),
-                "the engine handle was freed or never issued",
-            )
-        })
+    LIVE.read().unwrap_or_else(|p| p.into_inner()).get(&id).cloned().filter(|_| (h as usize) & 15 == 0).ok_or_else(
+        || FfiError::new(YIBAO_STATUS_INVALID_HANDLE, Some("engine"), "the engine handle was freed or never issued"),
+    )
 }
 
 /// Frees a handle; false when it was not live.
@@ -57,8 +42,5 @@ pub fn release(h: *mut yibao_engine) -> bool {
     if (h as usize) & 15 != 0 {
         return false;
     }
-    LIVE.write()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&((h as usize) >> 4))
-        .is_some()
+    LIVE.write().unwrap_or_else(|p| p.into_inner()).remove(&((h as usize) >> 4)).is_some()
 }

@@ -10,20 +10,12 @@ use yibao_core::Engine;
 
 fn write_handle(out: *mut *mut yibao_engine, e: Engine) -> Result<Vec<u8>, FfiError> {
     if out.is_null() {
-        return Err(FfiError::new(
-            YIBAO_STATUS_NULL_ARGUMENT,
-            Some("out"),
-            "out is NULL",
-        ));
+        return Err(FfiError::new(YIBAO_STATUS_NULL_ARGUMENT, Some("out"), "out is NULL"));
     }
     let h = engine::register(e);
     if !boundary::write_out(out, h) {
         engine::release(h);
-        return Err(FfiError::new(
-            YIBAO_STATUS_INVALID_ARGUMENT,
-            Some("out"),
-            "out is misaligned",
-        ));
+        return Err(FfiError::new(YIBAO_STATUS_INVALID_ARGUMENT, Some("out"), "out is misaligned"));
     }
     Ok(Vec::new())
 }
@@ -51,11 +43,7 @@ pub extern "C" fn yibao_status_name(status: yibao_status) -> *const c_char {
 /// On success `*out` receives the handle; free it with [`yibao_engine_free`].
 /// Thread-safety: the engine is immutable and may be used from any thread.
 #[no_mangle]
-pub extern "C" fn yibao_engine_new_builtin(
-    id: *const u8,
-    id_len: usize,
-    out: *mut *mut yibao_engine,
-) -> yibao_status {
+pub extern "C" fn yibao_engine_new_builtin(id: *const u8, id_len: usize, out: *mut *mut yibao_engine) -> yibao_status {
     call(Out::None, || {
         let id = text::utf8(bytes(id, id_len, "id")?, "id")?;
         write_handle(out, Engine::builtin(id)?)
@@ -65,11 +53,7 @@ pub extern "C" fn yibao_engine_new_builtin(
 /// Creates an engine over a policy given as JSON text (UTF-8); its `extends`
 /// may name built-in packs or files. On success `*out` receives the handle.
 #[no_mangle]
-pub extern "C" fn yibao_engine_new_json(
-    json: *const u8,
-    len: usize,
-    out: *mut *mut yibao_engine,
-) -> yibao_status {
+pub extern "C" fn yibao_engine_new_json(json: *const u8, len: usize, out: *mut *mut yibao_engine) -> yibao_status {
     call(Out::None, || {
         let j = text::utf8(bytes(json, len, "policy")?, "policy")?;
         write_handle(out, Engine::from_json(j)?)
@@ -79,11 +63,7 @@ pub extern "C" fn yibao_engine_new_json(
 /// Creates an engine over a policy file (`path`: UTF-8); relative `extends`
 /// resolve against the file's directory. On success `*out` receives the handle.
 #[no_mangle]
-pub extern "C" fn yibao_engine_new_file(
-    path: *const u8,
-    len: usize,
-    out: *mut *mut yibao_engine,
-) -> yibao_status {
+pub extern "C" fn yibao_engine_new_file(path: *const u8, len: usize, out: *mut *mut yibao_engine) -> yibao_status {
     call(Out::None, || {
         let p = text::utf8(bytes(path, len, "path")?, "path")?;
         write_handle(out, Engine::from_file(std::path::Path::new(p))?)
@@ -117,15 +97,10 @@ fn settle_utf8(e: *const yibao_engine, claim: *const u8, len: usize) -> Result<V
 fn settle_gbk(e: *const yibao_engine, claim: *const u8, len: usize) -> Result<Vec<u8>, FfiError> {
     let eng = engine::lookup(e)?;
     let c = text::gbk(bytes(claim, len, "claim")?, "claim")?;
-    eng.settle_json(&c)
-        .map(|s| text::to_gb18030(&s))
-        .map_err(|e| {
-            let f = FfiError::from(e);
-            FfiError {
-                json: String::from_utf8_lossy(&text::to_gb18030(&f.json)).into_owned(),
-                ..f
-            }
-        })
+    eng.settle_json(&c).map(|s| text::to_gb18030(&s)).map_err(|e| {
+        let f = FfiError::from(e);
+        FfiError { json: String::from_utf8_lossy(&text::to_gb18030(&f.json)).into_owned(), ..f }
+    })
 }
 
 /// Settles a claim (UTF-8 JSON, `len` bytes). `*out` receives the settlement
@@ -154,9 +129,7 @@ pub extern "C" fn yibao_settle_into(
     cap: usize,
     needed: *mut usize,
 ) -> yibao_status {
-    call(Out::Into { buf, cap, needed }, || {
-        settle_utf8(e, claim, len)
-    })
+    call(Out::Into { buf, cap, needed }, || settle_utf8(e, claim, len))
 }
 
 /// Like [`yibao_settle`], for a claim in GBK/GB18030; the output is GB18030.
@@ -198,16 +171,11 @@ fn reverse(
     } else {
         let t = text::utf8(bytes(ytd, ytd_len, "ytd")?, "ytd")?;
         Some(serde_json::from_str(t).map_err(|err| {
-            FfiError::from(yibao_core::Error::from_serde(
-                yibao_core::ErrorCode::InvalidClaim,
-                "ytd",
-                &err,
-            ))
+            FfiError::from(yibao_core::Error::from_serde(yibao_core::ErrorCode::InvalidClaim, "ytd", &err))
         })?)
     };
     let r = eng.reverse(&st, current.as_ref())?;
-    serde_json::to_vec(&r)
-        .map_err(|err| FfiError::new(YIBAO_STATUS_INTERNAL, None, &err.to_string()))
+    serde_json::to_vec(&r).map_err(|err| FfiError::new(YIBAO_STATUS_INTERNAL, None, &err.to_string()))
 }
 
 /// Reverses a settlement (UTF-8 JSON). `ytd` (may be NULL with `ytd_len` 0) is
@@ -223,9 +191,7 @@ pub extern "C" fn yibao_reverse(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> yibao_status {
-    call(Out::Owned { out, out_len }, || {
-        reverse(e, settlement, len, ytd, ytd_len)
-    })
+    call(Out::Owned { out, out_len }, || reverse(e, settlement, len, ytd, ytd_len))
 }
 
 /// Like [`yibao_reverse`], into the caller's buffer (two-call pattern).
@@ -240,15 +206,12 @@ pub extern "C" fn yibao_reverse_into(
     cap: usize,
     needed: *mut usize,
 ) -> yibao_status {
-    call(Out::Into { buf, cap, needed }, || {
-        reverse(e, settlement, len, ytd, ytd_len)
-    })
+    call(Out::Into { buf, cap, needed }, || reverse(e, settlement, len, ytd, ytd_len))
 }
 
 fn policies() -> Result<Vec<u8>, FfiError> {
     let list = yibao_core::policies()?;
-    serde_json::to_vec(&list)
-        .map_err(|err| FfiError::new(YIBAO_STATUS_INTERNAL, None, &err.to_string()))
+    serde_json::to_vec(&list).map_err(|err| FfiError::new(YIBAO_STATUS_INTERNAL, None, &err.to_string()))
 }
 
 /// Lists the built-in packs (JSON array with rule IDs and required parameters).
@@ -259,11 +222,7 @@ pub extern "C" fn yibao_policies(out: *mut *mut c_char, out_len: *mut usize) -> 
 
 /// Like [`yibao_policies`], into the caller's buffer (two-call pattern).
 #[no_mangle]
-pub extern "C" fn yibao_policies_into(
-    buf: *mut u8,
-    cap: usize,
-    needed: *mut usize,
-) -> yibao_status {
+pub extern "C" fn yibao_policies_into(buf: *mut u8, cap: usize, needed: *mut usize) -> yibao_status {
     call(Out::Into { buf, cap, needed }, policies)
 }
 
@@ -279,19 +238,10 @@ pub extern "C" fn yibao_last_error_status() -> yibao_status {
 #[no_mangle]
 pub extern "C" fn yibao_last_error(buf: *mut u8, cap: usize, needed: *mut usize) -> yibao_status {
     let saved = boundary::last_error();
-    let json = saved
-        .as_ref()
-        .map_or_else(|| "null".to_string(), |e| e.json.clone());
+    let json = saved.as_ref().map_or_else(|| "null".to_string(), |e| e.json.clone());
     let mut dummy = 0usize;
-    let needed = if needed.is_null() {
-        &mut dummy as *mut usize
-    } else {
-        needed
-    };
-    let s = call(
-        Out::Into { buf, cap, needed },
-        move || Ok(json.into_bytes()),
-    );
+    let needed = if needed.is_null() { &mut dummy as *mut usize } else { needed };
+    let s = call(Out::Into { buf, cap, needed }, move || Ok(json.into_bytes()));
     boundary::restore_last_error(saved);
     s
 }
@@ -308,7 +258,5 @@ pub extern "C" fn yibao_free_string(s: *mut c_char) {
 /// and tests check that no panic ever crosses the ABI.
 #[no_mangle]
 pub extern "C" fn yibao_selftest_panic() -> yibao_status {
-    call(Out::None, || {
-        panic!("deliberate panic for the boundary self-test")
-    })
+    call(Out::None, || panic!("deliberate panic for the boundary self-test"))
 }

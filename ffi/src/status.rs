@@ -57,10 +57,7 @@ pub const NAMES: [(yibao_status, &str); 20] = [
     (YIBAO_STATUS_UNKNOWN_CODE, "UNKNOWN_CODE\0"),
     (YIBAO_STATUS_UNKNOWN_POLICY, "UNKNOWN_POLICY\0"),
     (YIBAO_STATUS_INVALID_POLICY, "INVALID_POLICY\0"),
-    (
-        YIBAO_STATUS_POLICY_PARAMETER_MISSING,
-        "POLICY_PARAMETER_MISSING\0",
-    ),
+    (YIBAO_STATUS_POLICY_PARAMETER_MISSING, "POLICY_PARAMETER_MISSING\0"),
     (YIBAO_STATUS_NO_POLICY_VERSION, "NO_POLICY_VERSION\0"),
     (YIBAO_STATUS_INPUT_TOO_LARGE, "INPUT_TOO_LARGE\0"),
     (YIBAO_STATUS_INVALID_SETTLEMENT, "INVALID_SETTLEMENT\0"),
@@ -78,10 +75,7 @@ pub const NAMES: [(yibao_status, &str); 20] = [
 
 /// The name of a status with its trailing NUL (`"UNKNOWN_STATUS\0"` for others).
 pub fn name_nul(s: yibao_status) -> &'static str {
-    NAMES
-        .iter()
-        .find(|(c, _)| *c == s)
-        .map_or("UNKNOWN_STATUS\0", |(_, n)| n)
+    NAMES.iter().find(|(c, _)| *c == s).map_or("UNKNOWN_STATUS\0", |(_, n)| n)
 }
 
 /// The name of a status (`"INVALID_CLAIM"`…).
@@ -118,17 +112,13 @@ pub struct FfiError {
 impl FfiError {
     /// An ABI-level error with a path and a message.
     pub fn new(status: yibao_status, path: Option<&str>, message: &str) -> FfiError {
-        let json =
-            serde_json::json!({"code": name(status), "path": path, "message": message}).to_string();
+        let json = serde_json::json!({"code": name(status), "path": path, "message": message}).to_string();
         FfiError { status, json }
     }
 }
 
 impl From<yibao_core::Error> for FfiError {
     fn from(e: yibao_core::Error) -> Self {
-        FfiError {
-            status: of(e.code),
-            json: e.to_json(),
-        }
+        FfiError { status: of(e.code), json: e.to_json() }
     }
 }

@@ -21,8 +21,7 @@ pub fn gbk(b: &[u8], what: &str) -> Result<String, FfiError> {
     let mut out = String::with_capacity(b.len() * 3 / 2 + 16);
     let mut read_total = 0;
     loop {
-        let (res, read) =
-            dec.decode_to_string_without_replacement(&b[read_total..], &mut out, true);
+        let (res, read) = dec.decode_to_string_without_replacement(&b[read_total..], &mut out, true);
         read_total += read;
         match res {
             DecoderResult::InputEmpty => return Ok(out),

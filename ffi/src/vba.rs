@@ -31,22 +31,13 @@ fn engine_for(spec: &str) -> Result<Arc<Engine>, FfiError> {
 
 fn arg(p: *const u16, len: i32, what: &str) -> Result<String, FfiError> {
     let n = usize::try_from(len).map_err(|_| {
-        FfiError::new(
-            YIBAO_STATUS_INVALID_ARGUMENT,
-            Some(what),
-            &format!("{what} has a negative length"),
-        )
+        FfiError::new(YIBAO_STATUS_INVALID_ARGUMENT, Some(what), &format!("{what} has a negative length"))
     })?;
     text::utf16(units(p, n, what)?, what)
 }
 
 /// Runs `f` and writes its text (or the error JSON) as UTF-16 into `out`.
-fn vba_call(
-    out: *mut u16,
-    cap: i32,
-    needed: *mut i32,
-    f: impl FnOnce() -> Result<String, FfiError>,
-) -> i32 {
+fn vba_call(out: *mut u16, cap: i32, needed: *mut i32, f: impl FnOnce() -> Result<String, FfiError>) -> i32 {
     let mut result: Option<String> = None;
     let slot = &mut result;
     let status = call(Out::None, move || {
@@ -55,9 +46,7 @@ fn vba_call(
     });
     let text = match (status, result) {
         (YIBAO_STATUS_OK, Some(t)) => t,
-        _ => crate::boundary::last_error()
-            .map(|e| e.json)
-            .unwrap_or_else(|| "null".into()),
+        _ => crate::boundary::last_error().map(|e| e.json).unwrap_or_else(|| "null".into()),
     };
     let w = write_utf16(&text, out, cap, needed);
     if status != YIBAO_STATUS_OK {
@@ -70,9 +59,7 @@ fn vba_call(
 /// Writes the library version into `out` (UTF-16, `cap` units).
 #[no_mangle]
 pub extern "system" fn yibao_vba_version(out: *mut u16, cap: i32, needed: *mut i32) -> i32 {
-    vba_call(out, cap, needed, || {
-        Ok(env!("CARGO_PKG_VERSION").to_string())
-    })
+    vba_call(out, cap, needed, || Ok(env!("CARGO_PKG_VERSION").to_string()))
 }
 
 /// Settles a claim: `policy` is a built-in ID or a policy file path, `claim`
@@ -107,8 +94,7 @@ pub extern "system" fn yibao_vba_reverse(
     vba_call(out, cap, needed, || {
         let s = yibao_core::parse_settlement(&arg(settlement, len, "settlement")?)?;
         let r = yibao_core::adjudicate::reverse::reverse(&s, None)?;
-        serde_json::to_string(&r)
-            .map_err(|e| FfiError::new(YIBAO_STATUS_INTERNAL, None, &e.to_string()))
+        serde_json::to_string(&r).map_err(|e| FfiError::new(YIBAO_STATUS_INTERNAL, None, &e.to_string()))
     })
 }
 
@@ -119,8 +105,7 @@ fn from_currency(c: i64) -> Decimal {
 
 fn to_currency(d: Decimal) -> Result<i64, FfiError> {
     let scaled = (d * Decimal::new(10_000, 0)).trunc();
-    i64::try_from(scaled)
-        .map_err(|_| FfiError::new(YIBAO_STATUS_INTERNAL, None, "amount out of Currency range"))
+    i64::try_from(scaled).map_err(|_| FfiError::new(YIBAO_STATUS_INTERNAL, None, "amount out of Currency range"))
 }
 
 /// Worksheet helper: settles a one-line claim of `amount` (VBA `Currency`, all
@@ -151,11 +136,7 @@ pub extern "system" fn yibao_vba_simple_fund(
     let slot = &mut result;
     let status = call(Out::None, move || {
         if fund.is_null() || cash.is_null() {
-            return Err(FfiError::new(
-                YIBAO_STATUS_NULL_ARGUMENT,
-                Some("fund"),
-                "fund and cash must not be NULL",
-            ));
+            return Err(FfiError::new(YIBAO_STATUS_NULL_ARGUMENT, Some("fund"), "fund and cash must not be NULL"));
         }
         let e = engine_for(&arg(policy, policy_len, "policy")?)?;
         let amt = from_currency(amount).round_dp(2);
@@ -172,10 +153,7 @@ pub extern "system" fn yibao_vba_simple_fund(
         let claim: yibao_core::Claim = serde_json::from_value(claim)
             .map_err(|err| FfiError::new(YIBAO_STATUS_INVALID_CLAIM, None, &err.to_string()))?;
         let s = e.settle(&claim)?;
-        *slot = Some((
-            to_currency(s.setlinfo.fund_pay_sumamt)?,
-            to_currency(s.setlinfo.psn_part_amt)?,
-        ));
+        *slot = Some((to_currency(s.setlinfo.fund_pay_sumamt)?, to_currency(s.setlinfo.psn_part_amt)?));
         Ok(Vec::new())
     });
     if let (YIBAO_STATUS_OK, Some((f, c))) = (status, result) {
@@ -191,9 +169,7 @@ pub extern "system" fn yibao_vba_simple_fund(
 #[no_mangle]
 pub extern "system" fn yibao_vba_last_error(out: *mut u16, cap: i32, needed: *mut i32) -> i32 {
     let saved = crate::boundary::last_error();
-    let text = saved
-        .as_ref()
-        .map_or_else(|| "null".to_string(), |e| e.json.clone());
+    let text = saved.as_ref().map_or_else(|| "null".to_string(), |e| e.json.clone());
     let s = write_utf16(&text, out, cap, needed);
     crate::boundary::restore_last_error(saved);
     s

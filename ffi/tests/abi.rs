@@ -24,10 +24,7 @@ fn header_version_macros_match_the_crate() {
     assert_eq!(macro_value(&h, "YIBAO_VERSION_MAJOR"), v[0]);
     assert_eq!(macro_value(&h, "YIBAO_VERSION_MINOR"), v[1]);
     assert_eq!(macro_value(&h, "YIBAO_VERSION_PATCH"), v[2]);
-    assert_eq!(
-        macro_value(&h, "YIBAO_ABI_VERSION"),
-        YIBAO_ABI_VERSION.to_string()
-    );
+    assert_eq!(macro_value(&h, "YIBAO_ABI_VERSION"), YIBAO_ABI_VERSION.to_string());
     // SAFETY: yibao_version returns a static NUL-terminated string.
     let s = unsafe { CStr::from_ptr(yibao_version()) };
     assert_eq!(s.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
@@ -39,10 +36,7 @@ fn every_status_has_a_name_in_the_header() {
     let h = header();
     for (code, name) in yibao::NAMES.iter() {
         let name = name.trim_end_matches('\0');
-        assert_eq!(
-            macro_value(&h, &format!("YIBAO_STATUS_{name}")),
-            code.to_string()
-        );
+        assert_eq!(macro_value(&h, &format!("YIBAO_STATUS_{name}")), code.to_string());
     }
 }
 
@@ -61,22 +55,13 @@ fn panics_are_caught() {
 fn handles_are_checked() {
     let id = b"cn-sx-taiyuan-resident-2010";
     let mut e = ptr::null_mut();
-    assert_eq!(
-        yibao_engine_new_builtin(id.as_ptr(), id.len(), &mut e),
-        YIBAO_STATUS_OK
-    );
+    assert_eq!(yibao_engine_new_builtin(id.as_ptr(), id.len(), &mut e), YIBAO_STATUS_OK);
     let mut needed = 0usize;
     let claim = b"{}";
-    assert_eq!(
-        yibao_settle_into(e, claim.as_ptr(), 2, ptr::null_mut(), 0, &mut needed),
-        YIBAO_STATUS_INVALID_CLAIM
-    );
+    assert_eq!(yibao_settle_into(e, claim.as_ptr(), 2, ptr::null_mut(), 0, &mut needed), YIBAO_STATUS_INVALID_CLAIM);
     assert_eq!(yibao_engine_free(e), YIBAO_STATUS_OK);
     assert_eq!(yibao_engine_free(e), YIBAO_STATUS_INVALID_HANDLE);
-    assert_eq!(
-        yibao_settle_into(e, claim.as_ptr(), 2, ptr::null_mut(), 0, &mut needed),
-        YIBAO_STATUS_INVALID_HANDLE
-    );
+    assert_eq!(yibao_settle_into(e, claim.as_ptr(), 2, ptr::null_mut(), 0, &mut needed), YIBAO_STATUS_INVALID_HANDLE);
     let forged = 0x1234_5678usize as *mut yibao_engine;
     assert_eq!(yibao_engine_free(forged), YIBAO_STATUS_INVALID_HANDLE);
 }

@@ -19,17 +19,9 @@ pyo3::import_exception!(yibao._errors, InvalidSettlement);
 
 /// The typed exception for a core error.
 pub fn err(e: Error) -> PyErr {
-    let args = (
-        e.code.as_str().to_string(),
-        e.path,
-        e.message,
-        e.rule,
-        e.parameter,
-    );
+    let args = (e.code.as_str().to_string(), e.path, e.message, e.rule, e.parameter);
     match e.code {
-        ErrorCode::InvalidClaim | ErrorCode::InvalidJson | ErrorCode::InputTooLarge => {
-            InvalidClaim::new_err(args)
-        }
+        ErrorCode::InvalidClaim | ErrorCode::InvalidJson | ErrorCode::InputTooLarge => InvalidClaim::new_err(args),
         ErrorCode::UnknownCode => UnknownCode::new_err(args),
         ErrorCode::UnknownPolicy => UnknownPolicy::new_err(args),
         ErrorCode::InvalidPolicy | ErrorCode::NoPolicyVersion => PolicyError::new_err(args),
@@ -43,11 +35,7 @@ static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 fn bad(path: &str, msg: String) -> Error {
-    Error::at(
-        ErrorCode::InvalidClaim,
-        if path.is_empty() { "." } else { path },
-        msg,
-    )
+    Error::at(ErrorCode::InvalidClaim, if path.is_empty() { "." } else { path }, msg)
 }
 
 /// A Python value as JSON, checking what a claim may carry.
@@ -60,10 +48,7 @@ pub fn to_value(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Resu
         return Ok(Value::Null);
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return s
-            .to_cow()
-            .map(|s| Value::String(s.to_string()))
-            .map_err(|e| bad(path, format!("not valid text: {e}")));
+        return s.to_cow().map(|s| Value::String(s.to_string())).map_err(|e| bad(path, format!("not valid text: {e}")));
     }
     if let Ok(b) = obj.cast::<PyBool>() {
         return Ok(Value::Bool(b.is_true()));
@@ -76,16 +61,12 @@ pub fn to_value(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Resu
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         // Checked against the field's places by the core, like a JSON number.
-        return Number::from_f64(f.value())
-            .map(Value::Number)
-            .ok_or_else(|| bad(path, "not a finite number".into()));
+        return Number::from_f64(f.value()).map(Value::Number).ok_or_else(|| bad(path, "not a finite number".into()));
     }
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut m = Map::with_capacity(d.len());
         for (k, v) in d.iter() {
-            let k: String = k
-                .extract()
-                .map_err(|_| bad(path, "dictionary keys must be strings".into()))?;
+            let k: String = k.extract().map_err(|_| bad(path, "dictionary keys must be strings".into()))?;
             let len = path.len();
             if !path.is_empty() {
                 path.push('.');
@@ -99,11 +80,7 @@ pub fn to_value(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Resu
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
         let mut out = Vec::new();
-        for (i, v) in obj
-            .try_iter()
-            .map_err(|e| bad(path, e.to_string()))?
-            .enumerate()
-        {
+        for (i, v) in obj.try_iter().map_err(|e| bad(path, e.to_string()))?.enumerate() {
             let v = v.map_err(|e| bad(path, e.to_string()))?;
             let len = path.len();
             path.push_str(&format!("[{i}]"));
@@ -114,53 +91,31 @@ pub fn to_value(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Resu
     }
     let decimal = DECIMAL
         .get_or_try_init(py, || -> PyResult<Py<PyType>> {
-            Ok(py
-                .import("decimal")?
-                .getattr("Decimal")?
-                .cast_into::<PyType>()?
-                .unbind())
+            Ok(py.import("decimal")?.getattr("Decimal")?.cast_into::<PyType>()?.unbind())
         })
         .map_err(|e| bad(path, e.to_string()))?;
     if obj.is_instance(decimal.bind(py)).unwrap_or(false) {
-        let s: String = obj
-            .str()
-            .and_then(|s| s.extract())
-            .map_err(|e| bad(path, e.to_string()))?;
+        let s: String = obj.str().and_then(|s| s.extract()).map_err(|e| bad(path, e.to_string()))?;
         return Ok(Value::String(s));
     }
     let date = DATE
         .get_or_try_init(py, || -> PyResult<Py<PyType>> {
-            Ok(py
-                .import("datetime")?
-                .getattr("date")?
-                .cast_into::<PyType>()?
-                .unbind())
+            Ok(py.import("datetime")?.getattr("date")?.cast_into::<PyType>()?.unbind())
         })
         .map_err(|e| bad(path, e.to_string()))?;
     if obj.is_instance(date.bind(py)).unwrap_or(false) {
-        let s: String = obj
-            .call_method0("isoformat")
-            .and_then(|s| s.extract())
-            .map_err(|e| bad(path, e.to_string()))?;
+        let s: String =
+            obj.call_method0("isoformat").and_then(|s| s.extract()).map_err(|e| bad(path, e.to_string()))?;
         return Ok(Value::String(s.chars().take(10).collect()));
     }
-    let tn = obj
-        .get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_default();
-    Err(bad(
-        path,
-        format!("a {tn} cannot be part of a claim; use str, int, Decimal, dict or list"),
-    ))
+    let tn = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+    Err(bad(path, format!("a {tn} cannot be part of a claim; use str, int, Decimal, dict or list")))
 }
 
 /// A claim from a dict or a JSON str.
 pub fn claim_of(obj: &Bound<'_, PyAny>) -> Result<Claim, Error> {
     if let Ok(s) = obj.cast::<PyString>() {
-        let t = s
-            .to_cow()
-            .map_err(|e| bad("", format!("not valid text: {e}")))?;
+        let t = s.to_cow().map_err(|e| bad("", format!("not valid text: {e}")))?;
         return yibao_core::parse_claim(&t);
     }
     let v = to_value(obj, &mut String::new(), 0)?;
@@ -222,13 +177,7 @@ const DECIMAL_KEYS: &[&str] = &[
     "cost_sum",
 ];
 /// Keys whose values are maps of amounts.
-const DECIMAL_MAPS: &[&str] = &[
-    "dedc_paid_by",
-    "fund_paid",
-    "benefit_paid",
-    "eligible_sum",
-    "quota_used",
-];
+const DECIMAL_MAPS: &[&str] = &["dedc_paid_by", "fund_paid", "benefit_paid", "eligible_sum", "quota_used"];
 
 /// JSON to Python; strings under amount keys become `Decimal`.
 pub fn json_to_py<'py>(py: Python<'py>, v: &Value, decimal: bool) -> PyResult<Bound<'py, PyAny>> {
@@ -241,11 +190,7 @@ pub fn json_to_py<'py>(py: Python<'py>, v: &Value, decimal: bool) -> PyResult<Bo
         },
         Value::String(s) if decimal => {
             let d = DECIMAL.get_or_try_init(py, || -> PyResult<Py<PyType>> {
-                Ok(py
-                    .import("decimal")?
-                    .getattr("Decimal")?
-                    .cast_into::<PyType>()?
-                    .unbind())
+                Ok(py.import("decimal")?.getattr("Decimal")?.cast_into::<PyType>()?.unbind())
             })?;
             d.bind(py).call1((s.as_str(),))?
         }
@@ -260,8 +205,7 @@ pub fn json_to_py<'py>(py: Python<'py>, v: &Value, decimal: bool) -> PyResult<Bo
         Value::Object(m) => {
             let d = PyDict::new(py);
             for (k, x) in m {
-                let dec = DECIMAL_KEYS.contains(&k.as_str())
-                    || (decimal && matches!(x, Value::String(_)));
+                let dec = DECIMAL_KEYS.contains(&k.as_str()) || (decimal && matches!(x, Value::String(_)));
                 let child = if DECIMAL_MAPS.contains(&k.as_str()) {
                     // Every value of these maps is an amount.
                     match x {

@@ -22,25 +22,19 @@ impl Engine {
     /// An engine over a built-in pack (see `yibao.policies()`).
     #[staticmethod]
     fn builtin(id: &str) -> PyResult<Engine> {
-        Ok(Engine {
-            inner: Arc::new(yibao_core::Engine::builtin(id).map_err(err)?),
-        })
+        Ok(Engine { inner: Arc::new(yibao_core::Engine::builtin(id).map_err(err)?) })
     }
 
     /// An engine over a policy file; `extends` paths are relative to it.
     #[staticmethod]
     fn from_file(path: std::path::PathBuf) -> PyResult<Engine> {
-        Ok(Engine {
-            inner: Arc::new(yibao_core::Engine::from_file(&path).map_err(err)?),
-        })
+        Ok(Engine { inner: Arc::new(yibao_core::Engine::from_file(&path).map_err(err)?) })
     }
 
     /// An engine over a policy given as JSON text.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Engine> {
-        Ok(Engine {
-            inner: Arc::new(yibao_core::Engine::from_json(text).map_err(err)?),
-        })
+        Ok(Engine { inner: Arc::new(yibao_core::Engine::from_json(text).map_err(err)?) })
     }
 
     /// The loaded policy's ID.
@@ -56,10 +50,11 @@ impl Engine {
     }
 
     /// Settles one claim (a `dict` in the contract's shape, or a JSON `str`).
-    fn settle(&self, py: Python<'_>, claim: &Bound<'_, PyAny>) -> PyResult<Settlement> {
+    /// One claim takes microseconds: the GIL is kept (releasing it costs more);
+    /// `settle_many` releases it.
+    fn settle(&self, claim: &Bound<'_, PyAny>) -> PyResult<Settlement> {
         let c = claim_of(claim).map_err(err)?;
-        let engine = self.inner.clone();
-        let s = py.detach(move || engine.settle(&c)).map_err(err)?;
+        let s = self.inner.settle(&c).map_err(err)?;
         Ok(Settlement { inner: Arc::new(s) })
     }
 
@@ -77,17 +72,14 @@ impl Engine {
         threads: Option<usize>,
     ) -> PyResult<Py<PyList>> {
         if errors != "raise" && errors != "return" {
-            return Err(pyo3::exceptions::PyValueError::new_err(
-                "errors must be \"raise\" or \"return\"",
-            ));
+            return Err(pyo3::exceptions::PyValueError::new_err("errors must be \"raise\" or \"return\""));
         }
         let mut parsed = Vec::new();
         for item in claims.try_iter()? {
             parsed.push(claim_of(&item?));
         }
         let engine = self.inner.clone();
-        let threads =
-            threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let results = py.detach(move || yibao_core::batch::settle_many(&engine, parsed, threads));
         let out = PyList::empty(py);
         for (i, r) in results.into_iter().enumerate() {
@@ -112,28 +104,18 @@ impl Engine {
     /// negated, `ytd_after` the accumulators as they were. `ytd` is the
     /// member's current accumulators, when later claims were settled since.
     #[pyo3(signature = (settlement, ytd = None))]
-    fn reverse(
-        &self,
-        settlement: &Bound<'_, PyAny>,
-        ytd: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Settlement> {
+    fn reverse(&self, settlement: &Bound<'_, PyAny>, ytd: Option<&Bound<'_, PyAny>>) -> PyResult<Settlement> {
         let s = convert::settlement_of(settlement).map_err(err)?;
         let current = match ytd {
             Some(y) => Some(convert::ytd_of(y).map_err(err)?),
             None => None,
         };
-        Ok(Settlement {
-            inner: Arc::new(self.inner.reverse(&s, current.as_ref()).map_err(err)?),
-        })
+        Ok(Settlement { inner: Arc::new(self.inner.reverse(&s, current.as_ref()).map_err(err)?) })
     }
 
     fn __repr__(&self) -> String {
         let p = self.inner.policy();
-        format!(
-            "Engine(policy_id='{}', versions={})",
-            p.id,
-            p.versions.len()
-        )
+        format!("Engine(policy_id='{}', versions={})", p.id, p.versions.len())
     }
 }
 
@@ -153,8 +135,7 @@ fn status_str(s: core_s::Status) -> &'static str {
 }
 
 fn to_py<'py, T: serde::Serialize>(py: Python<'py>, v: &T) -> PyResult<Bound<'py, PyAny>> {
-    let value = serde_json::to_value(v)
-        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    let value = serde_json::to_value(v).map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
     json_to_py(py, &value, false)
 }
 
@@ -183,19 +164,12 @@ impl Settlement {
     /// Per-settlement sums (`setlinfo`), each a `Decimal`.
     #[getter]
     fn setlinfo(&self) -> SetlInfo {
-        SetlInfo {
-            inner: self.inner.clone(),
-        }
+        SetlInfo { inner: self.inner.clone() }
     }
     /// One row per fund (`setldetail`).
     #[getter]
     fn setldetail(&self) -> Vec<FundDetail> {
-        (0..self.inner.setldetail.len())
-            .map(|i| FundDetail {
-                inner: self.inner.clone(),
-                i,
-            })
-            .collect()
+        (0..self.inner.setldetail.len()).map(|i| FundDetail { inner: self.inner.clone(), i }).collect()
     }
     /// Per-line splits, as dicts with `Decimal` amounts.
     #[getter]
@@ -238,8 +212,7 @@ impl Settlement {
     }
     /// The settlement as the contract's JSON.
     fn to_json(&self) -> PyResult<String> {
-        serde_json::to_string(&*self.inner)
-            .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
+        serde_json::to_string(&*self.inner).map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
     }
     fn __repr__(&self) -> String {
         let i = &self.inner.setlinfo;
@@ -256,9 +229,7 @@ impl Settlement {
         )
     }
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .cast::<Settlement>()
-            .is_ok_and(|o| o.get().inner == self.inner)
+        other.cast::<Settlement>().is_ok_and(|o| o.get().inner == self.inner)
     }
 }
 
@@ -352,7 +323,10 @@ impl FundDetail {
     }
     fn __repr__(&self) -> String {
         let r = self.row();
-        format!("FundDetail(fund_pay_type='{}', fund_payamt=Decimal('{}'), crt_payb_lmt_amt=Decimal('{}'))", r.fund_pay_type, r.fund_payamt, r.crt_payb_lmt_amt)
+        format!(
+            "FundDetail(fund_pay_type='{}', fund_payamt=Decimal('{}'), crt_payb_lmt_amt=Decimal('{}'))",
+            r.fund_pay_type, r.fund_payamt, r.crt_payb_lmt_amt
+        )
     }
 }
 

@@ -27,17 +27,8 @@ pub fn apply(run: &mut Run) -> Result<()> {
         if !q.when.matches(&run.facts, None, g) {
             continue;
         }
-        if let Some(x) = q
-            .except
-            .iter()
-            .find(|x| x.when.matches(&run.facts, None, g))
-        {
-            run.trace.add(
-                "quota_account",
-                x.rule.clone(),
-                Decimal::ZERO,
-                format!("{id} may not pay for this member"),
-            );
+        if let Some(x) = q.except.iter().find(|x| x.when.matches(&run.facts, None, g)) {
+            run.trace.add("quota_account", x.rule.clone(), Decimal::ZERO, format!("{id} may not pay for this member"));
             continue;
         }
         let credit = Ytd::get(&run.claim.psn.quota_balc, id);
@@ -49,13 +40,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         }
         Ytd::add(&mut run.delta.quota_used, id, paid);
         let text = format!("{id}: {left} left this year pays the member's share");
-        run.pay(
-            &q.fund_pay_type,
-            due,
-            left,
-            paid,
-            format!("[{}] {text}", q.rule),
-        );
+        run.pay(&q.fund_pay_type, due, left, paid, format!("[{}] {text}", q.rule));
         run.trace.add("quota_account", q.rule.clone(), paid, text);
     }
     run.info.psn_part_amt = run.info.medfee_sumamt - run.info.fund_pay_sumamt;
@@ -68,10 +53,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
                 "account",
                 a.rule.clone(),
                 acct,
-                format!(
-                    "personal account pays {acct} of {due} (balance {})",
-                    run.info.balc
-                ),
+                format!("personal account pays {acct} of {due} (balance {})", run.info.balc),
             );
             Ytd::add(&mut run.delta.fund_paid, "310200", acct);
         }
@@ -80,17 +62,8 @@ pub fn apply(run: &mut Run) -> Result<()> {
     run.info.balc -= acct;
     run.info.psn_cash_pay = run.info.psn_part_amt - acct;
     let part = run.info.psn_part_amt;
-    let rule = body
-        .account
-        .as_ref()
-        .map_or(CASH_RULE.to_string(), |a| a.rule.clone());
-    run.trace.add(
-        "member",
-        rule.clone(),
-        part,
-        "member's share: total charges less fund payments",
-    );
-    run.trace
-        .add("cash", rule, run.info.psn_cash_pay, "paid in cash");
+    let rule = body.account.as_ref().map_or(CASH_RULE.to_string(), |a| a.rule.clone());
+    run.trace.add("member", rule.clone(), part, "member's share: total charges less fund payments");
+    run.trace.add("cash", rule, run.info.psn_cash_pay, "paid in cash");
     Ok(())
 }

@@ -17,9 +17,7 @@ const PRICE_CAP: &str = "GEN-PRICE-CAP";
 pub fn lines(run: &mut Run) -> Result<()> {
     let body = run.body;
     let groups = &body.disease_groups;
-    let (_, ben, _) = run
-        .benefit
-        .expect("a benefit is chosen before classification");
+    let (_, ben, _) = run.benefit.expect("a benefit is chosen before classification");
     let mut cap_left: Vec<Option<Decimal>> = vec![None; body.item_caps.len()];
     let (mut fulamt, mut over, mut pre, mut inscp) = (zero(), zero(), zero(), zero());
     let mut excl_rules: Vec<(String, Decimal)> = Vec::new();
@@ -37,8 +35,7 @@ pub fn lines(run: &mut Run) -> Result<()> {
             rules: Vec::new(),
         };
         let excluded = exclusion(run, i)?;
-        let restricted =
-            l.lmt_used_flag.as_deref() == Some("1") && l.hosp_appr_flag.as_deref() != Some("1");
+        let restricted = l.lmt_used_flag.as_deref() == Some("1") && l.hosp_appr_flag.as_deref() != Some("1");
         if let Some(rule) = excluded {
             r.fulamt_ownpay_amt = sum;
             excl_rules.push((rule.clone(), sum));
@@ -76,19 +73,17 @@ pub fn lines(run: &mut Run) -> Result<()> {
                     r.rules.push(Cow::Owned(ic.rule.clone()));
                 }
             }
-            let ratio = if let Some(np) =
-                ben.no_preselfpay.as_ref().filter(|_| l.chrgitm_lv == "02")
-            {
+            let ratio = if let Some(np) = ben.no_preselfpay.as_ref().filter(|_| l.chrgitm_lv == "02") {
                 r.rules.push(Cow::Owned(np.rule.clone()));
                 waived += rest;
                 Decimal::ZERO
             } else if let Some(p) = l.selfpay_prop {
                 p
-            } else if let Some(row) = body.preselfpay.as_ref().and_then(|t| {
-                t.rows
-                    .iter()
-                    .find(|row| row.when.matches(&run.facts, Some(l), groups))
-            }) {
+            } else if let Some(row) = body
+                .preselfpay
+                .as_ref()
+                .and_then(|t| t.rows.iter().find(|row| row.when.matches(&run.facts, Some(l), groups)))
+            {
                 row.value.get().map_err(|e| at_line(e, i))?
             } else if l.chrgitm_lv == "01" {
                 Decimal::ZERO
@@ -123,53 +118,30 @@ pub fn lines(run: &mut Run) -> Result<()> {
     info.preselfpay_amt = pre;
     info.inscp_scp_amt = inscp;
     info.medfee_sumamt = fulamt + over + pre + inscp;
-    run.trace.add(
-        "classify",
-        CLASS,
-        info.medfee_sumamt,
-        "total charges of the fee lines",
-    );
+    run.trace.add("classify", CLASS, info.medfee_sumamt, "total charges of the fee lines");
     let mut excl_total = zero();
     for (rule, amt) in &excl_rules {
         excl_total += *amt;
-        run.trace.add(
-            "classify",
-            rule.clone(),
-            *amt,
-            format!("excluded by {rule}: fully self-paid"),
-        );
+        run.trace.add("classify", rule.clone(), *amt, "excluded category: fully self-paid");
     }
-    if fulamt > excl_total || fulamt.is_zero() {
-        run.trace.add(
-            "classify",
-            CLASS,
-            fulamt - excl_total,
-            "self-pay items (class C, restricted without approval)",
-        );
+    if fulamt > excl_total {
+        run.trace.add("classify", CLASS, fulamt - excl_total, "self-pay items (class C, restricted without approval)");
     }
-    let item_cap_rule = body.item_caps.first().map(|c| c.rule.clone());
-    let rule = match item_cap_rule {
-        Some(r) if run.lines.iter().any(|l| l.rules.iter().any(|x| *x == r)) => Cow::Owned(r),
-        _ => Cow::Borrowed(PRICE_CAP),
-    };
-    run.trace.add(
-        "classify",
-        rule,
-        over,
-        "over the price limit or the counted limit",
-    );
-    run.trace
-        .add("classify", CLASS, pre, "pre-self-pay of class-B items");
+    if !over.is_zero() {
+        let item_cap_rule = body.item_caps.first().map(|c| c.rule.clone());
+        let rule = match item_cap_rule {
+            Some(r) if run.lines.iter().any(|l| l.rules.iter().any(|x| *x == r)) => Cow::Owned(r),
+            _ => Cow::Borrowed(PRICE_CAP),
+        };
+        run.trace.add("classify", rule, over, "over the price limit or the counted limit");
+    }
+    if !pre.is_zero() {
+        run.trace.add("classify", CLASS, pre, "pre-self-pay of class-B items");
+    }
     if let Some(np) = ben.no_preselfpay.as_ref().filter(|_| !waived.is_zero()) {
-        run.trace.add(
-            "classify",
-            np.rule.clone(),
-            waived,
-            "class-B items carry no pre-self-pay under this benefit",
-        );
+        run.trace.add("classify", np.rule.clone(), waived, "class-B items carry no pre-self-pay under this benefit");
     }
-    run.trace
-        .add("classify", CLASS, inscp, "in scope (符合政策范围)");
+    run.trace.add("classify", CLASS, inscp, "in scope (符合政策范围)");
     Ok(())
 }
 
@@ -193,19 +165,11 @@ fn exclusion(run: &Run, i: usize) -> Result<Option<String>> {
                 format!("feedetail[{i}].excl"),
                 format!(
                     "exclusion category `{cat}` is not defined by this policy (it defines: {})",
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
                 ),
             ));
         };
-        if !e
-            .unless
-            .as_ref()
-            .is_some_and(|u| u.matches(&run.facts, Some(l), groups))
-        {
+        if !e.unless.as_ref().is_some_and(|u| u.matches(&run.facts, Some(l), groups)) {
             return Ok(Some(e.rule.clone()));
         }
         return Ok(None);
@@ -213,10 +177,7 @@ fn exclusion(run: &Run, i: usize) -> Result<Option<String>> {
     for (_, e) in excls.iter() {
         if let Some(w) = &e.when {
             if w.matches(&run.facts, Some(l), groups)
-                && !e
-                    .unless
-                    .as_ref()
-                    .is_some_and(|u| u.matches(&run.facts, Some(l), groups))
+                && !e.unless.as_ref().is_some_and(|u| u.matches(&run.facts, Some(l), groups))
             {
                 return Ok(Some(e.rule.clone()));
             }

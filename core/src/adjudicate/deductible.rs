@@ -10,12 +10,7 @@ use crate::policy::schema::{Choice, Per, Row};
 use crate::ytd::Ytd;
 
 /// The first row of a table that holds, or the single value.
-pub fn pick<'t, T>(
-    c: &'t Choice<T>,
-    f: &Facts,
-    g: &Groups,
-    path: &dyn Fn() -> String,
-) -> Result<&'t T> {
+pub fn pick<'t, T>(c: &'t Choice<T>, f: &Facts, g: &Groups, path: &dyn Fn() -> String) -> Result<&'t T> {
     pick_row(c, f, g, path).map(|(v, _)| v)
 }
 
@@ -47,31 +42,16 @@ fn first<'t, T>(rows: &'t [Row<T>], f: &Facts, g: &Groups) -> Option<&'t Row<T>>
 
 /// Decides `act_pay_dedc`.
 pub fn apply(run: &mut Run) -> Result<()> {
-    let (id, ben, bucket) = run
-        .benefit
-        .expect("a benefit is chosen before the deductible");
+    let (id, ben, bucket) = run.benefit.expect("a benefit is chosen before the deductible");
     let inscp = run.info.inscp_scp_amt;
     let g = &run.body.disease_groups;
     let Some(d) = &ben.deductible else {
-        let rule = ben
-            .no_deductible_rule
-            .clone()
-            .unwrap_or_else(|| ben.fund.rule.clone());
-        run.trace.add(
-            "deductible",
-            rule,
-            Decimal::ZERO,
-            "no deductible for this benefit",
-        );
+        let rule = ben.no_deductible_rule.clone().unwrap_or_else(|| ben.fund.rule.clone());
+        run.trace.add("deductible", rule, Decimal::ZERO, "no deductible for this benefit");
         return Ok(());
     };
     if let Some(w) = d.waive.iter().find(|w| w.when.matches(&run.facts, None, g)) {
-        run.trace.add(
-            "deductible",
-            w.rule.clone(),
-            Decimal::ZERO,
-            "deductible waived",
-        );
+        run.trace.add("deductible", w.rule.clone(), Decimal::ZERO, "deductible waived");
         return Ok(());
     }
     let order = run.ytd.admissions as usize;
@@ -91,10 +71,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
             a = a.min(hi.get()?);
         }
         rule = p.rule.clone();
-        text = format!(
-            "{} of the in-scope cost, within its bounds",
-            super::trace::pct(p.pct.get()?)
-        );
+        text = format!("{} of the in-scope cost, within its bounds", super::trace::pct(p.pct.get()?));
         a
     } else if let Some(o) = d.by_order.as_ref().filter(|o| o.amounts.is_some()) {
         let list = o.amounts.as_ref().expect("checked just above");
@@ -102,31 +79,16 @@ pub fn apply(run: &mut Run) -> Result<()> {
         text = format!("admission no. {} of the year", order + 1);
         list[order.min(list.len() - 1)].get()?
     } else {
-        let (base, row_rule) = pick_row(
-            d.amount
-                .as_ref()
-                .expect("validated: a deductible has an amount"),
-            &run.facts,
-            g,
-            &|| format!("benefits.{id}.deductible.amount"),
-        )?;
+        let (base, row_rule) =
+            pick_row(d.amount.as_ref().expect("validated: a deductible has an amount"), &run.facts, g, &|| {
+                format!("benefits.{id}.deductible.amount")
+            })?;
         if let Some(r) = row_rule {
             rule = r.to_string();
         }
         let mut a = base.get()?;
-        text = format!(
-            "{} deductible",
-            if d.per == Per::Year {
-                "yearly"
-            } else {
-                "per-admission"
-            }
-        );
-        if let Some(o) = d
-            .by_order
-            .as_ref()
-            .filter(|o| o.next_pct.is_some() && order > 0)
-        {
+        text = format!("{} deductible", if d.per == Per::Year { "yearly" } else { "per-admission" });
+        if let Some(o) = d.by_order.as_ref().filter(|o| o.next_pct.is_some() && order > 0) {
             let pc = o.next_pct.as_ref().expect("filtered").get()?;
             let times = if o.compound { order } else { 1 };
             for _ in 0..times {
@@ -137,11 +99,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
                 a = a.max(fl.get()?);
             }
             rule = o.rule.clone();
-            text = format!(
-                "admission no. {} of the year: {} of the first",
-                order + 1,
-                super::trace::pct(pc)
-            );
+            text = format!("admission no. {} of the year: {} of the first", order + 1, super::trace::pct(pc));
         }
         a
     };

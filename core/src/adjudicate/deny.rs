@@ -9,11 +9,7 @@ use crate::settlement::{Denial, LineResult, Settlement, Stamp, Status};
 use std::borrow::Cow;
 
 fn denial(code: &str, rule: &str, message: impl Into<String>) -> Denial {
-    Denial {
-        code: code.to_string(),
-        rule: rule.to_string(),
-        message: message.into(),
-    }
+    Denial { code: code.to_string(), rule: rule.to_string(), message: message.into() }
 }
 
 /// Decides whether the claim is denied, and otherwise which benefit takes it.
@@ -25,17 +21,8 @@ pub fn decide<'a>(run: &mut Run<'a>) -> Result<Option<Denial>> {
             return Ok(Some(denial(&d.code, &d.rule, d.message.clone())));
         }
     }
-    let Some((id, ben)) = body
-        .benefits
-        .0
-        .iter()
-        .find(|(_, b)| b.when.matches(&run.facts, None, groups))
-    else {
-        return Ok(Some(denial(
-            "NOT_COVERED",
-            &body.uncovered.rule,
-            body.uncovered.message.clone(),
-        )));
+    let Some((id, ben)) = body.benefits.0.iter().find(|(_, b)| b.when.matches(&run.facts, None, groups)) else {
+        return Ok(Some(denial("NOT_COVERED", &body.uncovered.rule, body.uncovered.message.clone())));
     };
     let bucket = ben.bucket.as_deref().unwrap_or(id);
     run.benefit = Some((id.as_str(), ben, bucket));
@@ -55,46 +42,33 @@ pub fn decide<'a>(run: &mut Run<'a>) -> Result<Option<Denial>> {
                     None => Some(denial(
                         "NOT_ELIGIBLE",
                         rule,
-                        format!(
-                            "needs {months} months of enrolment; psn.insu_begn_date is not given"
-                        ),
+                        format!("needs {months} months of enrolment; psn.insu_begn_date is not given"),
                     )),
                 }
             }
             Check::Certified { rule } => (!run.facts.certified).then(|| {
                 let d = claim.mdtrt.disease.as_deref().unwrap_or("(none given)");
-                denial(
-                    "NOT_CERTIFIED",
-                    rule,
-                    format!("no certification in force on {day} for disease `{d}`"),
-                )
+                denial("NOT_CERTIFIED", rule, format!("no certification in force on {day} for disease `{d}`"))
             }),
             Check::EndsAfterDeath { period, rule } => claim.psn.death_date.and_then(|dd| {
-                let last = if period == "quarter" {
-                    dd.quarter_end()
-                } else {
-                    dd
-                };
+                let last = if period == "quarter" { dd.quarter_end() } else { dd };
                 (day > last).then(|| {
-                    denial(
-                        "BENEFIT_ENDED",
-                        rule,
-                        format!("benefits ended on {last} after the member's death on {dd}"),
-                    )
+                    denial("BENEFIT_ENDED", rule, format!("benefits ended on {last} after the member's death on {dd}"))
                 })
             }),
             Check::MaxStayMonths { months, rule } => {
                 let limit = claim.mdtrt.begndate.add_months(*months);
                 (claim.mdtrt.enddate > limit).then(|| {
-                    denial("NOT_ELIGIBLE", rule, format!("one course lasts at most {months} months (to {limit}); renew the approval"))
+                    denial(
+                        "NOT_ELIGIBLE",
+                        rule,
+                        format!("one course lasts at most {months} months (to {limit}); renew the approval"),
+                    )
                 })
             }
-            Check::Require {
-                when,
-                rule,
-                message,
-            } => (!when.matches(&run.facts, None, groups))
-                .then(|| denial("NOT_ELIGIBLE", rule, message.clone())),
+            Check::Require { when, rule, message } => {
+                (!when.matches(&run.facts, None, groups)).then(|| denial("NOT_ELIGIBLE", rule, message.clone()))
+            }
         };
         if fail.is_some() {
             return Ok(fail);
@@ -127,12 +101,7 @@ pub fn denied(mut run: Run, d: Denial, stamp: Stamp) -> Settlement {
     run.info.psn_part_amt = total;
     run.info.psn_cash_pay = total;
     let rule = d.rule.clone();
-    run.trace.add(
-        "deny",
-        rule.clone(),
-        total,
-        format!("denied ({}): {}; the member pays all", d.code, d.message),
-    );
+    run.trace.add("deny", rule.clone(), total, format!("denied ({}): {}; the member pays all", d.code, d.message));
     run.trace.add("cash", rule, total, "paid in cash");
     run.benefit = None;
     finish(run, Status::Denied, Some(d), stamp)

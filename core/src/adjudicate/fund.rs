@@ -57,19 +57,21 @@ pub fn banded(
 }
 
 /// Keys a cap counts, for the claim's month and disease.
-fn cap_key(cap: &Cap, bucket: &str, f: &Facts) -> String {
+fn cap_key<'a>(cap: &Cap, bucket: &'a str, f: &Facts) -> std::borrow::Cow<'a, str> {
+    let disease = f.claim.mdtrt.disease.as_deref().filter(|_| cap.per_disease);
+    if disease.is_none() && cap.scope != Scope::Month {
+        return std::borrow::Cow::Borrowed(bucket);
+    }
     let mut k = bucket.to_string();
-    if cap.per_disease {
-        if let Some(d) = &f.claim.mdtrt.disease {
-            k.push(':');
-            k.push_str(d);
-        }
+    if let Some(d) = disease {
+        k.push(':');
+        k.push_str(d);
     }
     if cap.scope == Scope::Month {
         k.push('@');
         k.push_str(&f.day().month_key());
     }
-    k
+    std::borrow::Cow::Owned(k)
 }
 
 /// What is left under a cap before this claim.
@@ -101,11 +103,7 @@ fn cap_room(run: &Run, cap: &Cap, name: &str) -> Result<Decimal> {
     if cap.scope == Scope::Claim {
         return Ok(amount);
     }
-    let used: Decimal = cap
-        .buckets
-        .iter()
-        .map(|b| Ytd::get(&run.ytd.benefit_paid, &cap_key(cap, b, &run.facts)))
-        .sum();
+    let used: Decimal = cap.buckets.iter().map(|b| Ytd::get(&run.ytd.benefit_paid, &cap_key(cap, b, &run.facts))).sum();
     Ok((amount - used).max(Decimal::ZERO))
 }
 
@@ -122,30 +120,20 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let mut over_ceiling = Decimal::ZERO;
     if let Some(c) = &f.eligible_ceiling {
         let counted = if c.after_deductible { base } else { inscp };
-        let keys: Vec<&str> = if c.buckets.is_empty() {
-            vec![bucket]
-        } else {
-            c.buckets.iter().map(String::as_str).collect()
-        };
-        let used: Decimal = keys
-            .iter()
-            .map(|k| Ytd::get(&run.ytd.eligible_sum, k))
-            .sum();
+        let keys: Vec<&str> =
+            if c.buckets.is_empty() { vec![bucket] } else { c.buckets.iter().map(String::as_str).collect() };
+        let used: Decimal = keys.iter().map(|k| Ytd::get(&run.ytd.eligible_sum, k)).sum();
         let room = (c.amount.get()? - used).max(Decimal::ZERO);
         over_ceiling = (counted - room).max(Decimal::ZERO).min(base);
         base -= over_ceiling;
         Ytd::add(&mut run.delta.eligible_sum, bucket, counted);
         if !over_ceiling.is_zero() {
             rules.push(c.rule.clone());
-            notes.push(format!(
-                "{over_ceiling} above the yearly eligible-cost ceiling"
-            ));
+            notes.push(format!("{over_ceiling} above the yearly eligible-cost ceiling"));
         }
     }
     // Ratio, flat or by cost band.
-    let (ratio, row_rule) = pick_row(&f.ratio, &run.facts, g, &|| {
-        format!("benefits.{id}.fund.ratio")
-    })?;
+    let (ratio, row_rule) = pick_row(&f.ratio, &run.facts, g, &|| format!("benefits.{id}.fund.ratio"))?;
     if let Some(r) = row_rule {
         rules[0] = r.to_string();
     }
@@ -196,18 +184,12 @@ pub fn apply(run: &mut Run) -> Result<()> {
     if capped < raw {
         over_cap = fen(base * (raw - capped) / raw);
         let r = cap_rule.clone().expect("a cap bound");
-        notes.push(format!(
-            "capped by {r}: {} left this period",
-            fen(limit.unwrap_or_default())
-        ));
+        notes.push(format!("capped by {r}: {} left this period", fen(limit.unwrap_or_default())));
         rules.push(r);
         run.notices.push(crate::settlement::Notice {
             code: "CAP_REACHED".into(),
             rule: rules.last().cloned().unwrap_or_default(),
-            message: format!(
-                "the fund cap is reached; {} of eligible cost is not paid by the basic fund",
-                over_cap
-            ),
+            message: format!("the fund cap is reached; {} of eligible cost is not paid by the basic fund", over_cap),
             materials: Vec::new(),
             deadline: None,
         });
@@ -224,7 +206,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
     for cr in &f.caps {
         let cap = run.body.caps.get(&cr.cap).expect("validated: caps exist");
         let k = cap_key(cap, bucket, &run.facts);
-        if k != bucket && cap.scope != Scope::Claim {
+        if *k != *bucket && cap.scope != Scope::Claim {
             Ytd::add(&mut run.delta.benefit_paid, &k, paid);
         }
     }
@@ -236,26 +218,11 @@ pub fn apply(run: &mut Run) -> Result<()> {
         Some(r) => format!("{} of {} above the deductible", pct(r), fen(base)),
         None => format!("{} above the deductible", fen(base)),
     };
-    let text = if notes.is_empty() {
-        text
-    } else {
-        format!("{text}; {}", notes.join("; "))
-    };
+    let text = if notes.is_empty() { text } else { format!("{text}; {}", notes.join("; ")) };
     let lim = limit.unwrap_or(base).max(Decimal::ZERO);
-    run.pay(
-        &f.fund_pay_type,
-        base,
-        lim,
-        paid,
-        format!("[{}] {text}", rules.join(",")),
-    );
+    run.pay(&f.fund_pay_type, base, lim, paid, format!("[{}] {text}", rules.join(",")));
     for r in &rules[1..] {
-        run.trace.add(
-            "fund",
-            r.clone(),
-            paid,
-            format!("{}: modifier or limit applied", r),
-        );
+        run.trace.add("fund", r.clone(), paid, format!("{}: modifier or limit applied", r));
     }
     run.trace.add("fund", rules[0].clone(), paid, text);
     Ok(())

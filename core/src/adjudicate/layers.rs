@@ -18,10 +18,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         if !l.when.matches(&run.facts, None, &body.disease_groups) {
             continue;
         }
-        if l.benefits
-            .as_ref()
-            .is_some_and(|b| !b.iter().any(|x| x == bucket))
-        {
+        if l.benefits.as_ref().is_some_and(|b| !b.iter().any(|x| x == bucket)) {
             continue;
         }
         let basis = match l.basis {
@@ -42,37 +39,21 @@ pub fn apply(run: &mut Run) -> Result<()> {
             limit = limit.min(room);
         }
         let paid = fen(raw.min(limit));
-        if paid.is_zero()
-            && raw.is_zero()
-            && prev + basis <= l.segments[0].from.known().unwrap_or_default()
-        {
+        if paid.is_zero() && raw.is_zero() && prev + basis <= l.segments[0].from.known().unwrap_or_default() {
             run.trace.add(
                 "layer",
                 l.rule.clone(),
                 paid,
-                format!(
-                    "{id}: cumulative basis {} has not reached its threshold",
-                    fen(prev + basis)
-                ),
+                format!("{id}: cumulative basis {} has not reached its threshold", fen(prev + basis)),
             );
             continue;
         }
         Ytd::add(&mut run.delta.benefit_paid, &key, paid);
-        let mut text = format!(
-            "{id}: bands on the cumulative basis {}–{}",
-            fen(prev),
-            fen(prev + basis)
-        );
+        let mut text = format!("{id}: bands on the cumulative basis {}–{}", fen(prev), fen(prev + basis));
         if let Some(room) = capped_by {
             text.push_str(&format!("; capped, {} was left", fen(room)));
         }
-        run.pay(
-            &l.fund_pay_type,
-            basis,
-            limit,
-            paid,
-            format!("[{}] {text}", l.rule),
-        );
+        run.pay(&l.fund_pay_type, basis, limit, paid, format!("[{}] {text}", l.rule));
         run.trace.add("layer", l.rule.clone(), paid, text);
     }
     Ok(())

@@ -21,10 +21,7 @@ pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
         return Err(Error::at(
             ErrorCode::InvalidSettlement,
             "ytd",
-            format!(
-                "the accumulators are of {}, the settlement of {}",
-                base.year, s.ytd_delta.year
-            ),
+            format!("the accumulators are of {}, the settlement of {}", base.year, s.ytd_delta.year),
         ));
     }
     let restored = base.apply(&s.ytd_delta, -1);

@@ -15,7 +15,7 @@ impl Trace {
         step: &'static str,
         rule: impl Into<Cow<'static, str>>,
         amount: Decimal,
-        text: impl Into<String>,
+        text: impl Into<Cow<'static, str>>,
     ) {
         self.0.push(TraceEntry {
             step: Cow::Borrowed(step),

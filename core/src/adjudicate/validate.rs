@@ -9,27 +9,18 @@ use crate::money::{fen, max_amount, Decimal};
 pub const MAX_LINES: usize = 10_000;
 
 /// Insurance types of the national table (险种类型).
-pub const INSUTYPES: [&str; 14] = [
-    "310", "320", "330", "340", "350", "360", "370", "380", "390", "391", "392", "399", "410",
-    "510",
-];
+pub const INSUTYPES: [&str; 14] =
+    ["310", "320", "330", "340", "350", "360", "370", "380", "390", "391", "392", "399", "410", "510"];
 /// Medical types of the national table (医疗类别); `99xx` local extensions are accepted too.
-pub const MED_TYPES: [&str; 16] = [
-    "11", "12", "13", "14", "19", "21", "22", "23", "24", "41", "51", "52", "53", "91", "92", "93",
-];
+pub const MED_TYPES: [&str; 16] =
+    ["11", "12", "13", "14", "19", "21", "22", "23", "24", "41", "51", "52", "53", "91", "92", "93"];
 /// Charge item levels (收费项目等级).
 pub const CHRGITM_LVS: [&str; 3] = ["01", "02", "03"];
 /// Admission routes.
 pub const ADM_ROUTES: [&str; 3] = ["normal", "emergency", "referral"];
 /// Causes.
-pub const CAUSES: [&str; 6] = [
-    "self_harm",
-    "illegal_act",
-    "cosmetic",
-    "congenital_correction",
-    "medical_accident",
-    "traffic_accident",
-];
+pub const CAUSES: [&str; 6] =
+    ["self_harm", "illegal_act", "cosmetic", "congenital_correction", "medical_accident", "traffic_accident"];
 /// Filing kinds.
 pub const FILING_KINDS: [&str; 3] = ["long_term_residence", "referral", "emergency_registration"];
 /// Filing states.
@@ -45,10 +36,7 @@ fn one_of(v: &str, allowed: &[&str], at: At, what: &str) -> Result<()> {
     Err(Error::at(
         ErrorCode::UnknownCode,
         at(),
-        format!(
-            "unknown {what} `{v}`; expected one of {}",
-            allowed.join(", ")
-        ),
+        format!("unknown {what} `{v}`; expected one of {}", allowed.join(", ")),
     ))
 }
 
@@ -56,10 +44,7 @@ fn admvs(v: &str, at: At) -> Result<()> {
     if v.len() == 6 && v.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(Error::claim(
-            at(),
-            format!("`{v}` is not a 6-digit admvs code"),
-        ))
+        Err(Error::claim(at(), format!("`{v}` is not a 6-digit admvs code")))
     }
 }
 
@@ -69,16 +54,10 @@ fn flag(v: &str, at: At) -> Result<()> {
 
 fn amount(v: Decimal, at: At) -> Result<()> {
     if v.is_sign_negative() && !v.is_zero() {
-        return Err(Error::claim(
-            at(),
-            format!("amount {v} is negative; refunds are settled as reversals"),
-        ));
+        return Err(Error::claim(at(), format!("amount {v} is negative; refunds are settled as reversals")));
     }
     if v > max_amount() {
-        return Err(Error::claim(
-            at(),
-            format!("amount {v} is above the limit of {}", max_amount()),
-        ));
+        return Err(Error::claim(at(), format!("amount {v} is above the limit of {}", max_amount())));
     }
     Ok(())
 }
@@ -99,12 +78,7 @@ fn s(p: &'static str) -> impl Fn() -> String {
 pub fn claim(c: &Claim) -> Result<()> {
     let p = &c.psn;
     nonempty(&p.psn_no, &s("psn.psn_no"))?;
-    one_of(
-        &p.insutype,
-        &INSUTYPES,
-        &s("psn.insutype"),
-        "insurance type (insutype)",
-    )?;
+    one_of(&p.insutype, &INSUTYPES, &s("psn.insutype"), "insurance type (insutype)")?;
     if !(p.psn_type.len() == 4 && p.psn_type.bytes().all(|b| b.is_ascii_digit())) {
         return Err(Error::at(
             ErrorCode::UnknownCode,
@@ -132,16 +106,10 @@ pub fn claim(c: &Claim) -> Result<()> {
     }
     let v = &c.mdtrt;
     nonempty(&v.mdtrt_id, &s("mdtrt.mdtrt_id"))?;
-    let local_ext = v.med_type.len() == 4
-        && v.med_type.starts_with("99")
-        && v.med_type.bytes().all(|b| b.is_ascii_digit());
+    let local_ext =
+        v.med_type.len() == 4 && v.med_type.starts_with("99") && v.med_type.bytes().all(|b| b.is_ascii_digit());
     if !local_ext {
-        one_of(
-            &v.med_type,
-            &MED_TYPES,
-            &s("mdtrt.med_type"),
-            "medical type (med_type)",
-        )?;
+        one_of(&v.med_type, &MED_TYPES, &s("mdtrt.med_type"), "medical type (med_type)")?;
     }
     if v.enddate < v.begndate {
         return Err(Error::claim(
@@ -156,27 +124,15 @@ pub fn claim(c: &Claim) -> Result<()> {
     nonempty(&v.hosp_lv, &s("mdtrt.hosp_lv"))?;
     admvs(&v.insuplc_admdvs, &s("mdtrt.insuplc_admdvs"))?;
     admvs(&v.mdtrtarea_admvs, &s("mdtrt.mdtrtarea_admvs"))?;
-    one_of(
-        &v.adm_route,
-        &ADM_ROUTES,
-        &s("mdtrt.adm_route"),
-        "admission route",
-    )?;
+    one_of(&v.adm_route, &ADM_ROUTES, &s("mdtrt.adm_route"), "admission route")?;
     if let Some(cause) = &v.cause {
         one_of(cause, &CAUSES, &s("mdtrt.cause"), "cause")?;
     }
     if c.feedetail.is_empty() {
-        return Err(Error::claim(
-            "feedetail",
-            "a claim needs at least one fee line",
-        ));
+        return Err(Error::claim("feedetail", "a claim needs at least one fee line"));
     }
     if c.feedetail.len() > MAX_LINES {
-        return Err(Error::at(
-            ErrorCode::InputTooLarge,
-            "feedetail",
-            format!("more than {MAX_LINES} fee lines"),
-        ));
+        return Err(Error::at(ErrorCode::InputTooLarge, "feedetail", format!("more than {MAX_LINES} fee lines")));
     }
     let mut total = Decimal::ZERO;
     let mut seen = std::collections::HashSet::new();
@@ -184,24 +140,14 @@ pub fn claim(c: &Claim) -> Result<()> {
         let lp = |f: &str| format!("feedetail[{i}].{f}");
         nonempty(&l.feedetl_sn, &|| lp("feedetl_sn"))?;
         let dup = if c.feedetail.len() <= 64 {
-            c.feedetail[..i]
-                .iter()
-                .any(|o| o.feedetl_sn == l.feedetl_sn)
+            c.feedetail[..i].iter().any(|o| o.feedetl_sn == l.feedetl_sn)
         } else {
             !seen.insert(l.feedetl_sn.as_str())
         };
         if dup {
-            return Err(Error::claim(
-                lp("feedetl_sn"),
-                format!("serial number `{}` appears twice", l.feedetl_sn),
-            ));
+            return Err(Error::claim(lp("feedetl_sn"), format!("serial number `{}` appears twice", l.feedetl_sn)));
         }
-        one_of(
-            &l.chrgitm_lv,
-            &CHRGITM_LVS,
-            &|| lp("chrgitm_lv"),
-            "charge item level (chrgitm_lv)",
-        )?;
+        one_of(&l.chrgitm_lv, &CHRGITM_LVS, &|| lp("chrgitm_lv"), "charge item level (chrgitm_lv)")?;
         let t = &l.med_chrgitm_type;
         let ok = t.len() == 2 && t.parse::<u8>().is_ok_and(|n| (1..=14).contains(&n));
         if !ok {
@@ -217,27 +163,18 @@ pub fn claim(c: &Claim) -> Result<()> {
         if (fen(l.pric * l.cnt) - l.det_item_fee_sumamt).abs() > Decimal::new(1, 2) {
             return Err(Error::claim(
                 lp("det_item_fee_sumamt"),
-                format!(
-                    "{} is not price {} × count {}",
-                    l.det_item_fee_sumamt, l.pric, l.cnt
-                ),
+                format!("{} is not price {} × count {}", l.det_item_fee_sumamt, l.pric, l.cnt),
             ));
         }
         if let Some(r) = l.selfpay_prop {
             if r.is_sign_negative() && !r.is_zero() || r > Decimal::ONE {
-                return Err(Error::claim(
-                    lp("selfpay_prop"),
-                    format!("ratio {r} is outside 0–1"),
-                ));
+                return Err(Error::claim(lp("selfpay_prop"), format!("ratio {r} is outside 0–1")));
             }
         }
         if let Some(u) = l.pric_uplmt_amt {
             amount(u, &|| lp("pric_uplmt_amt"))?;
         }
-        for (f, val) in [
-            ("lmt_used_flag", &l.lmt_used_flag),
-            ("hosp_appr_flag", &l.hosp_appr_flag),
-        ] {
+        for (f, val) in [("lmt_used_flag", &l.lmt_used_flag), ("hosp_appr_flag", &l.hosp_appr_flag)] {
             if let Some(x) = val {
                 one_of(x, &["0", "1", "2"], &|| lp(f), "flag")?;
             }
@@ -249,10 +186,7 @@ pub fn claim(c: &Claim) -> Result<()> {
         if y.year > v.begndate.y {
             return Err(Error::claim(
                 "ytd.year",
-                format!(
-                    "accumulators of {} are later than the visit ({})",
-                    y.year, v.begndate.y
-                ),
+                format!("accumulators of {} are later than the visit ({})", y.year, v.begndate.y),
             ));
         }
         amount(y.dedc_paid, &s("ytd.dedc_paid"))?;

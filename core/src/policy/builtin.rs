@@ -9,26 +9,11 @@ use std::sync::Arc;
 
 /// `(id, JSON source)` of every built-in pack.
 pub const SOURCES: &[(&str, &str)] = &[
-    (
-        "cn-sx-taiyuan-resident-2010",
-        include_str!("../../policies/cn-sx-taiyuan-resident-2010.json"),
-    ),
-    (
-        "cn-sx-taiyuan-employee",
-        include_str!("../../policies/cn-sx-taiyuan-employee.json"),
-    ),
-    (
-        "cn-xj-tiemenguan-2025",
-        include_str!("../../policies/cn-xj-tiemenguan-2025.json"),
-    ),
-    (
-        "cn-xj-urumqi",
-        include_str!("../../policies/cn-xj-urumqi.json"),
-    ),
-    (
-        "cn-xj-region-employee",
-        include_str!("../../policies/cn-xj-region-employee.json"),
-    ),
+    ("cn-sx-taiyuan-resident-2010", include_str!("../../policies/cn-sx-taiyuan-resident-2010.json")),
+    ("cn-sx-taiyuan-employee", include_str!("../../policies/cn-sx-taiyuan-employee.json")),
+    ("cn-xj-tiemenguan-2025", include_str!("../../policies/cn-xj-tiemenguan-2025.json")),
+    ("cn-xj-urumqi", include_str!("../../policies/cn-xj-urumqi.json")),
+    ("cn-xj-region-employee", include_str!("../../policies/cn-xj-region-employee.json")),
 ];
 
 /// The pack the demo and examples use by default.
@@ -39,12 +24,8 @@ pub fn source(id: &str) -> Option<&'static str> {
     SOURCES.iter().find(|(i, _)| *i == id).map(|(_, s)| *s)
 }
 
-static LOADED: Lazy<BTreeMap<&'static str, Result<Arc<Policy>>>> = Lazy::new(|| {
-    SOURCES
-        .iter()
-        .map(|(id, src)| (*id, load(src, None, &DefaultResolver).map(Arc::new)))
-        .collect()
-});
+static LOADED: Lazy<BTreeMap<&'static str, Result<Arc<Policy>>>> =
+    Lazy::new(|| SOURCES.iter().map(|(id, src)| (*id, load(src, None, &DefaultResolver).map(Arc::new))).collect());
 
 /// A built-in pack, loaded once.
 pub fn get(id: &str) -> Option<Result<Arc<Policy>>> {

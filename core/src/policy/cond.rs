@@ -28,10 +28,10 @@ impl Area {
     }
     /// Classifies two admvs codes.
     pub fn of(insuplc: &str, mdtrtarea: &str) -> Area {
-        let p = |s: &str, n: usize| s.get(..n).map(str::to_owned).unwrap_or_default();
-        if p(insuplc, 4) == p(mdtrtarea, 4) {
+        let same = |n: usize| matches!((insuplc.as_bytes().get(..n), mdtrtarea.as_bytes().get(..n)), (Some(a), Some(b)) if a == b);
+        if same(4) {
             Area::Local
-        } else if p(insuplc, 2) == p(mdtrtarea, 2) {
+        } else if same(2) {
             Area::SameProvince
         } else {
             Area::CrossProvince
@@ -73,27 +73,26 @@ impl<'a> Facts<'a> {
     pub fn of(claim: &'a Claim) -> Facts<'a> {
         let v = &claim.mdtrt;
         let day = v.begndate;
-        let active = |f: &crate::claim::Filing| {
-            f.status == "active" && f.begndate <= day && f.enddate.is_none_or(|e| day <= e)
-        };
+        let active =
+            |f: &crate::claim::Filing| f.status == "active" && f.begndate <= day && f.enddate.is_none_or(|e| day <= e);
         let filing_kind = claim
             .psn
             .filings
             .iter()
             .find(|f| active(f) && filing_covers(&f.area_admdvs, &v.mdtrtarea_admvs))
             .map(|f| f.kind.as_str());
-        let certified =
-            v.disease.as_deref().is_some_and(|d| {
-                claim.psn.chronic_certs.iter().any(|c| {
-                    c.disease == d && c.begndate <= day && c.enddate.is_none_or(|e| day <= e)
-                })
-            });
+        let certified = v.disease.as_deref().is_some_and(|d| {
+            claim
+                .psn
+                .chronic_certs
+                .iter()
+                .any(|c| c.disease == d && c.begndate <= day && c.enddate.is_none_or(|e| day <= e))
+        });
         Facts {
             claim,
             age: claim.psn.brdy.map(|b| day.years_since(b)),
             area: Area::of(&v.insuplc_admdvs, &v.mdtrtarea_admvs),
-            at_primary: claim.psn.primary_fixmedins_code.as_deref()
-                == Some(v.fixmedins_code.as_str()),
+            at_primary: claim.psn.primary_fixmedins_code.as_deref() == Some(v.fixmedins_code.as_str()),
             filing_kind,
             any_filing_active: claim.psn.filings.iter().any(active),
             certified,
@@ -182,8 +181,7 @@ fn has(list: &Option<Vec<String>>, v: &str) -> bool {
 }
 
 fn has_prefix(list: &Option<Vec<String>>, v: &str) -> bool {
-    list.as_ref()
-        .is_none_or(|l| l.iter().any(|x| v.starts_with(x.as_str())))
+    list.as_ref().is_none_or(|l| l.iter().any(|x| v.starts_with(x.as_str())))
 }
 
 fn flag(want: Option<bool>, got: bool) -> bool {
@@ -215,10 +213,7 @@ impl Cond {
             && flag(self.certified, f.certified)
             && flag(self.cvlserv, c.psn.cvlserv_flag == "1")
             && flag(self.referral_leg, v.referral_leg)
-            && flag(
-                self.first_enrol_year,
-                c.psn.insu_begn_date.is_some_and(|b| b.y == v.begndate.y),
-            ))
+            && flag(self.first_enrol_year, c.psn.insu_begn_date.is_some_and(|b| b.y == v.begndate.y)))
         {
             return false;
         }
@@ -276,9 +271,6 @@ impl Cond {
     /// This condition without its age band, for grouping rows when checking
     /// that age bands neither overlap nor leave gaps.
     pub fn without_age(&self) -> Cond {
-        Cond {
-            age: None,
-            ..self.clone()
-        }
+        Cond { age: None, ..self.clone() }
     }
 }

@@ -11,15 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Keys of a policy file that are not part of a version's body.
-const META: [&str; 7] = [
-    "id",
-    "title",
-    "description",
-    "extends",
-    "rules",
-    "params",
-    "versions",
-];
+const META: [&str; 7] = ["id", "title", "description", "extends", "rules", "params", "versions"];
 /// Keys of a version entry that are not part of its body.
 const VERSION_META: [&str; 4] = ["from", "to", "label", "params"];
 
@@ -76,17 +68,13 @@ pub struct Policy {
 impl Policy {
     /// The version in force on `day` (a stay is pinned to its admission date).
     pub fn version_on(&self, day: Date) -> Result<&Version> {
-        self.versions
-            .iter()
-            .rev()
-            .find(|v| v.from <= day && v.to.is_none_or(|t| day <= t))
-            .ok_or_else(|| {
-                Error::at(
-                    ErrorCode::NoPolicyVersion,
-                    "mdtrt.begndate",
-                    format!("policy `{}` has no version in force on {day}", self.id),
-                )
-            })
+        self.versions.iter().rev().find(|v| v.from <= day && v.to.is_none_or(|t| day <= t)).ok_or_else(|| {
+            Error::at(
+                ErrorCode::NoPolicyVersion,
+                "mdtrt.begndate",
+                format!("policy `{}` has no version in force on {day}", self.id),
+            )
+        })
     }
 
     /// Parameters still required (declared, never set).
@@ -122,30 +110,20 @@ impl Resolver for DefaultResolver {
 /// Reads a policy file, refusing oversize ones.
 pub fn read_policy_file(p: &Path) -> Result<String> {
     let meta = std::fs::metadata(p).map_err(|e| {
-        Error::new(
-            ErrorCode::UnknownPolicy,
-            format!("no built-in pack or readable file `{}`: {e}", p.display()),
-        )
+        Error::new(ErrorCode::UnknownPolicy, format!("no built-in pack or readable file `{}`: {e}", p.display()))
     })?;
     if meta.len() as usize > MAX_POLICY_BYTES {
         return Err(Error::new(
             ErrorCode::InputTooLarge,
-            format!(
-                "policy file `{}` is larger than {MAX_POLICY_BYTES} bytes",
-                p.display()
-            ),
+            format!("policy file `{}` is larger than {MAX_POLICY_BYTES} bytes", p.display()),
         ));
     }
-    std::fs::read_to_string(p)
-        .map_err(|e| Error::new(ErrorCode::Io, format!("cannot read `{}`: {e}", p.display())))
+    std::fs::read_to_string(p).map_err(|e| Error::new(ErrorCode::Io, format!("cannot read `{}`: {e}", p.display())))
 }
 
 fn parse_obj(text: &str) -> Result<Map<String, Value>> {
     if text.len() > MAX_POLICY_BYTES {
-        return Err(Error::new(
-            ErrorCode::InputTooLarge,
-            format!("policy is larger than {MAX_POLICY_BYTES} bytes"),
-        ));
+        return Err(Error::new(ErrorCode::InputTooLarge, format!("policy is larger than {MAX_POLICY_BYTES} bytes")));
     }
     let v: Value = serde_json::from_str(text).map_err(|e| {
         let mut err = Error::from_serde(ErrorCode::InvalidPolicy, "", &e);
@@ -154,10 +132,7 @@ fn parse_obj(text: &str) -> Result<Map<String, Value>> {
     })?;
     match v {
         Value::Object(m) => Ok(m),
-        _ => Err(Error::new(
-            ErrorCode::InvalidPolicy,
-            "a policy must be a JSON object",
-        )),
+        _ => Err(Error::new(ErrorCode::InvalidPolicy, "a policy must be a JSON object")),
     }
 }
 
@@ -188,10 +163,7 @@ fn resolve_chain(
     lineage: &mut Vec<String>,
 ) -> Result<Map<String, Value>> {
     if depth > MAX_EXTENDS {
-        return Err(Error::policy(
-            "extends",
-            format!("`extends` chain deeper than {MAX_EXTENDS} (a cycle?)"),
-        ));
+        return Err(Error::policy("extends", format!("`extends` chain deeper than {MAX_EXTENDS} (a cycle?)")));
     }
     let mut own = parse_obj(text)?;
     if let Some(Value::String(id)) = own.get("id") {
@@ -203,12 +175,7 @@ fn resolve_chain(
     let name = match parent {
         Value::Null => return Ok(own),
         Value::String(s) => s,
-        _ => {
-            return Err(Error::policy(
-                "extends",
-                "`extends` must be a pack ID or a file path",
-            ))
-        }
+        _ => return Err(Error::policy("extends", "`extends` must be a pack ID or a file path")),
     };
     let (ptext, pbase) = r.resolve(&name, base).map_err(|mut e| {
         e.path = Some("extends".into());
@@ -232,20 +199,12 @@ fn param_infos(params: &Map<String, Value>) -> Result<Vec<ParamInfo>> {
                 Value::String(s) => Ok(Some(s.clone())),
                 Value::Number(n) => Ok(Some(n.to_string())),
                 Value::Null => Ok(None),
-                _ => Err(Error::policy(
-                    &path,
-                    "a parameter value must be a decimal string",
-                )),
+                _ => Err(Error::policy(&path, "a parameter value must be a decimal string")),
             }
         };
         let info = match def {
             Value::Object(o) => {
-                let text = |k: &str| {
-                    o.get(k)
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_string()
-                };
+                let text = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
                 ParamInfo {
                     name: name.clone(),
                     value: o.get("value").map(scalar).transpose()?.flatten(),
@@ -253,12 +212,7 @@ fn param_infos(params: &Map<String, Value>) -> Result<Vec<ParamInfo>> {
                     doc: text("doc"),
                 }
             }
-            v => ParamInfo {
-                name: name.clone(),
-                value: scalar(v)?,
-                rule: String::new(),
-                doc: String::new(),
-            },
+            v => ParamInfo { name: name.clone(), value: scalar(v)?, rule: String::new(), doc: String::new() },
         };
         if let Some(v) = &info.value {
             crate::money::parse_decimal(v, 6).map_err(|e| Error::policy(&path, e))?;
@@ -274,12 +228,10 @@ fn substitute(v: &mut Value, params: &[ParamInfo], path: &mut String) -> Result<
     match v {
         Value::String(s) if s.starts_with('$') => {
             let name = &s[1..];
-            let p = params.iter().find(|p| p.name == name).ok_or_else(|| {
-                Error::policy(
-                    path.clone(),
-                    format!("`{s}` names no parameter declared in `params`"),
-                )
-            })?;
+            let p = params
+                .iter()
+                .find(|p| p.name == name)
+                .ok_or_else(|| Error::policy(path.clone(), format!("`{s}` names no parameter declared in `params`")))?;
             *v = match &p.value {
                 Some(val) => Value::String(val.clone()),
                 None => {
@@ -317,10 +269,7 @@ fn substitute(v: &mut Value, params: &[ParamInfo], path: &mut String) -> Result<
 fn date_at(v: Option<&Value>, path: &str) -> Result<Option<Date>> {
     match v {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => s
-            .parse()
-            .map(Some)
-            .map_err(|e: String| Error::policy(path, e)),
+        Some(Value::String(s)) => s.parse().map(Some).map_err(|e: String| Error::policy(path, e)),
         Some(_) => Err(Error::policy(path, "expected a date YYYY-MM-DD")),
     }
 }
@@ -330,30 +279,18 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
     let mut lineage = Vec::new();
     let full = resolve_chain(text, base, r, 0, &mut lineage)?;
     let hash = {
-        let bytes = serde_json::to_vec(&full)
-            .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
+        let bytes = serde_json::to_vec(&full).map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
         let digest = Sha256::digest(&bytes);
         format!("sha256:{}", hex(&digest))
     };
     let id = match full.get("id") {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        _ => {
-            return Err(Error::policy(
-                "id",
-                "a policy needs a non-empty string `id`",
-            ))
-        }
+        _ => return Err(Error::policy("id", "a policy needs a non-empty string `id`")),
     };
-    let title = full
-        .get("title")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let title = full.get("title").and_then(Value::as_str).unwrap_or_default().to_string();
     let rules: BTreeMap<String, String> = match full.get("rules") {
         None => BTreeMap::new(),
-        Some(v) => {
-            serde_json::from_value(v.clone()).map_err(|e| Error::policy("rules", e.to_string()))?
-        }
+        Some(v) => serde_json::from_value(v.clone()).map_err(|e| Error::policy("rules", e.to_string()))?,
     };
     let top_params = match full.get("params") {
         None => Map::new(),
@@ -367,12 +304,7 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
     let versions_v = match full.get("versions") {
         None => vec![Value::Object(Map::new())],
         Some(Value::Array(a)) if !a.is_empty() => a.clone(),
-        Some(_) => {
-            return Err(Error::policy(
-                "versions",
-                "`versions` must be a non-empty list",
-            ))
-        }
+        Some(_) => return Err(Error::policy("versions", "`versions` must be a non-empty list")),
     };
     let mut versions = Vec::new();
     let mut all_params = param_infos(&top_params)?;
@@ -381,24 +313,14 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
         let Value::Object(mut vo) = vv else {
             return Err(Error::policy(vpath, "a version must be an object"));
         };
-        let from = date_at(vo.get("from"), &format!("{vpath}.from"))?.unwrap_or(Date {
-            y: 1900,
-            m: 1,
-            d: 1,
-        });
+        let from = date_at(vo.get("from"), &format!("{vpath}.from"))?.unwrap_or(Date { y: 1900, m: 1, d: 1 });
         let to = date_at(vo.get("to"), &format!("{vpath}.to"))?;
-        let label = vo
-            .get("label")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .unwrap_or_else(|| from.to_string());
+        let label = vo.get("label").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| from.to_string());
         let mut params = Value::Object(top_params.clone());
         if let Some(p) = vo.get("params") {
             merge(&mut params, p.clone());
         }
-        let Value::Object(params) = params else {
-            unreachable!("params stay an object")
-        };
+        let Value::Object(params) = params else { unreachable!("params stay an object") };
         let infos = param_infos(&params)?;
         for k in VERSION_META {
             vo.remove(k);
@@ -421,12 +343,7 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
                 all_params.push(p);
             }
         }
-        versions.push(Version {
-            label,
-            from,
-            to,
-            body,
-        });
+        versions.push(Version { label, from, to, body });
     }
     versions.sort_by_key(|v| v.from);
     for w in versions.windows(2) {
@@ -442,21 +359,10 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
     }
     for v in &versions {
         if v.to.is_some_and(|t| t < v.from) {
-            return Err(Error::policy(
-                "versions",
-                format!("version `{}` ends before it starts", v.label),
-            ));
+            return Err(Error::policy("versions", format!("version `{}` ends before it starts", v.label)));
         }
     }
-    Ok(Policy {
-        id,
-        title,
-        rules,
-        params: all_params,
-        versions,
-        hash,
-        lineage,
-    })
+    Ok(Policy { id, title, rules, params: all_params, versions, hash, lineage })
 }
 
 /// Lower-case hex.

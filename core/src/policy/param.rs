@@ -73,9 +73,7 @@ impl<'de> Visitor<'de> for PVisitor {
         Ok(P::Val(Decimal::from(v)))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<P, E> {
-        parse_decimal(&format!("{v}"), 6)
-            .map(P::Val)
-            .map_err(E::custom)
+        parse_decimal(&format!("{v}"), 6).map(P::Val).map_err(E::custom)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<P, A::Error> {
         let (mut name, mut rule) = (None, None);
@@ -83,18 +81,11 @@ impl<'de> Visitor<'de> for PVisitor {
             match k.as_str() {
                 "$missing" => name = Some(m.next_value::<String>()?),
                 "rule" => rule = Some(m.next_value::<String>()?),
-                _ => {
-                    return Err(de::Error::custom(format!(
-                        "unexpected key `{k}` in a number"
-                    )))
-                }
+                _ => return Err(de::Error::custom(format!("unexpected key `{k}` in a number"))),
             }
         }
         match name {
-            Some(n) => Ok(P::Missing {
-                name: n.into(),
-                rule: rule.unwrap_or_default().into(),
-            }),
+            Some(n) => Ok(P::Missing { name: n.into(), rule: rule.unwrap_or_default().into() }),
             None => Err(de::Error::custom("expected a number")),
         }
     }

@@ -197,10 +197,7 @@ impl<'de> Deserialize<'de> for Ratio {
                     }
                 }
                 if let Some((name, rule)) = missing {
-                    return Ok(Ratio::Flat(P::Missing {
-                        name: name.into(),
-                        rule: rule.into(),
-                    }));
+                    return Ok(Ratio::Flat(P::Missing { name: name.into(), rule: rule.into() }));
                 }
                 let segments = segments.ok_or_else(|| de::Error::missing_field("segments"))?;
                 Ok(Ratio::Segmented { segments, basis })

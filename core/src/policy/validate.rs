@@ -10,9 +10,8 @@ use crate::money::Decimal;
 
 /// Fund codes of the national table (`national-vocabulary.md` §5).
 pub const NATIONAL_FUNDS: [&str; 21] = [
-    "310100", "310200", "320100", "330100", "330200", "340100", "350100", "360100", "370100",
-    "390100", "390200", "390300", "390400", "510100", "610100", "610200", "620100", "630100",
-    "640100", "999996", "999997",
+    "310100", "310200", "320100", "330100", "330200", "340100", "350100", "360100", "370100", "390100", "390200",
+    "390300", "390400", "510100", "610100", "610200", "620100", "630100", "640100", "999996", "999997",
 ];
 
 struct Ctx<'a> {
@@ -47,10 +46,7 @@ impl Ctx<'_> {
         if NATIONAL_FUNDS.contains(&code) || self.body.funds.iter().any(|f| f == code) {
             Ok(())
         } else {
-            Err(self.err(
-                path,
-                format!("unknown fund `{code}`: not in the national table nor in `funds`"),
-            ))
+            Err(self.err(path, format!("unknown fund `{code}`: not in the national table nor in `funds`")))
         }
     }
 
@@ -96,31 +92,19 @@ impl Ctx<'_> {
             bands.sort();
             for w in bands.windows(2) {
                 if w[0].1 > w[1].0 {
-                    return Err(self.err(
-                        path,
-                        format!(
-                            "age bands {}–{} and {}–{} overlap",
-                            w[0].0, w[0].1, w[1].0, w[1].1
-                        ),
-                    ));
+                    return Err(
+                        self.err(path, format!("age bands {}–{} and {}–{} overlap", w[0].0, w[0].1, w[1].0, w[1].1))
+                    );
                 }
                 if w[0].1 < w[1].0 {
-                    return Err(self.err(
-                        path,
-                        format!("age bands leave a gap between {} and {}", w[0].1, w[1].0),
-                    ));
+                    return Err(self.err(path, format!("age bands leave a gap between {} and {}", w[0].1, w[1].0)));
                 }
             }
         }
         Ok(())
     }
 
-    fn choice<T>(
-        &self,
-        c: &Choice<T>,
-        path: &str,
-        each: &dyn Fn(&T, &str) -> Result<()>,
-    ) -> Result<()> {
+    fn choice<T>(&self, c: &Choice<T>, path: &str, each: &dyn Fn(&T, &str) -> Result<()>) -> Result<()> {
         match c {
             Choice::One(v) => each(v, path),
             Choice::Rows(rows) => {
@@ -173,10 +157,9 @@ impl Ctx<'_> {
                     ));
                 }
                 if t < f {
-                    return Err(self.err(
-                        format!("{path}[{}]", i + 1),
-                        format!("cost bands leave a gap between {t} and {f}"),
-                    ));
+                    return Err(
+                        self.err(format!("{path}[{}]", i + 1), format!("cost bands leave a gap between {t} and {f}"))
+                    );
                 }
             }
         }
@@ -186,11 +169,9 @@ impl Ctx<'_> {
     fn ratio_choice(&self, c: &Choice<Ratio>, path: &str) -> Result<()> {
         self.choice(c, path, &|r, p| match r {
             Ratio::Flat(v) => self.ratio(v, p),
-            Ratio::Segmented { segments, basis } => self.segments(
-                segments,
-                &format!("{p}.segments"),
-                *basis == SegmentBasis::Claim,
-            ),
+            Ratio::Segmented { segments, basis } => {
+                self.segments(segments, &format!("{p}.segments"), *basis == SegmentBasis::Claim)
+            }
         })
     }
 
@@ -199,14 +180,11 @@ impl Ctx<'_> {
             self.choice(a, &format!("{path}.amount"), &|v, p| self.amount(v, p))?;
             if let Choice::Rows(rows) = a {
                 for lv in &self.body.hosp_levels {
-                    let covered = rows
-                        .iter()
-                        .any(|r| r.when.hosp_lv.as_ref().is_none_or(|l| l.contains(lv)));
+                    let covered = rows.iter().any(|r| r.when.hosp_lv.as_ref().is_none_or(|l| l.contains(lv)));
                     if !covered {
-                        return Err(self.err(
-                            format!("{path}.amount"),
-                            format!("hospital level `{lv}` has no deductible row"),
-                        ));
+                        return Err(
+                            self.err(format!("{path}.amount"), format!("hospital level `{lv}` has no deductible row"))
+                        );
                     }
                 }
             }
@@ -229,9 +207,7 @@ impl Ctx<'_> {
         if let Some(pc) = &d.pct_of_cost {
             self.choice(pc, &format!("{path}.pct_of_cost"), &|v, p| {
                 self.ratio(&v.pct, &format!("{p}.pct"))?;
-                if let (Some(Some(lo)), Some(Some(hi))) =
-                    (v.min.as_ref().map(P::known), v.max.as_ref().map(P::known))
-                {
+                if let (Some(Some(lo)), Some(Some(hi))) = (v.min.as_ref().map(P::known), v.max.as_ref().map(P::known)) {
                     if lo > hi {
                         return Err(self.err(p, format!("minimum {lo} above maximum {hi}")));
                     }
@@ -240,10 +216,7 @@ impl Ctx<'_> {
             })?;
         }
         if d.amount.is_none() && d.by_order.is_none() && d.pct_of_cost.is_none() {
-            return Err(self.err(
-                path,
-                "a deductible needs `amount`, `by_order` or `pct_of_cost`",
-            ));
+            return Err(self.err(path, "a deductible needs `amount`, `by_order` or `pct_of_cost`"));
         }
         for (i, w) in d.waive.iter().enumerate() {
             self.cond(&w.when, &format!("{path}.waive[{i}].when"))?;
@@ -253,11 +226,7 @@ impl Ctx<'_> {
 }
 
 fn buckets(b: &Body) -> Vec<String> {
-    let mut out: Vec<String> = b
-        .benefits
-        .iter()
-        .map(|(k, v)| v.bucket.clone().unwrap_or_else(|| k.clone()))
-        .collect();
+    let mut out: Vec<String> = b.benefits.iter().map(|(k, v)| v.bucket.clone().unwrap_or_else(|| k.clone())).collect();
     out.extend(b.shared_buckets.iter().cloned());
     out
 }
@@ -284,10 +253,7 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         }
         for bk in &cap.buckets {
             if !known_buckets.contains(bk) {
-                return Err(cx.err(
-                    format!("{p}.buckets"),
-                    format!("unknown benefit bucket `{bk}`"),
-                ));
+                return Err(cx.err(format!("{p}.buckets"), format!("unknown benefit bucket `{bk}`")));
             }
         }
     }
@@ -308,10 +274,7 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
             }
             if let Some(Some(x)) = a.delta.as_ref().map(P::known) {
                 if x.abs() > Decimal::ONE {
-                    return Err(cx.err(
-                        format!("{ap}.delta"),
-                        format!("a change of {x} points is outside −1–1"),
-                    ));
+                    return Err(cx.err(format!("{ap}.delta"), format!("a change of {x} points is outside −1–1")));
                 }
             }
             if a.delta.is_none() == a.factor.is_none() {
@@ -320,20 +283,16 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         }
         for (i, c) in f.caps.iter().enumerate() {
             if b.caps.get(&c.cap).is_none() {
-                return Err(cx.err(
-                    format!("{p}.fund.caps[{i}].cap"),
-                    format!("unknown cap `{}`", c.cap),
-                ));
+                return Err(cx.err(format!("{p}.fund.caps[{i}].cap"), format!("unknown cap `{}`", c.cap)));
             }
         }
         if let Some(e) = &f.eligible_ceiling {
             cx.amount(&e.amount, &format!("{p}.fund.eligible_ceiling.amount"))?;
             for bk in &e.buckets {
                 if !known_buckets.contains(bk) {
-                    return Err(cx.err(
-                        format!("{p}.fund.eligible_ceiling.buckets"),
-                        format!("unknown benefit bucket `{bk}`"),
-                    ));
+                    return Err(
+                        cx.err(format!("{p}.fund.eligible_ceiling.buckets"), format!("unknown benefit bucket `{bk}`"))
+                    );
                 }
             }
         }
@@ -350,10 +309,7 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         cx.segments(&l.segments, &format!("{p}.segments"), false)?;
         for bk in l.benefits.iter().flatten() {
             if !known_buckets.contains(bk) {
-                return Err(cx.err(
-                    format!("{p}.benefits"),
-                    format!("unknown benefit bucket `{bk}`"),
-                ));
+                return Err(cx.err(format!("{p}.benefits"), format!("unknown benefit bucket `{bk}`")));
             }
         }
         if let Some(c) = &l.cap {
@@ -361,10 +317,7 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         }
     }
     for (name, q) in b.quota_accounts.iter() {
-        cx.fund_code(
-            &q.fund_pay_type,
-            &format!("quota_accounts.{name}.fund_pay_type"),
-        )?;
+        cx.fund_code(&q.fund_pay_type, &format!("quota_accounts.{name}.fund_pay_type"))?;
     }
     if let Some(t) = &b.preselfpay {
         for (i, r) in t.rows.iter().enumerate() {
