@@ -84,6 +84,7 @@ impl W {
         self.os(l.item_class.as_deref());
         self.os(l.lmt_used_flag.as_deref());
         self.os(l.hosp_appr_flag.as_deref());
+        self.b(l.dual_channel);
     }
 }
 
@@ -154,6 +155,7 @@ fn encode(c: &Claim, w: &mut W) {
     w.os(v.disease.as_deref());
     w.b(v.referral_leg);
     w.b(v.sudden);
+    w.b(v.networked);
     w.update((c.feedetail.len() as u32).to_le_bytes());
     for l in &c.feedetail {
         w.line(l);

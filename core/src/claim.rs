@@ -150,6 +150,9 @@ pub struct Visit {
     /// Sudden illness (突发疾病), which some rules except.
     #[serde(default)]
     pub sudden: bool,
+    /// The facility is networked for direct settlement (联网结算医院).
+    #[serde(default = "yes")]
+    pub networked: bool,
 }
 
 fn yes() -> bool {
@@ -199,4 +202,7 @@ pub struct FeeLine {
     /// Hospital approval flag (医院审批标志) for restricted items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosp_appr_flag: Option<String>,
+    /// A dual-channel drug (双通道药品), reimbursable from a designated pharmacy.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dual_channel: bool,
 }

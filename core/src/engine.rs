@@ -4,6 +4,7 @@
 use crate::adjudicate;
 use crate::claim::Claim;
 use crate::error::{Error, ErrorCode, Result};
+use crate::paperwork;
 use crate::policy::builtin;
 use crate::policy::load::{self, DefaultResolver, ParamInfo, Policy};
 use crate::settlement::{Settlement, Stamp};
@@ -26,6 +27,8 @@ pub struct Engine {
     ids: [Arc<str>; 3],
     /// Version labels, in the policy's version order.
     labels: Arc<[Arc<str>]>,
+    /// Working-day calendar for deadlines.
+    calendar: Arc<paperwork::calendar::Calendar>,
 }
 
 /// A built-in pack as `yibao policies` lists it.
@@ -108,7 +111,7 @@ impl Engine {
     fn over(policy: Arc<Policy>) -> Engine {
         let ids = [Arc::from(ENGINE), Arc::from(policy.id.as_str()), Arc::from(policy.hash.as_str())];
         let labels = policy.versions.iter().map(|v| Arc::from(v.label.as_str())).collect();
-        Engine { policy, ids, labels }
+        Engine { policy, ids, labels, calendar: Arc::new(paperwork::calendar::Calendar::official().clone()) }
     }
 
     /// An engine over a built-in pack.
@@ -183,6 +186,105 @@ impl Engine {
         let claim = parse_claim(json)?;
         let s = self.settle(&claim)?;
         serde_json::to_string(&s).map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))
+    }
+
+    /// Checks an application for manual reimbursement.
+    pub fn check(&self, app: &paperwork::check::Application) -> Result<paperwork::check::CheckResult> {
+        paperwork::check::check(&self.policy, |c| self.settle(c), app, &self.calendar)
+    }
+
+    /// Applies a filing transition under the rules in force on its date.
+    pub fn filing(&self, q: &paperwork::filing::FilingRequest) -> Result<paperwork::filing::FilingResult> {
+        let v = self.policy.version_on(q.date).map_err(|e| Error { path: Some("date".into()), ..e })?;
+        let rules = v.body.filings.as_ref().ok_or_else(|| {
+            Error::new(ErrorCode::InvalidPolicy, format!("policy `{}` has no filing rules", self.policy.id))
+        })?;
+        paperwork::filing::transition(rules, q)
+    }
+
+    /// Applies a certification step under the rules in force on its date.
+    pub fn certification(
+        &self,
+        q: &paperwork::certification::CertRequest,
+    ) -> Result<paperwork::certification::CertResult> {
+        let v = self.policy.version_on(q.date).map_err(|e| Error { path: Some("date".into()), ..e })?;
+        let rules = v.body.certification.as_ref().ok_or_else(|| {
+            Error::new(ErrorCode::InvalidPolicy, format!("policy `{}` has no certification rules", self.policy.id))
+        })?;
+        paperwork::certification::transition(rules, &v.body.disease_groups, &self.calendar, q)
+    }
+
+    /// The manual-reimbursement window of a claim (`null` when the policy sets none).
+    pub fn deadline(&self, claim: &Claim) -> Result<Option<paperwork::deadline::Window>> {
+        adjudicate::validate::claim(claim)?;
+        let v = self.policy.version_on(claim.mdtrt.begndate)?;
+        Ok(paperwork::deadline::window(&v.body, &crate::policy::cond::Facts::of(claim)))
+    }
+
+    /// This engine with its holiday calendar extended by a calendar file.
+    pub fn with_calendar_json(mut self, text: &str) -> Result<Engine> {
+        self.calendar = Arc::new(self.calendar.extended(&paperwork::calendar::Calendar::from_json(text)?));
+        Ok(self)
+    }
+
+    /// The working-day calendar in use.
+    pub fn calendar(&self) -> &paperwork::calendar::Calendar {
+        &self.calendar
+    }
+
+    /// Runs one operation on JSON (what every binding calls): `settle`,
+    /// `reverse` (`{"settlement", "ytd"?}`), `check`, `filing`,
+    /// `certification`, `deadline` (a claim), `workdays` (`{"from", "days"}`).
+    pub fn call(&self, op: &str, input: &str) -> Result<String> {
+        fn parse<T: serde::de::DeserializeOwned>(input: &str) -> Result<T> {
+            if input.len() > MAX_CLAIM_BYTES {
+                return Err(Error::new(
+                    ErrorCode::InputTooLarge,
+                    format!("input is larger than {MAX_CLAIM_BYTES} bytes"),
+                ));
+            }
+            let de = &mut serde_json::Deserializer::from_str(input);
+            serde_path_to_error::deserialize(de).map_err(|e| {
+                let path = e.path().to_string();
+                Error::from_serde(ErrorCode::InvalidClaim, &path, e.inner())
+            })
+        }
+        fn out<T: serde::Serialize>(v: &T) -> Result<String> {
+            serde_json::to_string(v).map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct ReverseIn {
+            settlement: Settlement,
+            #[serde(default)]
+            ytd: Option<Ytd>,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct WorkdaysIn {
+            from: crate::date::Date,
+            days: u32,
+        }
+        match op {
+            "settle" => self.settle_json(input),
+            "reverse" => {
+                let r: ReverseIn = parse(input)?;
+                out(&self.reverse(&r.settlement, r.ytd.as_ref())?)
+            }
+            "check" => out(&self.check(&parse(input)?)?),
+            "filing" => out(&self.filing(&parse(input)?)?),
+            "certification" => out(&self.certification(&parse(input)?)?),
+            "deadline" => out(&self.deadline(&parse_claim(input)?)?),
+            "workdays" => {
+                let w: WorkdaysIn = parse(input)?;
+                out(&serde_json::json!({"date": self.calendar.add_working_days(w.from, w.days)?}))
+            }
+            other => Err(Error::at(
+                ErrorCode::UnknownCode,
+                "op",
+                format!("unknown operation `{other}`; expected settle, reverse, check, filing, certification, deadline or workdays"),
+            )),
+        }
     }
 
     /// Reverses a settlement; see [`adjudicate::reverse::reverse`].

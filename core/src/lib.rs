@@ -26,6 +26,7 @@ pub mod engine;
 pub mod error;
 pub mod identities;
 pub mod money;
+pub mod paperwork;
 pub mod policy;
 pub mod settlement;
 pub mod ytd;

@@ -10,6 +10,7 @@ pub mod deny;
 pub mod fund;
 pub mod layers;
 pub mod reverse;
+pub mod route;
 pub mod trace;
 pub mod validate;
 
@@ -123,7 +124,24 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
     fund::apply(&mut run)?;
     layers::apply(&mut run)?;
     account::apply(&mut run)?;
-    Ok(finish(run, Status::Settled, None, stamp))
+    for n in &body.notes {
+        if n.when.matches(&run.facts, None, &body.disease_groups) {
+            run.trace.add("rule", n.rule.clone(), Decimal::ZERO, n.text.clone());
+        }
+    }
+    match route::manual(&run) {
+        Some(notice) => {
+            run.trace.add(
+                "route",
+                notice.rule.clone(),
+                run.info.fund_pay_sumamt,
+                "manual reimbursement: the funds pay after the member claims",
+            );
+            run.notices.push(notice);
+            Ok(finish(run, Status::Manual, None, stamp))
+        }
+        None => Ok(finish(run, Status::Settled, None, stamp)),
+    }
 }
 
 /// Assembles the settlement and the accumulators after.

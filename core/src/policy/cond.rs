@@ -56,6 +56,12 @@ pub struct Facts<'a> {
     pub any_filing_active: bool,
     /// The visit's disease is certified and the certification is in force.
     pub certified: bool,
+    /// Start of the filing covering the treatment place.
+    pub filing_begin: Option<Date>,
+    /// Kinds of every active filing.
+    pub active_kinds: Vec<&'a str>,
+    /// A covering filing exists that began after the visit.
+    pub filed_later: bool,
 }
 
 /// True when a filing's area covers the treatment admvs (city level: first 4
@@ -75,12 +81,14 @@ impl<'a> Facts<'a> {
         let day = v.begndate;
         let active =
             |f: &crate::claim::Filing| f.status == "active" && f.begndate <= day && f.enddate.is_none_or(|e| day <= e);
-        let filing_kind = claim
+        let covering =
+            claim.psn.filings.iter().find(|f| active(f) && filing_covers(&f.area_admdvs, &v.mdtrtarea_admvs));
+        let filing_kind = covering.map(|f| f.kind.as_str());
+        let filed_later = claim
             .psn
             .filings
             .iter()
-            .find(|f| active(f) && filing_covers(&f.area_admdvs, &v.mdtrtarea_admvs))
-            .map(|f| f.kind.as_str());
+            .any(|f| f.status == "active" && f.begndate > day && filing_covers(&f.area_admdvs, &v.mdtrtarea_admvs));
         let certified = v.disease.as_deref().is_some_and(|d| {
             claim
                 .psn
@@ -96,6 +104,9 @@ impl<'a> Facts<'a> {
             filing_kind,
             any_filing_active: claim.psn.filings.iter().any(active),
             certified,
+            filing_begin: covering.map(|f| f.begndate),
+            active_kinds: claim.psn.filings.iter().filter(|f| active(f)).map(|f| f.kind.as_str()).collect(),
+            filed_later,
         }
     }
     /// The admission date.
@@ -162,6 +173,16 @@ pub struct Cond {
     pub referral_leg: Option<bool>,
     /// The visit falls in the member's first year of enrolment.
     pub first_enrol_year: Option<bool>,
+    /// The facility is networked for direct settlement (联网结算).
+    pub networked: Option<bool>,
+    /// Some active filing of these kinds exists (wherever it points).
+    pub active_filing_kind: Option<Vec<String>>,
+    /// Months since the covering filing began.
+    pub filing_months: Option<AgeBand>,
+    /// A filing covering the place exists but began after the visit.
+    pub filed_later: Option<bool>,
+    /// Line: a dual-channel drug (双通道药品).
+    pub dual_channel: Option<bool>,
     /// Line: charge item levels.
     pub chrgitm_lv: Option<Vec<String>>,
     /// Line: charge item categories.
@@ -213,7 +234,9 @@ impl Cond {
             && flag(self.certified, f.certified)
             && flag(self.cvlserv, c.psn.cvlserv_flag == "1")
             && flag(self.referral_leg, v.referral_leg)
-            && flag(self.first_enrol_year, c.psn.insu_begn_date.is_some_and(|b| b.y == v.begndate.y)))
+            && flag(self.first_enrol_year, c.psn.insu_begn_date.is_some_and(|b| b.y == v.begndate.y))
+            && flag(self.networked, v.networked)
+            && flag(self.filed_later, f.filed_later))
         {
             return false;
         }
@@ -221,6 +244,18 @@ impl Cond {
             match f.filing_kind {
                 Some(k) if kinds.iter().any(|x| x == k) => {}
                 _ => return false,
+            }
+        }
+        if let Some(kinds) = &self.active_filing_kind {
+            if !f.active_kinds.iter().any(|k| kinds.iter().any(|x| x == k)) {
+                return false;
+            }
+        }
+        if let Some(b) = &self.filing_months {
+            let Some(start) = f.filing_begin else { return false };
+            let m = f.day().months_since(start);
+            if b.min.is_some_and(|x| m < x) || b.max.is_some_and(|x| m >= x) {
+                return false;
             }
         }
         if let Some(ds) = &self.disease {
@@ -244,13 +279,15 @@ impl Cond {
         let line_fields = self.chrgitm_lv.is_some()
             || self.med_chrgitm_type.is_some()
             || self.item_class.is_some()
-            || self.med_list_codg.is_some();
+            || self.med_list_codg.is_some()
+            || self.dual_channel.is_some();
         if line_fields {
             let Some(l) = line else { return false };
             if !(has(&self.chrgitm_lv, &l.chrgitm_lv)
                 && has(&self.med_chrgitm_type, &l.med_chrgitm_type)
                 && has(&self.item_class, l.item_class.as_deref().unwrap_or(""))
-                && has_prefix(&self.med_list_codg, &l.med_list_codg))
+                && has_prefix(&self.med_list_codg, &l.med_list_codg)
+                && flag(self.dual_channel, l.dual_channel))
             {
                 return false;
             }

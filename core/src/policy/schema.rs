@@ -694,4 +694,238 @@ pub struct Body {
     /// with inpatient care settled under another pack).
     #[serde(default)]
     pub shared_buckets: Vec<String>,
+    /// Claims that cannot be settled directly: the first match routes the
+    /// claim to manual reimbursement (status `manual`).
+    #[serde(default)]
+    pub manual: Vec<ManualRoute>,
+    /// Material lists by name (what a manual claim or an application needs).
+    #[serde(default)]
+    pub materials: Ordered<Vec<MaterialReq>>,
+    /// Deadlines for manual reimbursement, first match wins.
+    #[serde(default)]
+    pub deadlines: Vec<DeadlineRule>,
+    /// When a complete manual claim is paid, in working days.
+    #[serde(default)]
+    pub payment: Option<PaymentRule>,
+    /// Card or booklet use at home during a trip refuses a manual claim.
+    #[serde(default)]
+    pub trip_check: Option<RuleRef>,
+    /// Remote-treatment filing rules.
+    #[serde(default)]
+    pub filings: Option<FilingRules>,
+    /// Chronic/special disease certification rules.
+    #[serde(default)]
+    pub certification: Option<CertRules>,
+    /// Where members can ask (phone lines), carried by notices.
+    #[serde(default)]
+    pub contacts: Option<Contacts>,
+    /// Rules cited in the trace when they hold (standards applied, groups).
+    #[serde(default)]
+    pub notes: Vec<Note>,
+}
+
+/// A rule the trace cites when its condition holds.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    /// When it holds.
+    pub when: Cond,
+    /// Rule cited.
+    pub rule: Rid,
+    /// Plain words.
+    pub text: String,
+}
+
+/// Contact lines a notice carries.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contacts {
+    /// Rule cited.
+    pub rule: Rid,
+    /// One line per topic.
+    pub lines: Vec<String>,
+}
+
+/// A rule reference.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleRef {
+    /// Rule cited.
+    pub rule: Rid,
+}
+
+/// A route to manual reimbursement (手工报销).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManualRoute {
+    /// Which claims.
+    pub when: Cond,
+    /// Rule cited.
+    pub rule: Rid,
+    /// Name of the material list in `materials`.
+    pub materials: String,
+    /// What the member must do.
+    pub message: String,
+}
+
+/// One required material (申报材料) and what makes it acceptable.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialReq {
+    /// Material ID submitted items refer to (`invoice`, `cost_list`…).
+    pub id: String,
+    /// Plain words for the member.
+    pub text: String,
+    /// Rule cited.
+    pub rule: Rid,
+    /// Needed only when this holds (emergency proof for emergencies…).
+    #[serde(default)]
+    pub when: Option<Cond>,
+    /// Other IDs that satisfy it (discharge certificate or summary…).
+    #[serde(default)]
+    pub alternatives: Vec<String>,
+    /// An original is required (copies refused).
+    #[serde(default)]
+    pub original: bool,
+    /// Every one of these seals is required.
+    #[serde(default)]
+    pub seals_all: Vec<String>,
+    /// At least one of these seals is required.
+    #[serde(default)]
+    pub seals_any: Vec<String>,
+    /// Items carrying any of these stamps are refused.
+    #[serde(default)]
+    pub refuse_stamps: Vec<String>,
+    /// Accepted forms (`summary`; a `daily` list is then refused).
+    #[serde(default)]
+    pub forms: Vec<String>,
+    /// Every line must show its unit price.
+    #[serde(default)]
+    pub unit_prices: bool,
+}
+
+/// The last day to claim manual reimbursement.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineRule {
+    /// Which claims.
+    #[serde(default)]
+    pub when: Cond,
+    /// Rule cited.
+    pub rule: Rid,
+    /// Same day-of-month this many calendar months after treatment ends.
+    #[serde(default)]
+    pub months_after_end: Option<i32>,
+    /// Claimable only in the calendar year after the treatment year.
+    #[serde(default)]
+    pub next_year: bool,
+}
+
+/// Payment of a complete manual claim within working days.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRule {
+    /// Working days after complete materials.
+    pub working_days: u32,
+    /// Rule cited.
+    pub rule: Rid,
+}
+
+/// Filing (异地备案) rules.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilingRules {
+    /// Months after filing before it may be cancelled, changed or suspended.
+    pub lock_months: i32,
+    /// Rule of the lock.
+    pub lock_rule: Rid,
+    /// A long-term filing needs a bank payment agreement (rule).
+    #[serde(default)]
+    pub bank_rule: Option<Rid>,
+    /// Area level rule (absent: any 6-digit area).
+    #[serde(default)]
+    pub area_rule: Option<Rid>,
+    /// Province codes (`110000`…) whose filings name the province, not a city.
+    #[serde(default)]
+    pub province_level: Vec<String>,
+    /// Months of residence elsewhere needed for a long-term filing.
+    #[serde(default)]
+    pub min_residence_months: Option<i32>,
+    /// Rule of the residence requirement.
+    #[serde(default)]
+    pub residence_rule: Option<Rid>,
+    /// Long-term filings only up to this month of the year, once a year.
+    #[serde(default)]
+    pub annual: Option<AnnualRule>,
+}
+
+/// Long-term filings once a year, before a month's end.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnualRule {
+    /// Last month (1–12) in which a filing may be made.
+    pub last_month: u32,
+    /// Rule cited.
+    pub rule: Rid,
+}
+
+/// Certification (慢特病认定) rules.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertRules {
+    /// Rule of the application process (states, no change after submission).
+    pub rule: Rid,
+    /// Materials an application needs.
+    #[serde(default)]
+    pub materials: Vec<MaterialReq>,
+    /// Decision deadlines by disease, first match wins.
+    #[serde(default)]
+    pub sla: Vec<SlaRule>,
+    /// A yearly application window.
+    #[serde(default)]
+    pub window: Option<CertWindow>,
+    /// Enrolment needed when benefits would start.
+    #[serde(default)]
+    pub min_enrol_months: Option<i32>,
+    /// Rule of the enrolment requirement.
+    #[serde(default)]
+    pub enrol_rule: Option<Rid>,
+    /// Benefits end after the period of death (`quarter` or `day`).
+    #[serde(default)]
+    pub death: Option<DeathRule>,
+}
+
+/// A decision deadline in working days (0: immediate).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaRule {
+    /// Which diseases.
+    #[serde(default)]
+    pub when: Cond,
+    /// Working days after acceptance (the acceptance day not counted).
+    pub working_days: u32,
+    /// Rule cited.
+    pub rule: Rid,
+}
+
+/// A yearly window: apply by a day; benefits from January of the next year.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertWindow {
+    /// Last month to apply.
+    pub last_month: u32,
+    /// Last day of that month.
+    pub last_day: u32,
+    /// Rule cited.
+    pub rule: Rid,
+}
+
+/// When benefits end after death.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeathRule {
+    /// `quarter` or `day`.
+    pub period: String,
+    /// Rule cited.
+    pub rule: Rid,
 }

@@ -1,0 +1,39 @@
+//! Arbitrary bytes through the C ABI's settle exports (UTF-8 and GBK, both
+//! output conventions): every call must return a status, never crash.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use std::ptr;
+use std::sync::OnceLock;
+use yibao::*;
+
+struct Handle(*mut yibao_engine);
+// SAFETY: the handle is an opaque registry token; the library is thread-safe.
+unsafe impl Send for Handle {}
+// SAFETY: as above: engines are immutable and shared by design.
+unsafe impl Sync for Handle {}
+
+static ENGINE: OnceLock<Handle> = OnceLock::new();
+
+fuzz_target!(|data: &[u8]| {
+    let e = ENGINE
+        .get_or_init(|| {
+            let id = b"cn-sx-taiyuan-resident-2010";
+            let mut e = ptr::null_mut();
+            assert_eq!(yibao_engine_new_builtin(id.as_ptr(), id.len(), &mut e), YIBAO_STATUS_OK);
+            Handle(e)
+        })
+        .0;
+    let mut out = ptr::null_mut();
+    let st = yibao_settle(e, data.as_ptr(), data.len(), &mut out, ptr::null_mut());
+    assert_ne!(st, YIBAO_STATUS_PANIC);
+    yibao_free_string(out);
+    let mut buf = [0u8; 256];
+    let mut needed = 0usize;
+    let st = yibao_settle_gbk_into(e, data.as_ptr(), data.len(), buf.as_mut_ptr(), buf.len(), &mut needed);
+    assert_ne!(st, YIBAO_STATUS_PANIC);
+    let mut out = ptr::null_mut();
+    let st = yibao_reverse(e, data.as_ptr(), data.len(), ptr::null(), 0, &mut out, ptr::null_mut());
+    assert_ne!(st, YIBAO_STATUS_PANIC);
+    yibao_free_string(out);
+});
