@@ -130,14 +130,15 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
         }
     }
     match route::manual(&run) {
-        Some(notice) => {
+        Some(notices) => {
+            let rule = notices[0].rule.clone();
             run.trace.add(
                 "route",
-                notice.rule.clone(),
+                rule,
                 run.info.fund_pay_sumamt,
                 "manual reimbursement: the funds pay after the member claims",
             );
-            run.notices.push(notice);
+            run.notices.extend(notices);
             Ok(finish(run, Status::Manual, None, stamp))
         }
         None => Ok(finish(run, Status::Settled, None, stamp)),

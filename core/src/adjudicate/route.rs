@@ -7,8 +7,9 @@ use super::Run;
 use crate::paperwork::{deadline, materials};
 use crate::settlement::Notice;
 
-/// The manual-reimbursement notice, when the claim cannot be settled directly.
-pub fn manual(run: &Run) -> Option<Notice> {
+/// The manual-reimbursement notice (and where to ask), when the claim cannot
+/// be settled directly.
+pub fn manual(run: &Run) -> Option<Vec<Notice>> {
     let body = run.body;
     let g = &body.disease_groups;
     let route = body.manual.iter().find(|m| m.when.matches(&run.facts, None, g))?;
@@ -25,14 +26,21 @@ pub fn manual(run: &Run) -> Option<Notice> {
             None => format!("; claim by {} ({})", w.last_day, w.rule),
         });
     }
-    if let Some(c) = &body.contacts {
-        message.push_str(&format!("; questions: {} [{}]", c.lines.join("; "), c.rule));
-    }
-    Some(Notice {
+    let mut out = vec![Notice {
         code: "MANUAL_REIMBURSEMENT".into(),
         rule: route.rule.clone(),
         message,
         materials: items,
         deadline: window.map(|w| w.last_day),
-    })
+    }];
+    if let Some(c) = &body.contacts {
+        out.push(Notice {
+            code: "CONTACT".into(),
+            rule: c.rule.clone(),
+            message: c.lines.join("; "),
+            materials: Vec::new(),
+            deadline: None,
+        });
+    }
+    Some(out)
 }
