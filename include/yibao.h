@@ -278,6 +278,33 @@ yibao_status yibao_reverse_into(const struct yibao_engine *e,
                                 size_t *needed);
 
 /*
+ Runs one operation on UTF-8 JSON: `settle`, `reverse`
+ (`{"settlement", "ytd"}`), `check` (a manual-reimbursement application),
+ `filing` (a filing transition), `certification` (a certification step),
+ `deadline` (a claim) or `workdays` (`{"from", "days"}`). `*out` receives
+ the result JSON or the error JSON; free it with [`yibao_free_string`].
+ */
+yibao_status yibao_call(const struct yibao_engine *e,
+                        const uint8_t *op,
+                        size_t op_len,
+                        const uint8_t *input,
+                        size_t len,
+                        char **out,
+                        size_t *out_len);
+
+/*
+ Like [`yibao_call`], into the caller's buffer (two-call pattern).
+ */
+yibao_status yibao_call_into(const struct yibao_engine *e,
+                             const uint8_t *op,
+                             size_t op_len,
+                             const uint8_t *input,
+                             size_t len,
+                             uint8_t *buf,
+                             size_t cap,
+                             size_t *needed);
+
+/*
  Lists the built-in packs (JSON array with rule IDs and required parameters).
  */
 yibao_status yibao_policies(char **out, size_t *out_len);

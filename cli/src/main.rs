@@ -2,6 +2,7 @@
 
 mod batch;
 mod demo;
+mod ops;
 
 use clap::{Parser, Subcommand};
 use std::io::Read;
@@ -62,12 +63,36 @@ enum Cmd {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Check an application for manual reimbursement (claim, materials, dates, card use).
+    Check(OpArgs),
+    /// Apply a remote-treatment filing transition (create, cancel, change, suspend, resume).
+    Filing(OpArgs),
+    /// Apply a chronic-disease certification step (submit, accept, approve, reject, resubmit, death).
+    Certify(OpArgs),
+    /// The manual-reimbursement window of a claim.
+    Deadline(OpArgs),
+    /// The n-th working day after a date: input `{"from": "YYYY-MM-DD", "days": n}`.
+    Workdays(OpArgs),
     /// Settle the bundled sample claims and print a table with the trace.
     Demo {
         /// Built-in pack to use.
         #[arg(long, default_value = yibao_core::policy::builtin::DEFAULT)]
         policy: String,
     },
+}
+
+/// Arguments of the paperwork operations.
+#[derive(clap::Args)]
+struct OpArgs {
+    /// Built-in pack ID or policy file.
+    #[arg(long, default_value = yibao_core::policy::builtin::DEFAULT)]
+    policy: String,
+    /// Input JSON file, or `-` for stdin.
+    #[arg(default_value = "-")]
+    input: String,
+    /// Indent the output.
+    #[arg(long)]
+    pretty: bool,
 }
 
 fn read_input(path: &str) -> Result<String, Error> {
@@ -151,6 +176,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Cmd::Batch { policy, input, output } => return batch::run(&policy, &input, output.as_deref()),
         Cmd::Demo { policy } => demo::run(&policy)?,
+        Cmd::Check(a) => ops::run(&a.policy, "check", &a.input, a.pretty)?,
+        Cmd::Filing(a) => ops::run(&a.policy, "filing", &a.input, a.pretty)?,
+        Cmd::Certify(a) => ops::run(&a.policy, "certification", &a.input, a.pretty)?,
+        Cmd::Deadline(a) => ops::run(&a.policy, "deadline", &a.input, a.pretty)?,
+        Cmd::Workdays(a) => ops::run(&a.policy, "workdays", &a.input, a.pretty)?,
     }
     Ok(ExitCode::SUCCESS)
 }

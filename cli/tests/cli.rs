@@ -170,3 +170,27 @@ fn check_policy_reports_what_is_still_required() {
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(out.contains("still required: `inpatient_deductible`"), "{out}");
 }
+
+#[test]
+fn paperwork_commands() {
+    let o = yibao(&["workdays"], Some(r#"{"from": "2025-09-30", "days": 1}"#));
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8(o.stdout).unwrap().trim(), r#"{"date":"2025-10-09"}"#);
+    let req = r#"{"action": "cancel", "date": "2025-07-14", "filing": {"kind": "long_term_residence", "begndate": "2025-01-15", "area_admdvs": "440100"}}"#;
+    let o = yibao(&["filing", "--policy", "cn-xj-urumqi"], Some(req));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["refusal"]["rule"], "URU-FIL-LOCK");
+    assert_eq!(v["earliest_change"], "2025-07-15");
+    let case: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/conformance/cases/check-daily-list-refused.json")).unwrap(),
+    )
+    .unwrap();
+    let o = yibao(&["check", "--policy", case["policy"].as_str().unwrap()], Some(&case["input"].to_string()));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["accepted"], false);
+    assert_eq!(v["refused"][0]["code"], "FORM_REFUSED");
+    let o = yibao(&["certify", "--policy", "cn-xj-tiemenguan-2025"], Some("{}"));
+    assert_eq!(o.status.code(), Some(1));
+    let e: Value = serde_json::from_slice(&o.stderr).unwrap();
+    assert_eq!(e["code"], "INVALID_CLAIM");
+}

@@ -209,6 +209,52 @@ pub extern "C" fn yibao_reverse_into(
     call(Out::Into { buf, cap, needed }, || reverse(e, settlement, len, ytd, ytd_len))
 }
 
+fn call_op(
+    e: *const yibao_engine,
+    op: *const u8,
+    op_len: usize,
+    input: *const u8,
+    len: usize,
+) -> Result<Vec<u8>, FfiError> {
+    let eng = engine::lookup(e)?;
+    let op = text::utf8(bytes(op, op_len, "op")?, "op")?;
+    let input = text::utf8(bytes(input, len, "input")?, "input")?;
+    Ok(eng.call(op, input)?.into_bytes())
+}
+
+/// Runs one operation on UTF-8 JSON: `settle`, `reverse`
+/// (`{"settlement", "ytd"}`), `check` (a manual-reimbursement application),
+/// `filing` (a filing transition), `certification` (a certification step),
+/// `deadline` (a claim) or `workdays` (`{"from", "days"}`). `*out` receives
+/// the result JSON or the error JSON; free it with [`yibao_free_string`].
+#[no_mangle]
+pub extern "C" fn yibao_call(
+    e: *const yibao_engine,
+    op: *const u8,
+    op_len: usize,
+    input: *const u8,
+    len: usize,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> yibao_status {
+    call(Out::Owned { out, out_len }, || call_op(e, op, op_len, input, len))
+}
+
+/// Like [`yibao_call`], into the caller's buffer (two-call pattern).
+#[no_mangle]
+pub extern "C" fn yibao_call_into(
+    e: *const yibao_engine,
+    op: *const u8,
+    op_len: usize,
+    input: *const u8,
+    len: usize,
+    buf: *mut u8,
+    cap: usize,
+    needed: *mut usize,
+) -> yibao_status {
+    call(Out::Into { buf, cap, needed }, || call_op(e, op, op_len, input, len))
+}
+
 fn policies() -> Result<Vec<u8>, FfiError> {
     let list = yibao_core::policies()?;
     serde_json::to_vec(&list).map_err(|err| FfiError::new(YIBAO_STATUS_INTERNAL, None, &err.to_string()))

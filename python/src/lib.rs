@@ -113,6 +113,49 @@ impl Engine {
         Ok(Settlement { inner: Arc::new(self.inner.reverse(&s, current.as_ref()).map_err(err)?) })
     }
 
+    /// Runs one operation on a JSON string and returns the JSON result:
+    /// `settle`, `reverse`, `check`, `filing`, `certification`, `deadline`, `workdays`.
+    fn call_json(&self, py: Python<'_>, op: &str, input: &str) -> PyResult<String> {
+        let engine = self.inner.clone();
+        let (op, input) = (op.to_string(), input.to_string());
+        py.detach(move || engine.call(&op, &input)).map_err(err)
+    }
+
+    /// Runs one operation on a dict (or JSON str) and returns the result as a
+    /// dict (amounts as `Decimal`, dates as ISO strings).
+    fn call<'py>(&self, py: Python<'py>, op: &str, input: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let text = if let Ok(s) = input.cast::<pyo3::types::PyString>() {
+            s.to_cow()?.into_owned()
+        } else {
+            convert::to_value(input, &mut String::new(), 0).map_err(err)?.to_string()
+        };
+        let out = self.inner.call(op, &text).map_err(err)?;
+        let v: serde_json::Value =
+            serde_json::from_str(&out).map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+        json_to_py(py, &v, false)
+    }
+
+    /// Checks an application for manual reimbursement (claim, submitted date,
+    /// materials, trip, card usage): accepted, or the missing and refused items.
+    fn check<'py>(&self, py: Python<'py>, application: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        self.call(py, "check", application)
+    }
+
+    /// Applies a filing transition (create, cancel, change, suspend, resume).
+    fn filing<'py>(&self, py: Python<'py>, request: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        self.call(py, "filing", request)
+    }
+
+    /// Applies a certification step (submit, accept, approve, reject, resubmit, change, death).
+    fn certification<'py>(&self, py: Python<'py>, request: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        self.call(py, "certification", request)
+    }
+
+    /// The manual-reimbursement window of a claim (`opens`, `last_day`, `rule`), or None.
+    fn deadline<'py>(&self, py: Python<'py>, claim: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        self.call(py, "deadline", claim)
+    }
+
     fn __repr__(&self) -> String {
         let p = self.inner.policy();
         format!("Engine(policy_id='{}', versions={})", p.id, p.versions.len())

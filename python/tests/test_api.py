@@ -182,3 +182,19 @@ def test_settle_many_from_threads_releases_the_gil(taiyuan):
 def test_version():
     assert yibao.__version__.count(".") == 2
     assert yibao.ENGINE.startswith("yibao ")
+
+
+def test_paperwork_from_python():
+    e = yibao.Engine.builtin("cn-xj-urumqi")
+    r = e.filing({"action": "create", "date": "2025-01-15", "kind": "long_term_residence", "area_admdvs": "440100",
+                  "bank_agreement": True, "residence_months": 8})
+    assert r["ok"] and r["earliest_change"] == "2025-07-15"
+    r = e.filing({"action": "cancel", "date": "2025-07-14", "filing": r["filing"]})
+    assert not r["ok"] and r["refusal"]["rule"] == "URU-FIL-LOCK"
+    t = yibao.Engine.builtin("cn-xj-tiemenguan-2025")
+    s = t.certification({"action": "accept", "date": "2025-09-26",
+                         "state": {"status": "submitted", "disease": "diabetes", "submitted": "2025-09-22"}})
+    assert s["state"]["decision_due"] == "2025-10-30"
+    assert t.call("workdays", {"from": "2025-09-30", "days": 1}) == {"date": "2025-10-09"}
+    with pytest.raises(yibao.UnknownCode):
+        t.call("nope", {})

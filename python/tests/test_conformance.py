@@ -48,6 +48,17 @@ def test_case(path):
     engine = engine_for(case["policy"])
     claim = case.get("claim_text", case.get("claim"))
     expect = case["expect"]
+    op = case.get("op", "settle")
+    if op != "settle":
+        if "error" in expect:
+            with pytest.raises(yibao.YibaoError) as info:
+                engine.call(op, case["input"])
+            subset({k: v for k, v in expect["error"].items() if k in ("code", "path", "parameter")},
+                   {"code": info.value.code, "path": info.value.path, "parameter": info.value.parameter}, "error")
+            return
+        subset(expect, json.loads(engine.call_json(op, json.dumps(case["input"]))))
+        return
+    claim = case.get("input", claim)
     if "error" in expect:
         with pytest.raises(yibao.YibaoError) as info:
             engine.settle(claim)

@@ -173,5 +173,17 @@ class Engine:
         threads: Optional[int] = None,
     ) -> List[Any]:
         """Settles many claims in input order, carrying accumulators per psn_no."""
+    def call_json(self, op: str, input: str) -> str:
+        """Runs one operation on a JSON string; returns the JSON result."""
+    def call(self, op: str, input: Union[str, Mapping[str, Any]]) -> Any:
+        """Runs one operation (settle, reverse, check, filing, certification, deadline, workdays)."""
+    def check(self, application: Union[str, Mapping[str, Any]]) -> dict:
+        """Checks an application for manual reimbursement."""
+    def filing(self, request: Union[str, Mapping[str, Any]]) -> dict:
+        """Applies a filing transition."""
+    def certification(self, request: Union[str, Mapping[str, Any]]) -> dict:
+        """Applies a certification step."""
+    def deadline(self, claim: _Claim) -> Optional[dict]:
+        """The manual-reimbursement window of a claim."""
     def reverse(self, settlement: Union[Settlement, _Claim], ytd: Optional[Union[str, Mapping[str, Any]]] = None) -> Settlement:
         """Reverses a settlement; ytd_after gives back the accumulators."""

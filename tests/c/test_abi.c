@@ -60,6 +60,7 @@ static yibao_engine *engine_for(const char *policy) {
 typedef struct {
     char name[256];
     char *policy;
+    char *op;
     char *claim;
     char *result; /* settlement or error JSON from the single-threaded run */
     yibao_engine *engine;
@@ -71,7 +72,7 @@ static int ncases;
 static void run_case(const char *file) {
     char *text = slurp(file), why[1024], *out = NULL;
     mj_value c, res;
-    const mj_value *expect, *err, *rules, *claim, *claim_text;
+    const mj_value *expect, *err, *rules, *claim, *claim_text, *op, *input;
     case_t *k = &cases[ncases];
     size_t out_len = 0, i, j;
     yibao_status st;
@@ -83,7 +84,18 @@ static void run_case(const char *file) {
     k->policy[strlen(k->policy) - 1] = 0;
     claim = mj_get(&c, "claim");
     claim_text = mj_get(&c, "claim_text");
-    if (claim) {
+    op = mj_get(&c, "op");
+    input = mj_get(&c, "input");
+    if (op) {
+        k->op = mj_text(op);
+        memmove(k->op, k->op + 1, strlen(k->op));
+        k->op[strlen(k->op) - 1] = 0;
+    } else {
+        k->op = strdup("settle");
+    }
+    if (input) {
+        k->claim = mj_text(input);
+    } else if (claim) {
         k->claim = mj_text(claim);
     } else {
         /* claim_text is a JSON string; the cases that use it hold no escapes but \" */
@@ -98,7 +110,10 @@ static void run_case(const char *file) {
     k->engine = engine_for(k->policy);
     CHECK(k->engine != NULL, "%s: cannot load policy %s", k->name, k->policy);
     if (!k->engine) { mj_free(&c); free(text); return; }
-    st = yibao_settle(k->engine, u8(k->claim), strlen(k->claim), &out, &out_len);
+    if (!strcmp(k->op, "settle"))
+        st = yibao_settle(k->engine, u8(k->claim), strlen(k->claim), &out, &out_len);
+    else
+        st = yibao_call(k->engine, u8(k->op), strlen(k->op), u8(k->claim), strlen(k->claim), &out, &out_len);
     CHECK(out != NULL && strlen(out) == out_len, "%s: no output", k->name);
     if (!out) { mj_free(&c); free(text); return; }
     k->result = out;
@@ -178,7 +193,7 @@ static void *worker(void *arg) {
         for (i = 0; i < ncases; i++) {
             char *out = NULL;
             if (!cases[i].engine || !cases[i].result) continue;
-            yibao_settle(cases[i].engine, u8(cases[i].claim), strlen(cases[i].claim), &out, NULL);
+            yibao_call(cases[i].engine, u8(cases[i].op), strlen(cases[i].op), u8(cases[i].claim), strlen(cases[i].claim), &out, NULL);
             if (!out || strcmp(out, cases[i].result)) (*bad)++;
             yibao_free_string(out);
         }
@@ -317,6 +332,7 @@ int main(int argc, char **argv) {
         CHECK(cases[i].engine == NULL || yibao_engine_free(cases[i].engine) == YIBAO_STATUS_OK, "free %s", cases[i].name);
         yibao_free_string(cases[i].result);
         free(cases[i].policy);
+        free(cases[i].op);
         free(cases[i].claim);
     }
     printf("c-abi: %d passed, %d failed\n", passed, failed);
