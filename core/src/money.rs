@@ -78,6 +78,36 @@ fn from_f64(v: f64, dp: u32) -> Result<Decimal, String> {
         .map_err(|_| format!("the number {text} is not exact to {dp} decimal places; send amounts as strings"))
 }
 
+/// Writes a decimal as plain text (`-12.50`) without the formatting
+/// machinery: the hot path of serialising a settlement.
+pub fn write_plain<'b>(d: &Decimal, buf: &'b mut [u8; 64]) -> &'b str {
+    let scale = d.scale() as usize;
+    let m = d.mantissa();
+    let neg = m < 0;
+    let mut u = m.unsigned_abs();
+    let mut i = buf.len();
+    let mut digits = 0usize;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (u % 10) as u8;
+        u /= 10;
+        digits += 1;
+        if digits == scale {
+            i -= 1;
+            buf[i] = b'.';
+        }
+        if u == 0 && digits > scale {
+            break;
+        }
+    }
+    if neg {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    // Only ASCII digits, '.' and '-' were written.
+    std::str::from_utf8(&buf[i..]).unwrap_or("0")
+}
+
 struct DecVisitor(u32);
 
 impl Visitor<'_> for DecVisitor {
@@ -110,7 +140,7 @@ macro_rules! dec_module {
             }
             /// Serialises as a decimal string.
             pub fn serialize<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_str(v)
+                s.serialize_str(write_plain(v, &mut [0u8; 64]))
             }
             /// The same for an optional field (`null` or absent is `None`).
             pub mod opt {
@@ -138,7 +168,7 @@ macro_rules! dec_module {
                 /// Serialises an optional decimal (`null` when absent).
                 pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
                     match v {
-                        Some(v) => s.collect_str(v),
+                        Some(v) => s.serialize_str(write_plain(v, &mut [0u8; 64])),
                         None => s.serialize_none(),
                     }
                 }
@@ -185,7 +215,7 @@ pub mod money_map {
     pub fn serialize<S: Serializer>(v: &BTreeMap<String, Decimal>, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(v.len()))?;
         for (k, a) in v {
-            m.serialize_entry(k, &a.to_string())?;
+            m.serialize_entry(k, write_plain(a, &mut [0u8; 64]))?;
         }
         m.end()
     }
@@ -208,6 +238,14 @@ mod tests {
         assert_eq!(fen(Decimal::from_str("1.004").unwrap()).to_string(), "1.00");
         assert_eq!(fen(Decimal::from_str("2").unwrap()).to_string(), "2.00");
         assert_eq!(fen(Decimal::from_str("-1.005").unwrap()).to_string(), "-1.01");
+    }
+
+    #[test]
+    fn plain_writing_matches_display() {
+        for t in ["0", "0.00", "-0.05", "12.50", "100000000.00", "0.1000", "-1234567.891234", "7"] {
+            let d = Decimal::from_str(t).unwrap();
+            assert_eq!(write_plain(&d, &mut [0u8; 64]), d.to_string(), "{t}");
+        }
     }
 
     #[test]

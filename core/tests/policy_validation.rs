@@ -160,3 +160,10 @@ fn every_builtin_pack_loads_and_lists_its_parameters() {
     assert_eq!(ty.required_params[0].name, "chronic_q_deductible");
     assert!(ty.rules.contains(&"TY-INP-DED".to_string()));
 }
+
+#[test]
+fn a_manual_route_naming_an_unknown_material_list() {
+    let (_, p, m) = load_err(with(json!({"manual": [{"when": {}, "rule": "R", "materials": "nope", "message": "m"}]})));
+    assert_eq!(p, "manual[0].materials");
+    assert!(m.contains("nope"), "{m}");
+}

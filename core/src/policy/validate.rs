@@ -324,6 +324,24 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
             cx.ratio(&r.value, &format!("preselfpay.rows[{i}].value"))?;
         }
     }
+    for (i, m) in b.manual.iter().enumerate() {
+        cx.cond(&m.when, &format!("manual[{i}].when"))?;
+        if b.materials.get(&m.materials).is_none() {
+            return Err(cx.err(format!("manual[{i}].materials"), format!("unknown material list `{}`", m.materials)));
+        }
+    }
+    for (i, d) in b.deadlines.iter().enumerate() {
+        if d.months_after_end.is_none() == !d.next_year {
+            return Err(cx.err(format!("deadlines[{i}]"), "give exactly one of `months_after_end` and `next_year`"));
+        }
+    }
+    if let Some(f) = &b.filings {
+        for p in &f.province_level {
+            if p.len() != 6 || !p.ends_with("0000") {
+                return Err(cx.err("filings.province_level", format!("`{p}` is not a province code (XX0000)")));
+            }
+        }
+    }
     for (i, c) in b.item_caps.iter().enumerate() {
         cx.amount(&c.limit, &format!("item_caps[{i}].limit"))?;
     }

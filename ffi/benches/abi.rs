@@ -1,0 +1,53 @@
+//! Claims per second through the JSON ABI (`yibao_settle_into`, 10-line
+//! claims) against the typed core call, to show the ABI's overhead.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use std::ptr;
+use yibao::*;
+
+fn claim_json() -> String {
+    let lines: Vec<String> = (0..10)
+        .map(|i| {
+            let amt = format!("{}.{:02}", 50 + i * 7, i);
+            let (lv, prop) = match i % 3 {
+                0 => ("01", ""),
+                1 => ("02", r#","selfpay_prop":"0.10""#),
+                _ => ("03", ""),
+            };
+            format!(
+                r#"{{"feedetl_sn":"{}","med_chrgitm_type":"09","chrgitm_lv":"{lv}","pric":"{amt}","cnt":"1","det_item_fee_sumamt":"{amt}"{prop}}}"#,
+                i + 1
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"psn":{{"psn_no":"P1","insutype":"390","psn_type":"1501","insu_begn_date":"2008-01-01","primary_fixmedins_code":"H001"}},"ytd":{{"year":2010,"admissions":1}},"mdtrt":{{"mdtrt_id":"M1","med_type":"21","begndate":"2010-03-01","enddate":"2010-03-10","fixmedins_code":"H001","hosp_lv":"3","insuplc_admdvs":"140100","mdtrtarea_admvs":"140100"}},"feedetail":[{}]}}"#,
+        lines.join(",")
+    )
+}
+
+fn bench(c: &mut Criterion) {
+    let text = claim_json();
+    let id = b"cn-sx-taiyuan-resident-2010";
+    let mut e = ptr::null_mut();
+    assert_eq!(yibao_engine_new_builtin(id.as_ptr(), id.len(), &mut e), YIBAO_STATUS_OK);
+    let core = yibao_core::Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+    let claim = yibao_core::parse_claim(&text).unwrap();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut g = c.benchmark_group("abi");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("typed core settle, 10 lines", |b| b.iter(|| core.settle(black_box(&claim)).unwrap()));
+    g.bench_function("core settle_json, 10 lines", |b| b.iter(|| core.settle_json(black_box(&text)).unwrap()));
+    g.bench_function("yibao_settle_into, 10 lines", |b| {
+        b.iter(|| {
+            let mut needed = 0usize;
+            let st = yibao_settle_into(e, text.as_ptr(), text.len(), buf.as_mut_ptr(), buf.len(), &mut needed);
+            assert_eq!(st, YIBAO_STATUS_OK);
+        })
+    });
+    g.finish();
+    yibao_engine_free(e);
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
