@@ -331,7 +331,7 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         }
     }
     for (i, d) in b.deadlines.iter().enumerate() {
-        if d.months_after_end.is_none() == !d.next_year {
+        if d.months_after_end.is_none() != d.next_year {
             return Err(cx.err(format!("deadlines[{i}]"), "give exactly one of `months_after_end` and `next_year`"));
         }
     }
