@@ -87,12 +87,7 @@ fn cap_room(run: &Run, cap: &Cap, name: &str) -> Result<Decimal> {
                 .chronic_certs
                 .iter()
                 .filter(|c| c.begndate <= day && c.enddate.is_none_or(|e| day <= e))
-                .filter(|c| {
-                    pc.diseases.iter().any(|x| match x.strip_prefix('@') {
-                        Some(grp) => g.get(grp).is_some_and(|m| m.contains(&c.disease)),
-                        None => *x == c.disease,
-                    })
-                })
+                .filter(|c| crate::policy::cond::disease_in(&pc.diseases, &c.disease, g))
                 .map(|c| c.disease.as_str())
                 .collect::<std::collections::BTreeSet<_>>()
                 .len();

@@ -9,7 +9,7 @@ use super::materials::{self, Submitted};
 use super::Finding;
 use crate::date::Date;
 use crate::error::{Error, ErrorCode, Result};
-use crate::policy::cond::Groups;
+use crate::policy::cond::{disease_in, Groups};
 use crate::policy::schema::CertRules;
 use serde::{Deserialize, Serialize};
 
@@ -113,12 +113,7 @@ pub fn transition(r: &CertRules, g: &Groups, cal: &Calendar, q: &CertRequest) ->
                 .materials
                 .iter()
                 .filter(|m| {
-                    m.when.as_ref().and_then(|w| w.disease.as_ref()).is_none_or(|ds| {
-                        ds.iter().any(|d| match d.strip_prefix('@') {
-                            Some(grp) => g.get(grp).is_some_and(|x| x.contains(&disease)),
-                            None => *d == disease,
-                        })
-                    })
+                    m.when.as_ref().and_then(|w| w.disease.as_ref()).is_none_or(|ds| disease_in(ds, &disease, g))
                 })
                 .collect();
             let (mut findings, refused_items) = materials::check(&reqs, &q.materials);
@@ -170,14 +165,7 @@ pub fn transition(r: &CertRules, g: &Groups, cal: &Calendar, q: &CertRequest) ->
             if s.status != "submitted" {
                 return Ok(wrong(&s, "accepted for review"));
             }
-            let sla = r.sla.iter().find(|x| {
-                x.when.disease.as_ref().is_none_or(|ds| {
-                    ds.iter().any(|d| match d.strip_prefix('@') {
-                        Some(grp) => g.get(grp).is_some_and(|m| m.contains(&s.disease)),
-                        None => *d == s.disease,
-                    })
-                })
-            });
+            let sla = r.sla.iter().find(|x| x.when.disease.as_ref().is_none_or(|ds| disease_in(ds, &s.disease, g)));
             s.status = "under_review".into();
             s.accepted = Some(q.date);
             s.decision_due = match sla {

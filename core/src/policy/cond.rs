@@ -212,6 +212,14 @@ fn flag(want: Option<bool>, got: bool) -> bool {
 /// Disease groups, for `@group` lookups.
 pub type Groups = std::collections::BTreeMap<String, Vec<String>>;
 
+/// True when `disease` is one of `list` (disease IDs or `@group` names).
+pub fn disease_in(list: &[String], disease: &str, groups: &Groups) -> bool {
+    list.iter().any(|x| match x.strip_prefix('@') {
+        Some(g) => groups.get(g).is_some_and(|m| m.iter().any(|y| y == disease)),
+        None => x == disease,
+    })
+}
+
 impl Cond {
     /// True when this condition holds for the claim (and the line, for line fields;
     /// line fields never match without a line).
@@ -262,11 +270,7 @@ impl Cond {
             let Some(d) = v.disease.as_deref() else {
                 return false;
             };
-            let hit = ds.iter().any(|x| match x.strip_prefix('@') {
-                Some(g) => groups.get(g).is_some_and(|m| m.iter().any(|y| y == d)),
-                None => x == d,
-            });
-            if !hit {
+            if !disease_in(ds, d, groups) {
                 return false;
             }
         }
