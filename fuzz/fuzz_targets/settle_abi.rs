@@ -7,13 +7,9 @@ use std::ptr;
 use std::sync::OnceLock;
 use yibao::*;
 
-struct Handle(*mut yibao_engine);
-// SAFETY: the handle is an opaque registry token; the library is thread-safe.
-unsafe impl Send for Handle {}
-// SAFETY: as above: engines are immutable and shared by design.
-unsafe impl Sync for Handle {}
-
-static ENGINE: OnceLock<Handle> = OnceLock::new();
+/// The engine handle, kept as the integer token it is (handles are registry
+/// tokens, never dereferenced by the caller).
+static ENGINE: OnceLock<usize> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
     let e = ENGINE
@@ -21,9 +17,9 @@ fuzz_target!(|data: &[u8]| {
             let id = b"cn-sx-taiyuan-resident-2010";
             let mut e = ptr::null_mut();
             assert_eq!(yibao_engine_new_builtin(id.as_ptr(), id.len(), &mut e), YIBAO_STATUS_OK);
-            Handle(e)
+            e as usize
         })
-        .0;
+        .to_owned() as *mut yibao_engine;
     let mut out = ptr::null_mut();
     let st = yibao_settle(e, data.as_ptr(), data.len(), &mut out, ptr::null_mut());
     assert_ne!(st, YIBAO_STATUS_PANIC);
