@@ -179,6 +179,13 @@ proptest! {
         for threads in [1, 2, 3] {
             let many = yibao_core::batch::settle_many(&e, parsed.clone(), threads);
             prop_assert_eq!(&many, &looped);
+            // Chunked, with carries kept across chunks.
+            let mut p = yibao_core::batch::Parallel::new(threads);
+            let mut chunked = Vec::new();
+            for chunk in parsed.chunks(7) {
+                chunked.extend(p.run(&e, chunk.to_vec()));
+            }
+            prop_assert_eq!(&chunked, &looped);
         }
     }
 }
