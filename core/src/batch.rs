@@ -31,63 +31,7 @@ impl Carry {
 /// threads; results come back in input order. Same results as a loop of
 /// [`Carry::settle`] over the input.
 pub fn settle_many(engine: &Engine, claims: Vec<Result<Claim>>, threads: usize) -> Vec<Result<Settlement>> {
-    let n = claims.len();
-    // Group claim indices by member, keeping input order inside each group.
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (i, c) in claims.iter().enumerate() {
-        let key = c.as_ref().map(|c| c.psn.psn_no.as_str()).unwrap_or("");
-        let g = *index.entry(key).or_insert_with(|| {
-            groups.push(Vec::new());
-            groups.len() - 1
-        });
-        groups[g].push(i);
-    }
-    let threads = threads.clamp(1, 64).min(groups.len().max(1));
-    // Largest groups first, each to the least-loaded thread.
-    let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by_key(|&g| std::cmp::Reverse(groups[g].len()));
-    let mut load = vec![0usize; threads];
-    let mut plan: Vec<Vec<usize>> = vec![Vec::new(); threads];
-    for g in order {
-        let t = (0..threads).min_by_key(|&t| load[t]).unwrap_or(0);
-        load[t] += groups[g].len();
-        plan[t].push(g);
-    }
-    let mut slots: Vec<Option<Result<Claim>>> = claims.into_iter().map(Some).collect();
-    let work: Vec<Vec<(usize, Result<Claim>)>> = plan
-        .iter()
-        .map(|gs| {
-            gs.iter().flat_map(|&g| groups[g].iter()).map(|&i| (i, slots[i].take().expect("each claim once"))).collect()
-        })
-        .collect();
-    let run = |items: Vec<(usize, Result<Claim>)>| {
-        let mut carry = Carry::default();
-        items.into_iter().map(|(i, c)| (i, c.and_then(|c| carry.settle(engine, c)))).collect::<Vec<_>>()
-    };
-    let done: Vec<Vec<(usize, Result<Settlement>)>> = if threads == 1 {
-        work.into_iter().map(run).collect()
-    } else {
-        std::thread::scope(|s| {
-            let hs: Vec<_> = work.into_iter().map(|w| s.spawn(move || run(w))).collect();
-            hs.into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        vec![(usize::MAX, Err(crate::Error::new(crate::ErrorCode::Internal, "a worker panicked")))]
-                    })
-                })
-                .collect()
-        })
-    };
-    let mut out: Vec<Option<Result<Settlement>>> = (0..n).map(|_| None).collect();
-    for (i, r) in done.into_iter().flatten() {
-        if i < n {
-            out[i] = Some(r);
-        }
-    }
-    out.into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(crate::Error::new(crate::ErrorCode::Internal, "a worker panicked"))))
-        .collect()
+    Parallel::new(threads).run(engine, claims)
 }
 
 /// Settles a stream of claims chunk by chunk over `threads` workers, each
