@@ -167,3 +167,11 @@ fn a_manual_route_naming_an_unknown_material_list() {
     assert_eq!(p, "manual[0].materials");
     assert!(m.contains("nope"), "{m}");
 }
+
+#[test]
+fn an_empty_list_of_deductibles_by_order() {
+    let (_, p, m) =
+        load_err(with(json!({"benefits": {"inpatient": {"deductible": {"by_order": {"amounts": [], "rule": "R"}}}}})));
+    assert_eq!(p, "benefits.inpatient.deductible.by_order.amounts");
+    assert!(m.contains("at least one"), "{m}");
+}

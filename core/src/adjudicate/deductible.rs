@@ -9,6 +9,9 @@ use crate::policy::cond::{Facts, Groups};
 use crate::policy::schema::{Choice, Per, Row};
 use crate::ytd::Ytd;
 
+/// Most compounding steps computed (a share ≤ 1 raised further changes nothing at 28 places).
+const MAX_COMPOUND: usize = 128;
+
 /// The first row of a table that holds, or the single value.
 pub fn pick<'t, T>(c: &'t Choice<T>, f: &Facts, g: &Groups, path: &dyn Fn() -> String) -> Result<&'t T> {
     pick_row(c, f, g, path).map(|(v, _)| v)
@@ -90,7 +93,9 @@ pub fn apply(run: &mut Run) -> Result<()> {
         text = format!("{} deductible", if d.per == Per::Year { "yearly" } else { "per-admission" });
         if let Some(o) = d.by_order.as_ref().filter(|o| o.next_pct.is_some() && order > 0) {
             let pc = o.next_pct.as_ref().expect("filtered").get()?;
-            let times = if o.compound { order } else { 1 };
+            // The share is at most 1: past a few dozen steps the amount no longer
+            // changes at 28 places, so the loop is bounded whatever `admissions` says.
+            let times = if o.compound { order.min(MAX_COMPOUND) } else { 1 };
             for _ in 0..times {
                 a *= pc;
             }

@@ -5,6 +5,9 @@ use crate::claim::Claim;
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::{fen, max_amount, Decimal};
 
+/// Most admissions a year's accumulators may report.
+pub const MAX_ADMISSIONS: u32 = 1_000;
+
 /// Most fee lines a claim may carry.
 pub const MAX_LINES: usize = 10_000;
 
@@ -187,6 +190,12 @@ pub fn claim(c: &Claim) -> Result<()> {
             return Err(Error::claim(
                 "ytd.year",
                 format!("accumulators of {} are later than the visit ({})", y.year, v.begndate.y),
+            ));
+        }
+        if y.admissions > MAX_ADMISSIONS {
+            return Err(Error::claim(
+                "ytd.admissions",
+                format!("{} admissions in a year is not plausible (limit {MAX_ADMISSIONS})", y.admissions),
             ));
         }
         amount(y.dedc_paid, &s("ytd.dedc_paid"))?;

@@ -194,6 +194,9 @@ impl Ctx<'_> {
             if o.amounts.is_none() && o.next_pct.is_none() {
                 return Err(self.err(&p, "give `amounts` or `next_pct`"));
             }
+            if o.amounts.as_ref().is_some_and(Vec::is_empty) {
+                return Err(self.err(format!("{p}.amounts"), "`amounts` needs at least one amount"));
+            }
             if o.next_pct.is_some() && d.amount.is_none() {
                 return Err(self.err(&p, "`next_pct` needs `amount` for the first admission"));
             }
