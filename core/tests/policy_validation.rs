@@ -175,3 +175,19 @@ fn an_empty_list_of_deductibles_by_order() {
     assert_eq!(p, "benefits.inpatient.deductible.by_order.amounts");
     assert!(m.contains("at least one"), "{m}");
 }
+
+#[test]
+fn a_deductible_only_for_remote_care_refuses_a_local_claim_instead_of_panicking() {
+    let mut p = base();
+    p["hosp_levels"] = json!([]);
+    p["benefits"]["inpatient"]["deductible"] = json!({"rule": "R", "pct_of_cost": [
+        {"when": {"area": ["cross_province"]}, "value": {"pct": "0.1", "rule": "R"}}]});
+    let e = Engine::from_json(&p.to_string()).unwrap();
+    let claim = json!({"psn": {"psn_no": "P", "insutype": "390", "psn_type": "1501"},
+        "mdtrt": {"mdtrt_id": "M", "med_type": "21", "begndate": "2010-03-01", "enddate": "2010-03-02", "fixmedins_code": "H",
+                  "hosp_lv": "1", "insuplc_admdvs": "140100", "mdtrtarea_admvs": "140100"},
+        "feedetail": [{"feedetl_sn": "1", "med_chrgitm_type": "09", "chrgitm_lv": "01", "pric": "100", "cnt": "1", "det_item_fee_sumamt": "100"}]});
+    let err = e.settle_json(&claim.to_string()).unwrap_err();
+    assert_eq!(err.code, ErrorCode::PolicyParameterMissing);
+    assert_eq!(err.path.as_deref(), Some("benefits.inpatient.deductible.amount"));
+}

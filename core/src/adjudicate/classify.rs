@@ -17,7 +17,7 @@ const PRICE_CAP: &str = "GEN-PRICE-CAP";
 pub fn lines(run: &mut Run) -> Result<()> {
     let body = run.body;
     let groups = &body.disease_groups;
-    let (_, ben, _) = run.benefit.expect("a benefit is chosen before classification");
+    let (_, ben, _) = run.chosen()?;
     let mut cap_left: Vec<Option<Decimal>> = vec![None; body.item_caps.len()];
     let (mut fulamt, mut over, mut pre, mut inscp) = (zero(), zero(), zero(), zero());
     let mut excl_rules: Vec<(String, Decimal)> = Vec::new();

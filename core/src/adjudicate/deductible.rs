@@ -26,17 +26,19 @@ pub fn pick_row<'t, T>(
 ) -> Result<(&'t T, Option<&'t str>)> {
     match c {
         Choice::One(v) => Ok((v, None)),
-        Choice::Rows(rows) => first(rows, f, g).map(|r| (&r.value, r.rule.as_deref())).ok_or_else(|| {
-            let path = path();
-            let mut e = Error::new(
-                ErrorCode::PolicyParameterMissing,
-                format!("the policy table `{path}` has no row for this claim; add one in a policy file that extends the pack"),
-            );
-            e.path = Some(path.to_string());
-            e.parameter = Some(path.to_string());
-            e
-        }),
+        Choice::Rows(rows) => first(rows, f, g).map(|r| (&r.value, r.rule.as_deref())).ok_or_else(|| no_row(&path())),
     }
+}
+
+/// `POLICY_PARAMETER_MISSING` for a table with no row for this claim.
+fn no_row(path: &str) -> Error {
+    let mut e = Error::new(
+        ErrorCode::PolicyParameterMissing,
+        format!("the policy table `{path}` has no row for this claim; add one in a policy file that extends the pack"),
+    );
+    e.path = Some(path.to_string());
+    e.parameter = Some(path.to_string());
+    e
 }
 
 fn first<'t, T>(rows: &'t [Row<T>], f: &Facts, g: &Groups) -> Option<&'t Row<T>> {
@@ -45,7 +47,7 @@ fn first<'t, T>(rows: &'t [Row<T>], f: &Facts, g: &Groups) -> Option<&'t Row<T>>
 
 /// Decides `act_pay_dedc`.
 pub fn apply(run: &mut Run) -> Result<()> {
-    let (id, ben, bucket) = run.benefit.expect("a benefit is chosen before the deductible");
+    let (id, ben, bucket) = run.chosen()?;
     let inscp = run.info.inscp_scp_amt;
     let g = &run.body.disease_groups;
     let Some(d) = &ben.deductible else {
@@ -82,10 +84,10 @@ pub fn apply(run: &mut Run) -> Result<()> {
         text = format!("admission no. {} of the year", order + 1);
         list[order.min(list.len() - 1)].get()?
     } else {
-        let (base, row_rule) =
-            pick_row(d.amount.as_ref().expect("validated: a deductible has an amount"), &run.facts, g, &|| {
-                format!("benefits.{id}.deductible.amount")
-            })?;
+        let path = || format!("benefits.{id}.deductible.amount");
+        // No `pct_of_cost` row holds and there is no plain amount: the table has no row for this claim.
+        let table = d.amount.as_ref().ok_or_else(|| no_row(&path()))?;
+        let (base, row_rule) = pick_row(table, &run.facts, g, &path)?;
         if let Some(r) = row_rule {
             rule = r.to_string();
         }

@@ -104,7 +104,7 @@ fn cap_room(run: &Run, cap: &Cap, name: &str) -> Result<Decimal> {
 
 /// Decides `hifp_pay` (or the benefit's fund) and the overflow above ceilings and caps.
 pub fn apply(run: &mut Run) -> Result<()> {
-    let (id, ben, bucket) = run.benefit.expect("a benefit is chosen before the fund");
+    let (id, ben, bucket) = run.chosen()?;
     let f = &ben.fund;
     let g = &run.body.disease_groups;
     let inscp = run.info.inscp_scp_amt;
@@ -166,7 +166,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let mut limit: Option<Decimal> = None;
     let mut cap_rule = None;
     for cr in &f.caps {
-        let cap = run.body.caps.get(&cr.cap).expect("validated: caps exist");
+        let cap = run.cap(&cr.cap)?;
         let room = cap_room(run, cap, &cr.cap)?;
         if limit.is_none_or(|l| room < l) {
             limit = Some(room);
@@ -178,7 +178,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let mut over_cap = Decimal::ZERO;
     if capped < raw {
         over_cap = fen(base * (raw - capped) / raw);
-        let r = cap_rule.clone().expect("a cap bound");
+        let r = cap_rule.clone().unwrap_or_else(|| f.rule.clone());
         notes.push(format!("capped by {r}: {} left this period", fen(limit.unwrap_or_default())));
         rules.push(r);
         run.notices.push(crate::settlement::Notice {
@@ -199,7 +199,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
     // Accumulate the fund's payment in the benefit bucket and every cap key.
     Ytd::add(&mut run.delta.benefit_paid, bucket, paid);
     for cr in &f.caps {
-        let cap = run.body.caps.get(&cr.cap).expect("validated: caps exist");
+        let cap = run.cap(&cr.cap)?;
         let k = cap_key(cap, bucket, &run.facts);
         if *k != *bucket && cap.scope != Scope::Claim {
             Ytd::add(&mut run.delta.benefit_paid, &k, paid);

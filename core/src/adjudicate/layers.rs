@@ -12,7 +12,7 @@ use crate::ytd::Ytd;
 
 /// Pays every layer that takes part in the claim.
 pub fn apply(run: &mut Run) -> Result<()> {
-    let (_, _, bucket) = run.benefit.expect("a benefit is chosen before the layers");
+    let (_, _, bucket) = run.chosen()?;
     let body = run.body;
     for (id, l) in body.layers.iter() {
         if !l.when.matches(&run.facts, None, &body.disease_groups) {

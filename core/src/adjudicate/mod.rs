@@ -52,7 +52,22 @@ pub struct Run<'a> {
     pub overflow: Decimal,
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
+    /// The benefit chosen by the denial stage: `(id, benefit, bucket)`. Every
+    /// later stage runs only after it is set; an internal error, not a panic, if not.
+    pub fn chosen(&self) -> Result<(&'a str, &'a Benefit, &'a str)> {
+        self.benefit
+            .ok_or_else(|| crate::Error::new(crate::ErrorCode::Internal, "no benefit chosen before settlement stages"))
+    }
+
+    /// A cap the policy defines (validated at load); an internal error, not a panic, if not.
+    pub fn cap(&self, name: &str) -> Result<&'a crate::policy::schema::Cap> {
+        self.body
+            .caps
+            .get(name)
+            .ok_or_else(|| crate::Error::new(crate::ErrorCode::Internal, format!("unknown cap `{name}`")))
+    }
+
     /// Records a fund's payment: row, setlinfo field, accumulators, trace.
     pub fn pay(&mut self, code: &str, base: Decimal, limit: Decimal, paid: Decimal, info: String) {
         *self.info.field_mut(code) += paid;
