@@ -88,25 +88,28 @@ Public Function YibaoLastError() As String
     If yibao_vba_last_error(StrPtr(buf), needed, needed) = 0 Then YibaoLastError = Left$(buf, needed - 1)
 End Function
 
-' Worksheet function: the fund's share of a simple claim of `amount` (all in
-' scope, no earlier accumulators).
+' Settles a simple claim of `amount` (all in scope, no earlier accumulators);
+' fund and cash receive the fund total and the member's share. Returns the status.
+Private Function SimpleClaim(ByVal policy As String, ByVal insutype As String, ByVal psnType As String, ByVal medType As String, _
+                             ByVal hospLv As String, ByVal visitDate As String, ByVal amount As Currency, _
+                             ByRef fund As Currency, ByRef cash As Currency) As Long
+    SimpleClaim = yibao_vba_simple_fund(StrPtr(policy), Len(policy), StrPtr(insutype), Len(insutype), StrPtr(psnType), Len(psnType), _
+                                        StrPtr(medType), Len(medType), StrPtr(hospLv), Len(hospLv), StrPtr(visitDate), Len(visitDate), _
+                                        amount, fund, cash)
+End Function
+
+' Worksheet function: the fund's share of a simple claim.
 '   =YIBAO_FUND("cn-sx-taiyuan-resident-2010", "390", "1501", "21", "3", "2010-03-01", 10000)  ->  4625
 ' Returns the error JSON as text when the claim cannot be settled.
 Public Function YIBAO_FUND(ByVal policy As String, ByVal insutype As String, ByVal psnType As String, ByVal medType As String, _
                            ByVal hospLv As String, ByVal visitDate As String, ByVal amount As Currency) As Variant
-    Dim fund As Currency, cash As Currency, st As Long
-    st = yibao_vba_simple_fund(StrPtr(policy), Len(policy), StrPtr(insutype), Len(insutype), StrPtr(psnType), Len(psnType), _
-                               StrPtr(medType), Len(medType), StrPtr(hospLv), Len(hospLv), StrPtr(visitDate), Len(visitDate), _
-                               amount, fund, cash)
-    If st = 0 Then YIBAO_FUND = fund Else YIBAO_FUND = YibaoLastError()
+    Dim fund As Currency, cash As Currency
+    If SimpleClaim(policy, insutype, psnType, medType, hospLv, visitDate, amount, fund, cash) = 0 Then YIBAO_FUND = fund Else YIBAO_FUND = YibaoLastError()
 End Function
 
 ' Worksheet function: the member's share of the same simple claim.
 Public Function YIBAO_MEMBER(ByVal policy As String, ByVal insutype As String, ByVal psnType As String, ByVal medType As String, _
                              ByVal hospLv As String, ByVal visitDate As String, ByVal amount As Currency) As Variant
-    Dim fund As Currency, cash As Currency, st As Long
-    st = yibao_vba_simple_fund(StrPtr(policy), Len(policy), StrPtr(insutype), Len(insutype), StrPtr(psnType), Len(psnType), _
-                               StrPtr(medType), Len(medType), StrPtr(hospLv), Len(hospLv), StrPtr(visitDate), Len(visitDate), _
-                               amount, fund, cash)
-    If st = 0 Then YIBAO_MEMBER = cash Else YIBAO_MEMBER = YibaoLastError()
+    Dim fund As Currency, cash As Currency
+    If SimpleClaim(policy, insutype, psnType, medType, hospLv, visitDate, amount, fund, cash) = 0 Then YIBAO_MEMBER = cash Else YIBAO_MEMBER = YibaoLastError()
 End Function
