@@ -5,7 +5,11 @@
 use crate::money::{self, Decimal};
 use crate::ytd::Ytd;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use std::borrow::Cow;
+
+/// The rule IDs of one line result, stored inline up to two.
+pub type LineRules = SmallVec<[Cow<'static, str>; 2]>;
 
 /// How the claim ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,9 +198,9 @@ pub struct LineResult {
     /// Pre-self-pay ratio applied.
     #[serde(with = "money::ratio")]
     pub selfpay_prop: Decimal,
-    /// Rule IDs that shaped this line.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rules: Vec<Cow<'static, str>>,
+    /// Rule IDs that shaped this line (one or two almost always: kept inline).
+    #[serde(default, skip_serializing_if = "SmallVec::is_empty")]
+    pub rules: LineRules,
 }
 
 /// One step of the computation, citing its rule.

@@ -32,7 +32,7 @@ pub fn lines(run: &mut Run) -> Result<()> {
             preselfpay_amt: zero(),
             inscp_scp_amt: zero(),
             selfpay_prop: Decimal::new(0, 4),
-            rules: Vec::new(),
+            rules: Default::default(),
         };
         let excluded = exclusion(run, i)?;
         let restricted = l.lmt_used_flag.as_deref() == Some("1") && l.hosp_appr_flag.as_deref() != Some("1");

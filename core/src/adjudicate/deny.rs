@@ -92,7 +92,7 @@ pub fn denied(mut run: Run, d: Denial, stamp: Stamp) -> Settlement {
             preselfpay_amt: z,
             inscp_scp_amt: z,
             selfpay_prop: Decimal::new(0, 4),
-            rules: vec![Cow::Owned(d.rule.clone())],
+            rules: smallvec::smallvec![Cow::Owned(d.rule.clone())],
         });
     }
     let total = money::fen(total);
