@@ -31,9 +31,31 @@ pub fn max_amount() -> Decimal {
 /// Rounds half-up to the fen.
 #[inline]
 pub fn fen(d: Decimal) -> Decimal {
+    // Most amounts already carry two places or fewer: widening is exact and
+    // cheaper than the general rounding path.
+    if d.scale() <= MONEY_DP {
+        let mut r = d;
+        r.rescale(MONEY_DP);
+        return r;
+    }
     let mut r = d.round_dp_with_strategy(MONEY_DP, RoundingStrategy::MidpointAwayFromZero);
     r.rescale(MONEY_DP);
     r
+}
+
+/// Whether `|d|` exceeds [`max_amount`], without the scale alignment a
+/// general comparison needs.
+#[inline]
+pub fn above_max(d: Decimal) -> bool {
+    const MAX: u128 = 100_000_000;
+    let m = d.mantissa().unsigned_abs();
+    let scale = d.scale();
+    if scale <= 19 {
+        // 1e8 · 10^19 < 2^128: the bound is exact.
+        m > MAX * 10u128.pow(scale)
+    } else {
+        d.abs() > max_amount()
+    }
 }
 
 /// Zero with two places, the form every money output takes.
@@ -84,20 +106,37 @@ pub fn write_plain<'b>(d: &Decimal, buf: &'b mut [u8; 64]) -> &'b str {
     let scale = d.scale() as usize;
     let m = d.mantissa();
     let neg = m < 0;
-    let mut u = m.unsigned_abs();
     let mut i = buf.len();
     let mut digits = 0usize;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (u % 10) as u8;
-        u /= 10;
+    // One digit at a time from the right, the point after `scale` digits.
+    let mut put = |digit: u8, i: &mut usize| -> bool {
+        *i -= 1;
+        buf[*i] = b'0' + digit;
         digits += 1;
         if digits == scale {
-            i -= 1;
-            buf[i] = b'.';
+            *i -= 1;
+            buf[*i] = b'.';
         }
-        if u == 0 && digits > scale {
-            break;
+        digits > scale
+    };
+    match u64::try_from(m.unsigned_abs()) {
+        // Nearly every amount fits in 64 bits, where division is cheap.
+        Ok(mut u) => loop {
+            let past_point = put((u % 10) as u8, &mut i);
+            u /= 10;
+            if u == 0 && past_point {
+                break;
+            }
+        },
+        Err(_) => {
+            let mut u = m.unsigned_abs();
+            loop {
+                let past_point = put((u % 10) as u8, &mut i);
+                u /= 10;
+                if u == 0 && past_point {
+                    break;
+                }
+            }
         }
     }
     if neg {
@@ -242,7 +281,21 @@ mod tests {
 
     #[test]
     fn plain_writing_matches_display() {
-        for t in ["0", "0.00", "-0.05", "12.50", "100000000.00", "0.1000", "-1234567.891234", "7"] {
+        for t in [
+            "0",
+            "0.00",
+            "-0.05",
+            "12.50",
+            "100000000.00",
+            "0.1000",
+            "-1234567.891234",
+            "7",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-184467440737095516.17",
+            "79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+        ] {
             let d = Decimal::from_str(t).unwrap();
             assert_eq!(write_plain(&d, &mut [0u8; 64]), d.to_string(), "{t}");
         }

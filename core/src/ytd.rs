@@ -94,22 +94,27 @@ impl Ytd {
 
     /// `self + delta` (or minus, with `sign = -1`), field by field.
     pub fn apply(&self, delta: &Ytd, sign: i32) -> Ytd {
-        let s = Decimal::from(sign);
-        let mut out = self.clone();
-        out.dedc_paid += delta.dedc_paid * s;
-        out.cost_sum += delta.cost_sum * s;
-        out.admissions = (i64::from(out.admissions) + i64::from(delta.admissions) * i64::from(sign)).max(0) as u32;
+        self.clone().plus(delta, sign)
+    }
+
+    /// [`Ytd::apply`] consuming `self` (no copy of its maps).
+    pub fn plus(mut self, delta: &Ytd, sign: i32) -> Ytd {
+        let signed = |v: Decimal| if sign < 0 { -v } else { v };
+        self.dedc_paid += signed(delta.dedc_paid);
+        self.cost_sum += signed(delta.cost_sum);
+        self.admissions =
+            (i64::from(self.admissions) + i64::from(delta.admissions) * i64::from(sign.signum())).max(0) as u32;
         for (dst, src) in [
-            (&mut out.dedc_paid_by, &delta.dedc_paid_by),
-            (&mut out.fund_paid, &delta.fund_paid),
-            (&mut out.benefit_paid, &delta.benefit_paid),
-            (&mut out.eligible_sum, &delta.eligible_sum),
-            (&mut out.quota_used, &delta.quota_used),
+            (&mut self.dedc_paid_by, &delta.dedc_paid_by),
+            (&mut self.fund_paid, &delta.fund_paid),
+            (&mut self.benefit_paid, &delta.benefit_paid),
+            (&mut self.eligible_sum, &delta.eligible_sum),
+            (&mut self.quota_used, &delta.quota_used),
         ] {
             for (k, v) in src {
-                Ytd::add(dst, k, *v * s);
+                Ytd::add(dst, k, signed(*v));
             }
         }
-        out.normalized()
+        self.normalized()
     }
 }

@@ -92,10 +92,8 @@ impl<'a> Run<'a> {
 pub fn starting_ytd(claim: &Claim) -> Ytd {
     let year = claim.mdtrt.begndate.y;
     match &claim.ytd {
-        Some(y) if y.year == year => {
-            let fresh = Ytd::fresh(year);
-            fresh.apply(y, 1)
-        }
+        // Equal to `Ytd::fresh(year).apply(y, 1)`, without building it twice.
+        Some(y) if y.year == year => y.clone().normalized(),
         _ => Ytd::fresh(year),
     }
 }
@@ -124,9 +122,9 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
         delta: Ytd::fresh(ytd.year),
         ytd,
         info: SetlInfo::zero(money::fen(claim.psn.balc)),
-        detail: Vec::new(),
+        detail: Vec::with_capacity(4),
         lines: Vec::with_capacity(claim.feedetail.len()),
-        trace: Trace::default(),
+        trace: Trace::with_capacity(12),
         notices: Vec::new(),
         benefit: None,
         overflow: Decimal::ZERO,
@@ -162,7 +160,7 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
 
 /// Assembles the settlement and the accumulators after.
 pub fn finish(mut run: Run, status: Status, denial: Option<Denial>, stamp: Stamp) -> Settlement {
-    let ytd_after = run.ytd.apply(&run.delta, 1);
+    let ytd_after = std::mem::take(&mut run.ytd).plus(&run.delta, 1);
     run.info.normalize();
     Settlement {
         status,

@@ -9,6 +9,10 @@ use std::borrow::Cow;
 pub struct Trace(Vec<TraceEntry>);
 
 impl Trace {
+    /// An empty trace with room for `n` steps.
+    pub fn with_capacity(n: usize) -> Trace {
+        Trace(Vec::with_capacity(n))
+    }
     /// Adds a step.
     pub fn add(
         &mut self,

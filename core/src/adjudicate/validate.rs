@@ -3,7 +3,7 @@
 
 use crate::claim::Claim;
 use crate::error::{Error, ErrorCode, Result};
-use crate::money::{fen, max_amount, Decimal};
+use crate::money::{above_max, fen, max_amount, Decimal};
 
 /// Most admissions a year's accumulators may report.
 pub const MAX_ADMISSIONS: u32 = 1_000;
@@ -59,7 +59,7 @@ fn amount(v: Decimal, at: At) -> Result<()> {
     if v.is_sign_negative() && !v.is_zero() {
         return Err(Error::claim(at(), format!("amount {v} is negative; refunds are settled as reversals")));
     }
-    if v > max_amount() {
+    if above_max(v) {
         return Err(Error::claim(at(), format!("amount {v} is above the limit of {}", max_amount())));
     }
     Ok(())
