@@ -1,7 +1,8 @@
 //! The canonical encoding of a claim that its input hash is taken over
-//! (`yibao-claim-v1`): every field in a fixed order, strings length-prefixed,
-//! decimals as their exact value normalised (trailing zeros dropped), absent
-//! values marked. Two claims with the same meaning hash the same however their
+//! (`yibao-claim-v2`): every field in a fixed order, lengths and counts as
+//! LEB128 varints, strings length-prefixed, decimals as their exact value
+//! (in units of 10⁻⁸ when that is exact, else normalised mantissa and scale),
+//! absent values marked. Two claims with the same meaning hash the same however their
 //! JSON was spelled (spacing, key order, "12.5" or "12.50").
 
 use crate::claim::{Claim, FeeLine};
@@ -18,8 +19,34 @@ impl W {
     fn update(&mut self, b: impl AsRef<[u8]>) {
         self.0.extend_from_slice(b.as_ref());
     }
+    /// An unsigned LEB128 varint.
+    fn uv(&mut self, mut v: u128) {
+        if let Ok(small) = u64::try_from(v) {
+            return self.uv64(small);
+        }
+        while v >= 0x80 {
+            self.0.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.0.push(v as u8);
+    }
+    /// [`W::uv`] for values that fit in 64 bits (same bytes, cheaper shifts).
+    fn uv64(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.0.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.0.push(v as u8);
+    }
+    /// A signed value as a zigzag varint.
+    fn iv(&mut self, v: i128) {
+        self.uv(((v << 1) ^ (v >> 127)) as u128);
+    }
+    fn len(&mut self, n: usize) {
+        self.uv(n as u128);
+    }
     fn s(&mut self, s: &str) {
-        self.update((s.len() as u32).to_le_bytes());
+        self.len(s.len());
         self.update(s.as_bytes());
     }
     fn os(&mut self, s: Option<&str>) {
@@ -31,10 +58,37 @@ impl W {
             None => self.update([0]),
         }
     }
+    /// A decimal by value: `12.5` and `12.50` encode alike. Tag 0 is the
+    /// value in units of 10⁻⁸ (exact for every scale up to 8, which covers
+    /// every field's places); tag 1 is the normalised mantissa and scale.
     fn d(&mut self, d: Decimal) {
-        let n = d.normalize();
-        self.update(n.mantissa().to_le_bytes());
-        self.update(n.scale().to_le_bytes());
+        const UNIT_DP: u32 = 8;
+        const POW10: [i64; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+        // Fast path: the value in units fits in an i64 (every real amount). Its
+        // varint is the same bytes the i128 path below would write.
+        if d.scale() <= UNIT_DP {
+            if let Some(units) =
+                i64::try_from(d.mantissa()).ok().and_then(|m| m.checked_mul(POW10[(UNIT_DP - d.scale()) as usize]))
+            {
+                self.update([0]);
+                self.uv64(((units << 1) ^ (units >> 63)) as u64);
+                return;
+            }
+        }
+        let fixed = |d: Decimal| (d.scale() <= UNIT_DP).then(|| d.mantissa() * 10i128.pow(UNIT_DP - d.scale()));
+        // |mantissa| < 2^96 and 10^8 < 2^27: the product fits in an i128.
+        match fixed(d).or_else(|| fixed(d.normalize())) {
+            Some(units) => {
+                self.update([0]);
+                self.iv(units);
+            }
+            None => {
+                let n = d.normalize();
+                self.update([1]);
+                self.iv(n.mantissa());
+                self.update([n.scale() as u8]);
+            }
+        }
     }
     fn od(&mut self, d: Option<Decimal>) {
         match d {
@@ -46,24 +100,29 @@ impl W {
         }
     }
     fn date(&mut self, d: Option<crate::date::Date>) {
-        let v = d.map_or(i64::MIN, |d| d.ordinal());
-        self.update(v.to_le_bytes());
+        match d {
+            Some(d) => {
+                self.update([1]);
+                self.iv(i128::from(d.ordinal()));
+            }
+            None => self.update([0]),
+        }
     }
     fn b(&mut self, b: bool) {
         self.update([u8::from(b)]);
     }
     fn map(&mut self, m: &BTreeMap<String, Decimal>) {
-        self.update((m.len() as u32).to_le_bytes());
+        self.len(m.len());
         for (k, v) in m {
             self.s(k);
             self.d(*v);
         }
     }
     fn ytd(&mut self, y: &Ytd) {
-        self.update(y.year.to_le_bytes());
+        self.iv(i128::from(y.year));
         self.d(y.dedc_paid);
         self.map(&y.dedc_paid_by);
-        self.update(y.admissions.to_le_bytes());
+        self.uv(u128::from(y.admissions));
         self.d(y.cost_sum);
         self.map(&y.fund_paid);
         self.map(&y.benefit_paid);
@@ -100,12 +159,15 @@ pub fn claim_hash(c: &Claim) -> String {
         encode(c, &mut w);
         let digest = Sha256::digest(&w.0);
         *b.borrow_mut() = w.0;
-        format!("sha256:{}", crate::policy::load::hex(&digest))
+        let mut out = String::with_capacity(7 + 64);
+        out.push_str("sha256:");
+        crate::policy::load::push_hex(&mut out, &digest);
+        out
     })
 }
 
 fn encode(c: &Claim, w: &mut W) {
-    w.s("yibao-claim-v1");
+    w.s("yibao-claim-v2");
     w.os(c.policy.as_deref());
     let p = &c.psn;
     w.s(&p.psn_no);
@@ -117,7 +179,7 @@ fn encode(c: &Claim, w: &mut W) {
     w.s(&p.acct_used_flag);
     w.s(&p.cvlserv_flag);
     w.os(p.primary_fixmedins_code.as_deref());
-    w.update((p.filings.len() as u32).to_le_bytes());
+    w.len(p.filings.len());
     for f in &p.filings {
         w.s(&f.kind);
         w.date(Some(f.begndate));
@@ -125,7 +187,7 @@ fn encode(c: &Claim, w: &mut W) {
         w.s(&f.area_admdvs);
         w.s(&f.status);
     }
-    w.update((p.chronic_certs.len() as u32).to_le_bytes());
+    w.len(p.chronic_certs.len());
     for cc in &p.chronic_certs {
         w.s(&cc.disease);
         w.date(Some(cc.begndate));
@@ -156,8 +218,61 @@ fn encode(c: &Claim, w: &mut W) {
     w.b(v.referral_leg);
     w.b(v.sudden);
     w.b(v.networked);
-    w.update((c.feedetail.len() as u32).to_le_bytes());
+    w.len(c.feedetail.len());
     for l in &c.feedetail {
         w.line(l);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::W;
+    use crate::money::Decimal;
+    use std::str::FromStr;
+
+    fn enc(d: &str) -> Vec<u8> {
+        let mut w = W(Vec::new());
+        w.d(Decimal::from_str(d).unwrap());
+        w.0
+    }
+
+    #[test]
+    fn decimals_encode_by_value_whatever_their_scale() {
+        assert_eq!(enc("12.5"), enc("12.50"));
+        assert_eq!(enc("12.5"), enc("12.500000000000"));
+        assert_eq!(enc("0"), enc("0.0000000000"));
+        assert_eq!(enc("-3.1"), enc("-3.10"));
+        assert_ne!(enc("12.5"), enc("12.05"));
+        assert_ne!(enc("1"), enc("-1"));
+        // Beyond 8 places, and beyond what fits in 64 bits: still by value, still distinct.
+        assert_eq!(enc("0.123456789"), enc("0.1234567890"));
+        assert_ne!(enc("0.123456789"), enc("0.12345679"));
+        assert_eq!(enc("79228162514264337593543950335"), enc("79228162514264337593543950335"));
+        assert_ne!(enc("792281625142643375935439503.35"), enc("79228162514264337593543950.335"));
+    }
+
+    #[test]
+    fn the_64_bit_varint_writes_the_same_bytes_as_the_128_bit_one() {
+        for v in [0u64, 1, 127, 128, 300, u64::from(u32::MAX), u64::MAX >> 1, u64::MAX] {
+            let (mut a, mut b) = (W(Vec::new()), W(Vec::new()));
+            a.uv64(v);
+            b.uv(u128::from(v));
+            assert_eq!(a.0, b.0, "{v}");
+        }
+        let mut w = W(Vec::new());
+        w.uv(u128::from(u64::MAX) + 1);
+        assert_eq!(w.0.len(), 10);
+    }
+
+    #[test]
+    fn a_claims_hash_ignores_spelling_and_sees_every_amount() {
+        let text = crate::demo::sample_claim(3);
+        let a = crate::parse_claim(&text).unwrap();
+        let respelled = crate::parse_claim(&text.replace("\"0.10\"", "\"0.1000\"")).unwrap();
+        assert_eq!(super::claim_hash(&a), super::claim_hash(&respelled));
+        let mut b = a.clone();
+        b.feedetail[2].cnt += Decimal::new(1, 4);
+        assert_ne!(super::claim_hash(&a), super::claim_hash(&b));
+        assert!(super::claim_hash(&a).starts_with("sha256:") && super::claim_hash(&a).len() == 71);
     }
 }
