@@ -5,29 +5,8 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughpu
 use std::ptr;
 use yibao::*;
 
-fn claim_json() -> String {
-    let lines: Vec<String> = (0..10)
-        .map(|i| {
-            let amt = format!("{}.{:02}", 50 + i * 7, i);
-            let (lv, prop) = match i % 3 {
-                0 => ("01", ""),
-                1 => ("02", r#","selfpay_prop":"0.10""#),
-                _ => ("03", ""),
-            };
-            format!(
-                r#"{{"feedetl_sn":"{}","med_chrgitm_type":"09","chrgitm_lv":"{lv}","pric":"{amt}","cnt":"1","det_item_fee_sumamt":"{amt}"{prop}}}"#,
-                i + 1
-            )
-        })
-        .collect();
-    format!(
-        r#"{{"psn":{{"psn_no":"P1","insutype":"390","psn_type":"1501","insu_begn_date":"2008-01-01","primary_fixmedins_code":"H001"}},"ytd":{{"year":2010,"admissions":1}},"mdtrt":{{"mdtrt_id":"M1","med_type":"21","begndate":"2010-03-01","enddate":"2010-03-10","fixmedins_code":"H001","hosp_lv":"3","insuplc_admdvs":"140100","mdtrtarea_admvs":"140100"}},"feedetail":[{}]}}"#,
-        lines.join(",")
-    )
-}
-
 fn bench(c: &mut Criterion) {
-    let text = claim_json();
+    let text = yibao_core::demo::sample_claim(10);
     let id = b"cn-sx-taiyuan-resident-2010";
     let mut e = ptr::null_mut();
     assert_eq!(yibao_engine_new_builtin(id.as_ptr(), id.len(), &mut e), YIBAO_STATUS_OK);
