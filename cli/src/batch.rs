@@ -35,8 +35,14 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
     let start = Instant::now();
     let mut carry = Carry::default();
     let (mut n, mut failed) = (0u64, 0u64);
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(io)?;
+    let mut reader = reader;
+    let mut line = String::with_capacity(4096);
+    for i in 0u64.. {
+        // One buffer reused for every line.
+        line.clear();
+        if reader.read_line(&mut line).map_err(io)? == 0 {
+            break;
+        }
         if line.trim().is_empty() {
             continue;
         }
