@@ -4,10 +4,11 @@
 
 use crate::claim::Claim;
 use crate::engine::Engine;
-use crate::error::Result;
+use crate::error::{Error, ErrorCode, Result};
 use crate::settlement::Settlement;
 use crate::ytd::Ytd;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::mpsc;
 
 /// Each member's latest accumulators; memory grows with members, not claims.
 #[derive(Debug, Default)]
@@ -31,62 +32,145 @@ impl Carry {
 /// threads; results come back in input order. Same results as a loop of
 /// [`Carry::settle`] over the input.
 pub fn settle_many(engine: &Engine, claims: Vec<Result<Claim>>, threads: usize) -> Vec<Result<Settlement>> {
-    Parallel::new(threads).run(engine, claims)
+    let n = claims.len();
+    let mut pool = Pool::new(engine, threads);
+    pool.submit(claims);
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        out.extend(pool.ready(true));
+    }
+    out
 }
 
-/// Settles a stream of claims chunk by chunk over `threads` workers, each
-/// member always on the same worker (by a hash of `psn_no`) so its carry
-/// persists across chunks; memory stays bounded by the chunk, not the stream.
+/// One worker's share of a chunk: `(input index, claim)`.
+type Job = Vec<(usize, Result<Claim>)>;
+/// A worker's results for one job.
+type Done = Vec<(usize, Result<Settlement>)>;
+
+/// Long-lived workers that settle a stream of claims submitted chunk by
+/// chunk. Each member always goes to the same worker (by a hash of
+/// `psn_no`), so its accumulators carry across chunks; results are handed
+/// back in input order; memory is bounded by what the caller leaves in
+/// flight. The workers stop when the pool is dropped.
 #[derive(Debug)]
-pub struct Parallel {
-    carries: Vec<Carry>,
+pub struct Pool {
+    jobs: Vec<mpsc::Sender<Job>>,
+    done: mpsc::Receiver<Done>,
+    /// Results received but not yet handed back (waiting for earlier ones).
+    waiting: BTreeMap<usize, Result<Settlement>>,
+    /// Index the next submitted claim gets.
+    next_in: usize,
+    /// Index of the next result to hand back.
+    next_out: usize,
+    /// Jobs sent whose results have not been received.
+    jobs_out: usize,
 }
 
-impl Parallel {
-    /// Workers for `threads` threads (at least one).
-    pub fn new(threads: usize) -> Parallel {
-        Parallel { carries: (0..threads.clamp(1, 64)).map(|_| Carry::default()).collect() }
+impl Pool {
+    /// Starts `threads` workers (at least one, at most 64) over `engine`.
+    pub fn new(engine: &Engine, threads: usize) -> Pool {
+        let (done_tx, done) = mpsc::channel::<Done>();
+        let jobs = (0..threads.clamp(1, 64))
+            .map(|_| {
+                let (tx, rx) = mpsc::channel::<Job>();
+                let (engine, done_tx) = (engine.clone(), done_tx.clone());
+                std::thread::spawn(move || work(&engine, &rx, &done_tx));
+                tx
+            })
+            .collect();
+        Pool { jobs, done, waiting: BTreeMap::new(), next_in: 0, next_out: 0, jobs_out: 0 }
     }
 
     fn worker_of(&self, psn_no: &str) -> usize {
         // FNV-1a: stable across runs, so a replay spreads members the same way.
         let h = psn_no.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-        (h % self.carries.len() as u64) as usize
+        (h % self.jobs.len() as u64) as usize
     }
 
-    /// Settles one chunk; results in input order.
-    pub fn run(&mut self, engine: &Engine, chunk: Vec<Result<Claim>>) -> Vec<Result<Settlement>> {
-        let n = chunk.len();
-        let mut work: Vec<Vec<(usize, Result<Claim>)>> = (0..self.carries.len()).map(|_| Vec::new()).collect();
-        for (i, c) in chunk.into_iter().enumerate() {
+    /// Hands a chunk to the workers; its claims follow every claim submitted before.
+    pub fn submit(&mut self, chunk: Vec<Result<Claim>>) {
+        let mut work: Vec<Job> = (0..self.jobs.len()).map(|_| Vec::new()).collect();
+        for c in chunk {
             let w = c.as_ref().map_or(0, |c| self.worker_of(&c.psn.psn_no));
-            work[w].push((i, c));
+            work[w].push((self.next_in, c));
+            self.next_in += 1;
         }
-        let run = |carry: &mut Carry, items: Vec<(usize, Result<Claim>)>| {
-            items.into_iter().map(|(i, c)| (i, c.and_then(|c| carry.settle(engine, c)))).collect::<Vec<_>>()
-        };
-        let done: Vec<Vec<(usize, Result<Settlement>)>> = if self.carries.len() == 1 || n < 64 {
-            self.carries.iter_mut().zip(work).map(|(c, w)| run(c, w)).collect()
-        } else {
-            std::thread::scope(|s| {
-                let hs: Vec<_> = self.carries.iter_mut().zip(work).map(|(c, w)| s.spawn(move || run(c, w))).collect();
-                hs.into_iter()
-                    .map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            vec![(usize::MAX, Err(crate::Error::new(crate::ErrorCode::Internal, "a worker panicked")))]
-                        })
-                    })
-                    .collect()
-            })
-        };
-        let mut out: Vec<Option<Result<Settlement>>> = (0..n).map(|_| None).collect();
-        for (i, r) in done.into_iter().flatten() {
-            if i < n {
-                out[i] = Some(r);
+        for (w, job) in work.into_iter().enumerate() {
+            if job.is_empty() {
+                continue;
+            }
+            match self.jobs[w].send(job) {
+                Ok(()) => self.jobs_out += 1,
+                // The worker is gone (it cannot be, short of an abort): fail its claims.
+                Err(mpsc::SendError(job)) => {
+                    for (i, _) in job {
+                        self.waiting.insert(i, Err(Error::new(ErrorCode::Internal, "a worker stopped")));
+                    }
+                }
             }
         }
-        out.into_iter()
-            .map(|r| r.unwrap_or_else(|| Err(crate::Error::new(crate::ErrorCode::Internal, "a worker panicked"))))
-            .collect()
+    }
+
+    /// Claims submitted whose results have not been handed back yet.
+    pub fn outstanding(&self) -> usize {
+        self.next_in - self.next_out
+    }
+
+    /// The results now available, in input order, continuing where the last
+    /// call stopped. With `wait`, blocks until at least one worker reports
+    /// (unless nothing is outstanding).
+    pub fn ready(&mut self, wait: bool) -> Vec<Result<Settlement>> {
+        let mut block = wait && self.jobs_out > 0;
+        while self.jobs_out > 0 {
+            let got = if block {
+                self.done.recv().map_err(|_| mpsc::TryRecvError::Disconnected)
+            } else {
+                self.done.try_recv()
+            };
+            let results = match got {
+                Ok(results) => results,
+                Err(mpsc::TryRecvError::Empty) => break,
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    // Every worker is gone (it cannot be, short of an abort): fail what they held.
+                    for i in self.next_out..self.next_in {
+                        self.waiting
+                            .entry(i)
+                            .or_insert_with(|| Err(Error::new(ErrorCode::Internal, "a worker stopped")));
+                    }
+                    self.jobs_out = 0;
+                    break;
+                }
+            };
+            block = false;
+            self.jobs_out -= 1;
+            self.waiting.extend(results);
+        }
+        let mut out = Vec::new();
+        while let Some(r) = self.waiting.remove(&self.next_out) {
+            out.push(r);
+            self.next_out += 1;
+        }
+        out
+    }
+}
+
+/// A worker: settles each job with its own carry and reports the results.
+fn work(engine: &Engine, jobs: &mpsc::Receiver<Job>, done: &mpsc::Sender<Done>) {
+    let mut carry = Carry::default();
+    while let Ok(job) = jobs.recv() {
+        let results = job
+            .into_iter()
+            .map(|(i, c)| {
+                let settled = c.and_then(|c| {
+                    // A panic is a bug; it costs this claim, not the worker.
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| carry.settle(engine, c)))
+                        .unwrap_or_else(|_| Err(Error::new(ErrorCode::Internal, "settling this claim panicked")))
+                });
+                (i, settled)
+            })
+            .collect();
+        if done.send(results).is_err() {
+            return;
+        }
     }
 }

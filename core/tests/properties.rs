@@ -179,12 +179,17 @@ proptest! {
         for threads in [1, 2, 3] {
             let many = yibao_core::batch::settle_many(&e, parsed.clone(), threads);
             prop_assert_eq!(&many, &looped);
-            // Chunked, with carries kept across chunks.
-            let mut p = yibao_core::batch::Parallel::new(threads);
+            // Chunked, with carries kept across chunks and results taken as they come.
+            let mut p = yibao_core::batch::Pool::new(&e, threads);
             let mut chunked = Vec::new();
             for chunk in parsed.chunks(7) {
-                chunked.extend(p.run(&e, chunk.to_vec()));
+                p.submit(chunk.to_vec());
+                chunked.extend(p.ready(false));
             }
+            while p.outstanding() > 0 {
+                chunked.extend(p.ready(true));
+            }
+            prop_assert_eq!(p.ready(true).len(), 0);
             prop_assert_eq!(&chunked, &looped);
         }
     }
