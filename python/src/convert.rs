@@ -118,6 +118,14 @@ pub fn claim_of(obj: &Bound<'_, PyAny>) -> Result<Claim, Error> {
         let t = s.to_cow().map_err(|e| bad("", format!("not valid text: {e}")))?;
         return yibao_core::parse_claim(&t);
     }
+    if let Ok(c) = crate::fast::claim(obj) {
+        return Ok(c);
+    }
+    claim_exact(obj)
+}
+
+/// A claim from a dict by the exact path (through a JSON value, with paths in errors).
+pub fn claim_exact(obj: &Bound<'_, PyAny>) -> Result<Claim, Error> {
     let v = to_value(obj, &mut String::new(), 0)?;
     yibao_core::claim_from_value(v)
 }
