@@ -5,11 +5,11 @@
 //! absent values marked. Two claims with the same meaning hash the same however their
 //! JSON was spelled (spacing, key order, "12.5" or "12.50").
 
+use crate::amounts::Amounts;
 use crate::claim::{Claim, FeeLine};
 use crate::money::Decimal;
 use crate::ytd::Ytd;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 
 /// Bytes are gathered in one buffer and hashed once (many tiny hasher
 /// updates cost more than the hashing itself).
@@ -111,7 +111,7 @@ impl W {
     fn b(&mut self, b: bool) {
         self.update([u8::from(b)]);
     }
-    fn map(&mut self, m: &BTreeMap<String, Decimal>) {
+    fn map(&mut self, m: &Amounts) {
         self.len(m.len());
         for (k, v) in m {
             self.s(k);

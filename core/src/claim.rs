@@ -65,7 +65,7 @@ pub struct Person {
     /// Balances of member quota accounts the policy defines (e.g. the
     /// outpatient pooling account, 门诊统筹), keyed by account ID.
     #[serde(with = "money::money_map", default)]
-    pub quota_balc: std::collections::BTreeMap<String, Decimal>,
+    pub quota_balc: crate::amounts::Amounts,
     /// Date of death, where the member has died (benefits may end after it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub death_date: Option<Date>,

@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod adjudicate;
+pub mod amounts;
 pub mod batch;
 pub mod canonical;
 pub mod claim;

@@ -221,39 +221,51 @@ dec_module!(ratio, RATIO_DP, "Serde for ratios: at most four places.");
 dec_module!(count, COUNT_DP, "Serde for counts: at most four places.");
 dec_module!(price, PRICE_DP, "Serde for unit prices: at most six places.");
 
-/// Serde for a map of money amounts keyed by string.
+/// Serde for a map of money amounts keyed by string: any map type that can be
+/// built from and iterated as `(String, Decimal)` pairs (`BTreeMap`,
+/// [`crate::amounts::Amounts`]).
 pub mod money_map {
     use super::*;
     use serde::ser::SerializeMap;
-    use std::collections::BTreeMap;
+    use std::marker::PhantomData;
 
-    /// Deserialises `{ "key": "12.50", ... }`.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Decimal>, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = BTreeMap<String, Decimal>;
+    /// Deserialises `{ "key": "12.50", ... }` (`null` is an empty map).
+    pub fn deserialize<'de, D, M>(d: D) -> Result<M, D::Error>
+    where
+        D: Deserializer<'de>,
+        M: Default + Extend<(String, Decimal)>,
+    {
+        struct V<M>(PhantomData<M>);
+        impl<'de, M: Default + Extend<(String, Decimal)>> Visitor<'de> for V<M> {
+            type Value = M;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("an object of amounts")
             }
             fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(BTreeMap::new())
+                Ok(M::default())
             }
             fn visit_map<A: de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-                let mut out = BTreeMap::new();
+                let mut out = M::default();
                 while let Some(k) = m.next_key::<String>()? {
                     let v: Amt = m.next_value()?;
-                    out.insert(k, v.0);
+                    out.extend(Some((k, v.0)));
                 }
                 Ok(out)
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V(PhantomData))
     }
 
-    /// Serialises amounts as strings.
-    pub fn serialize<S: Serializer>(v: &BTreeMap<String, Decimal>, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(v.len()))?;
-        for (k, a) in v {
+    /// Serialises amounts as strings, in the map's order.
+    pub fn serialize<'a, S, M>(v: &'a M, s: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        &'a M: IntoIterator<Item = (&'a String, &'a Decimal)>,
+        <&'a M as IntoIterator>::IntoIter: ExactSizeIterator,
+    {
+        let pairs = v.into_iter();
+        let mut m = s.serialize_map(Some(pairs.len()))?;
+        for (k, a) in pairs {
             m.serialize_entry(k, write_plain(a, &mut [0u8; 64]))?;
         }
         m.end()

@@ -2,9 +2,9 @@
 //! used before a claim. The engine never stores them; it takes them in and
 //! returns `ytd_after`, and a reversal gives them back exactly.
 
+use crate::amounts::Amounts;
 use crate::money::{self, Decimal};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Accumulators for one medical year (医疗年度).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -17,8 +17,8 @@ pub struct Ytd {
     pub dedc_paid: Decimal,
     /// Deductibles paid per benefit bucket, where a pack counts a yearly
     /// deductible per benefit.
-    #[serde(with = "money::money_map", default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub dedc_paid_by: BTreeMap<String, Decimal>,
+    #[serde(with = "money::money_map", default, skip_serializing_if = "Amounts::is_empty")]
+    pub dedc_paid_by: Amounts,
     /// Inpatient admissions so far (次数, C0000).
     #[serde(default)]
     pub admissions: u32,
@@ -27,19 +27,19 @@ pub struct Ytd {
     pub cost_sum: Decimal,
     /// Paid per fund (`fund_pay_type` → amount; D…01 accumulators).
     #[serde(with = "money::money_map", default)]
-    pub fund_paid: BTreeMap<String, Decimal>,
+    pub fund_paid: Amounts,
     /// Fund payments per benefit bucket the pack defines (`chronic`,
     /// `inpatient`…); monthly buckets are keyed `bucket@YYYY-MM`.
     #[serde(with = "money::money_map", default)]
-    pub benefit_paid: BTreeMap<String, Decimal>,
+    pub benefit_paid: Amounts,
     /// Eligible cost counted per bucket (S0000): yearly eligible-cost ceilings,
     /// year-based cost bands, and each further layer's cumulative basis
     /// (`layer:<id>`, e.g. the in-scope personal burden for serious-illness insurance).
-    #[serde(with = "money::money_map", default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub eligible_sum: BTreeMap<String, Decimal>,
+    #[serde(with = "money::money_map", default, skip_serializing_if = "Amounts::is_empty")]
+    pub eligible_sum: Amounts,
     /// Member quota-account balances spent this year, per account.
-    #[serde(with = "money::money_map", default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub quota_used: BTreeMap<String, Decimal>,
+    #[serde(with = "money::money_map", default, skip_serializing_if = "Amounts::is_empty")]
+    pub quota_used: Amounts,
 }
 
 impl Ytd {
@@ -49,12 +49,12 @@ impl Ytd {
     }
 
     /// Reads a keyed amount (zero when absent).
-    pub fn get(map: &BTreeMap<String, Decimal>, key: &str) -> Decimal {
+    pub fn get(map: &Amounts, key: &str) -> Decimal {
         map.get(key).copied().unwrap_or_else(money::zero)
     }
 
     /// Adds `amount` to a keyed sum, keeping zero entries out.
-    pub fn add(map: &mut BTreeMap<String, Decimal>, key: &str, amount: Decimal) {
+    pub fn add(map: &mut Amounts, key: &str, amount: Decimal) {
         if amount.is_zero() {
             return;
         }

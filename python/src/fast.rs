@@ -175,7 +175,7 @@ fn person(v: &Bound<'_, PyAny>) -> Fast<Person> {
 
 /// `quota_balc` read with the core's money-map rules.
 #[derive(Default, serde::Deserialize)]
-struct QuotaBalc(#[serde(with = "yibao_core::money::money_map")] std::collections::BTreeMap<String, Decimal>);
+struct QuotaBalc(#[serde(with = "yibao_core::money::money_map")] yibao_core::amounts::Amounts);
 
 fn visit(v: &Bound<'_, PyAny>) -> Fast<Visit> {
     let py = v.py();
