@@ -72,8 +72,10 @@ impl Engine {
 
     /// Settles many claims in input order, carrying accumulators per `psn_no`
     /// (a claim without `ytd` continues from the member's previous result),
-    /// with members spread over `threads` worker threads (default: all cores)
-    /// that run without the GIL while this thread reads the next claims.
+    /// with members spread over `threads` worker threads (default: one fewer
+    /// than the cores, at least one) that run without the GIL while this
+    /// thread reads the next claims (reading a dict costs about as much as
+    /// settling it, so this thread keeps a core busy).
     /// `errors="raise"` raises the first failure (its `path` prefixed with the
     /// claim's index); `errors="return"` puts the exception in its place.
     #[pyo3(signature = (claims, *, errors = "raise", threads = None))]
@@ -87,7 +89,8 @@ impl Engine {
         if errors != "raise" && errors != "return" {
             return Err(pyo3::exceptions::PyValueError::new_err("errors must be \"raise\" or \"return\""));
         }
-        let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let threads = threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1)));
         let mut pool = yibao_core::batch::Pool::new(&self.inner, threads);
         let out = PyList::empty(py);
         let mut iter = claims.try_iter()?;
