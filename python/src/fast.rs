@@ -34,16 +34,26 @@ static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 struct Obj<'py> {
     d: Bound<'py, PyDict>,
     taken: usize,
+    len: usize,
 }
 
 impl<'py> Obj<'py> {
     fn of(v: &Bound<'py, PyAny>) -> Fast<Obj<'py>> {
         let d = v.cast_exact::<PyDict>().map_err(|_| GiveUp)?;
-        Ok(Obj { d: d.clone(), taken: 0 })
+        Ok(Obj { d: d.clone(), taken: 0, len: d.len() })
+    }
+
+    /// Whether `key` is present. Once every key has been taken, no other
+    /// can be: optional fields after that cost no lookup.
+    fn has(&self, key: &Bound<'py, PyString>) -> Fast<bool> {
+        Ok(self.taken < self.len && self.d.contains(key)?)
     }
 
     /// The value under `key`; `None` when absent or `None`.
     fn get(&mut self, key: &Bound<'py, PyString>) -> Fast<Option<Bound<'py, PyAny>>> {
+        if self.taken == self.len {
+            return Ok(None);
+        }
         match self.d.get_item(key)? {
             Some(v) => {
                 self.taken += 1;
@@ -67,7 +77,7 @@ impl<'py> Obj<'py> {
 
     /// A text field with a default when absent (`null` is refused by the exact path).
     fn s_or(&mut self, key: &Bound<'py, PyString>, default: &str) -> Fast<String> {
-        if self.d.contains(key)? {
+        if self.has(key)? {
             self.s(key)
         } else {
             Ok(default.to_string())
@@ -91,7 +101,7 @@ impl<'py> Obj<'py> {
     }
 
     fn flag(&mut self, key: &Bound<'py, PyString>, default: bool) -> Fast<bool> {
-        if !self.d.contains(key)? {
+        if !self.has(key)? {
             return Ok(default);
         }
         let v = self.req(key)?;
@@ -101,7 +111,7 @@ impl<'py> Obj<'py> {
     /// A nested value read by the exact rules (rare fields: filings,
     /// certifications, accumulators), `default` when absent.
     fn by_serde<T: serde::de::DeserializeOwned>(&mut self, key: &Bound<'py, PyString>, default: T) -> Fast<T> {
-        if !self.d.contains(key)? {
+        if !self.has(key)? {
             return Ok(default);
         }
         let v = self.req(key)?;
@@ -111,7 +121,7 @@ impl<'py> Obj<'py> {
 
     /// Every key was one the fast path knows.
     fn done(self) -> Fast<()> {
-        if self.taken == self.d.len() {
+        if self.taken == self.len {
             Ok(())
         } else {
             Err(GiveUp)
@@ -156,11 +166,7 @@ fn person(v: &Bound<'_, PyAny>) -> Fast<Person> {
         psn_type: o.s(intern!(py, "psn_type"))?,
         brdy: o.opt_date(intern!(py, "brdy"))?,
         insu_begn_date: o.opt_date(intern!(py, "insu_begn_date"))?,
-        balc: if o.d.contains(intern!(py, "balc"))? {
-            o.dec(intern!(py, "balc"), money::MONEY_DP)?
-        } else {
-            money::zero()
-        },
+        balc: if o.has(intern!(py, "balc"))? { o.dec(intern!(py, "balc"), money::MONEY_DP)? } else { money::zero() },
         acct_used_flag: o.s_or(intern!(py, "acct_used_flag"), "0")?,
         cvlserv_flag: o.s_or(intern!(py, "cvlserv_flag"), "0")?,
         primary_fixmedins_code: o.opt_s(intern!(py, "primary_fixmedins_code"))?,
@@ -187,9 +193,9 @@ fn visit(v: &Bound<'_, PyAny>) -> Fast<Visit> {
         enddate: o.date(intern!(py, "enddate"))?,
         fixmedins_code: o.s(intern!(py, "fixmedins_code"))?,
         hosp_lv: o.s(intern!(py, "hosp_lv"))?,
-        designated: o.flag(intern!(py, "designated"), true)?,
         insuplc_admdvs: o.s(intern!(py, "insuplc_admdvs"))?,
         mdtrtarea_admvs: o.s(intern!(py, "mdtrtarea_admvs"))?,
+        designated: o.flag(intern!(py, "designated"), true)?,
         adm_route: o.s_or(intern!(py, "adm_route"), "normal")?,
         cause: o.opt_s(intern!(py, "cause"))?,
         disease: o.opt_s(intern!(py, "disease"))?,
@@ -205,13 +211,14 @@ fn line(v: &Bound<'_, PyAny>) -> Fast<FeeLine> {
     let py = v.py();
     let mut o = Obj::of(v)?;
     let l = FeeLine {
+        // Required fields first: once every key is taken, the optional ones cost nothing.
         feedetl_sn: o.s(intern!(py, "feedetl_sn"))?,
-        med_list_codg: o.s_or(intern!(py, "med_list_codg"), "")?,
         med_chrgitm_type: o.s(intern!(py, "med_chrgitm_type"))?,
         chrgitm_lv: o.s(intern!(py, "chrgitm_lv"))?,
         pric: o.dec(intern!(py, "pric"), money::PRICE_DP)?,
         cnt: o.dec(intern!(py, "cnt"), money::COUNT_DP)?,
         det_item_fee_sumamt: o.dec(intern!(py, "det_item_fee_sumamt"), money::MONEY_DP)?,
+        med_list_codg: o.s_or(intern!(py, "med_list_codg"), "")?,
         selfpay_prop: o.opt_dec(intern!(py, "selfpay_prop"), money::RATIO_DP)?,
         pric_uplmt_amt: o.opt_dec(intern!(py, "pric_uplmt_amt"), money::PRICE_DP)?,
         excl: o.opt_s(intern!(py, "excl"))?,
