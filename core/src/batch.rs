@@ -29,7 +29,7 @@ impl Carry {
 }
 
 /// Settles claims in order per member, spreading members over `threads`
-/// threads; results come back in input order. Same results as a loop of
+/// threads (`0`: on this thread); results come back in input order. Same results as a loop of
 /// [`Carry::settle`] over the input.
 pub fn settle_many(engine: &Engine, claims: Vec<Result<Claim>>, threads: usize) -> Vec<Result<Settlement>> {
     let n = claims.len();
@@ -64,21 +64,35 @@ pub struct Pool {
     next_out: usize,
     /// Jobs sent whose results have not been received.
     jobs_out: usize,
+    /// Where no worker thread could be started: the engine and carry that
+    /// settle each chunk on the caller's thread instead.
+    inline: Option<Box<(Engine, Carry)>>,
 }
 
 impl Pool {
-    /// Starts `threads` workers (at least one, at most 64) over `engine`.
+    /// Starts `threads` workers (at most 64) over `engine`. With none (`0`,
+    /// or when the system starts no thread) each chunk is settled on the
+    /// caller's thread as it is submitted.
     pub fn new(engine: &Engine, threads: usize) -> Pool {
         let (done_tx, done) = mpsc::channel::<Done>();
-        let jobs = (0..threads.clamp(1, 64))
-            .map(|_| {
-                let (tx, rx) = mpsc::channel::<Job>();
-                let (engine, done_tx) = (engine.clone(), done_tx.clone());
-                std::thread::spawn(move || work(&engine, &rx, &done_tx));
-                tx
-            })
-            .collect();
-        Pool { jobs, done, waiting: BTreeMap::new(), next_in: 0, next_out: 0, jobs_out: 0 }
+        let mut jobs = Vec::new();
+        for _ in 0..threads.min(64) {
+            let (tx, rx) = mpsc::channel::<Job>();
+            let (engine, done_tx) = (engine.clone(), done_tx.clone());
+            // A thread the system refuses (out of threads or memory) is one
+            // worker fewer, not a panic.
+            match std::thread::Builder::new().name("yibao-settle".into()).spawn(move || work(&engine, &rx, &done_tx)) {
+                Ok(_) => jobs.push(tx),
+                Err(_) => break,
+            }
+        }
+        let inline = jobs.is_empty().then(|| Box::new((engine.clone(), Carry::default())));
+        Pool { jobs, done, waiting: BTreeMap::new(), next_in: 0, next_out: 0, jobs_out: 0, inline }
+    }
+
+    /// How many worker threads run (0 when the pool settles on the caller's thread).
+    pub fn workers(&self) -> usize {
+        self.jobs.len()
     }
 
     fn worker_of(&self, psn_no: &str) -> usize {
@@ -89,6 +103,15 @@ impl Pool {
 
     /// Hands a chunk to the workers; its claims follow every claim submitted before.
     pub fn submit(&mut self, chunk: Vec<Result<Claim>>) {
+        if let Some(inline) = self.inline.as_deref_mut() {
+            let (engine, carry) = (&inline.0, &mut inline.1);
+            for c in chunk {
+                let settled = c.and_then(|c| settle_caught(carry, engine, c));
+                self.waiting.insert(self.next_in, settled);
+                self.next_in += 1;
+            }
+            return;
+        }
         let mut work: Vec<Job> = (0..self.jobs.len()).map(|_| Vec::new()).collect();
         for c in chunk {
             let w = c.as_ref().map_or(0, |c| self.worker_of(&c.psn.psn_no));
@@ -154,21 +177,17 @@ impl Pool {
     }
 }
 
+/// [`Carry::settle`], where a panic (a bug) costs this claim, not the worker.
+fn settle_caught(carry: &mut Carry, engine: &Engine, claim: Claim) -> Result<Settlement> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| carry.settle(engine, claim)))
+        .unwrap_or_else(|_| Err(Error::new(ErrorCode::Internal, "settling this claim panicked")))
+}
+
 /// A worker: settles each job with its own carry and reports the results.
 fn work(engine: &Engine, jobs: &mpsc::Receiver<Job>, done: &mpsc::Sender<Done>) {
     let mut carry = Carry::default();
     while let Ok(job) = jobs.recv() {
-        let results = job
-            .into_iter()
-            .map(|(i, c)| {
-                let settled = c.and_then(|c| {
-                    // A panic is a bug; it costs this claim, not the worker.
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| carry.settle(engine, c)))
-                        .unwrap_or_else(|_| Err(Error::new(ErrorCode::Internal, "settling this claim panicked")))
-                });
-                (i, settled)
-            })
-            .collect();
+        let results = job.into_iter().map(|(i, c)| (i, c.and_then(|c| settle_caught(&mut carry, engine, c)))).collect();
         if done.send(results).is_err() {
             return;
         }

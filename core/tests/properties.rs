@@ -176,11 +176,13 @@ proptest! {
         }).collect();
         let mut carry = yibao_core::batch::Carry::default();
         let looped: Vec<_> = parsed.iter().cloned().map(|c| c.and_then(|c| carry.settle(&e, c))).collect();
-        for threads in [1, 2, 3] {
+        // 0: no worker thread, every chunk settled on the caller's thread.
+        for threads in [0, 1, 2, 3] {
             let many = yibao_core::batch::settle_many(&e, parsed.clone(), threads);
             prop_assert_eq!(&many, &looped);
             // Chunked, with carries kept across chunks and results taken as they come.
             let mut p = yibao_core::batch::Pool::new(&e, threads);
+            prop_assert_eq!(p.workers(), threads);
             let mut chunked = Vec::new();
             for chunk in parsed.chunks(7) {
                 p.submit(chunk.to_vec());

@@ -73,9 +73,10 @@ impl Engine {
     /// Settles many claims in input order, carrying accumulators per `psn_no`
     /// (a claim without `ytd` continues from the member's previous result),
     /// with members spread over `threads` worker threads (default: one fewer
-    /// than the cores, at least one) that run without the GIL while this
-    /// thread reads the next claims (reading a dict costs about as much as
-    /// settling it, so this thread keeps a core busy).
+    /// than the cores, at least one; `0` settles on this thread) that run
+    /// without the GIL while this thread reads the next claims (reading a
+    /// dict costs about as much as settling it, so this thread keeps a core
+    /// busy).
     /// `errors="raise"` raises the first failure (its `path` prefixed with the
     /// claim's index); `errors="return"` puts the exception in its place.
     #[pyo3(signature = (claims, *, errors = "raise", threads = None))]

@@ -144,7 +144,7 @@ def test_settle_many_equals_a_loop_with_carry(taiyuan):
         s = taiyuan.settle(c2)
         carried[c["psn"]["psn_no"]] = json.loads(s.to_json())["ytd_after"]
         looped.append(s)
-    for threads in [None, 1, 2]:
+    for threads in [None, 0, 1, 2]:  # 0: settled on the calling thread
         many = taiyuan.settle_many(claims, threads=threads)
         assert [m.to_json() for m in many] == [s.to_json() for s in looped]
     # The cap binds for the members with the most claims: carry really happened.
