@@ -119,24 +119,18 @@ pub fn write_plain<'b>(d: &Decimal, buf: &'b mut [u8; 64]) -> &'b str {
         }
         digits > scale
     };
-    match u64::try_from(m.unsigned_abs()) {
-        // Nearly every amount fits in 64 bits, where division is cheap.
-        Ok(mut u) => loop {
-            let past_point = put((u % 10) as u8, &mut i);
-            u /= 10;
-            if u == 0 && past_point {
-                break;
-            }
-        },
-        Err(_) => {
-            let mut u = m.unsigned_abs();
-            loop {
-                let past_point = put((u % 10) as u8, &mut i);
-                u /= 10;
-                if u == 0 && past_point {
-                    break;
-                }
-            }
+    // Digits above 64 bits (rare) by u128 division, the rest by the cheaper u64.
+    let mut wide = m.unsigned_abs();
+    while u64::try_from(wide).is_err() {
+        put((wide % 10) as u8, &mut i);
+        wide /= 10;
+    }
+    let mut u = wide as u64;
+    loop {
+        let past_point = put((u % 10) as u8, &mut i);
+        u /= 10;
+        if u == 0 && past_point {
+            break;
         }
     }
     if neg {
@@ -306,6 +300,7 @@ mod tests {
             "18446744073709551616",
             "-184467440737095516.17",
             "79228162514264337593543950335",
+            "-7922816251426433759354395.0335",
             "0.0000000000000000000000000001",
         ] {
             let d = Decimal::from_str(t).unwrap();
