@@ -92,18 +92,23 @@ impl Ytd {
         self
     }
 
-    /// `self + delta` (or minus, with `sign = -1`), field by field.
+    /// `self + delta` field by field, or `self - delta` when `sign` is
+    /// negative.
     pub fn apply(&self, delta: &Ytd, sign: i32) -> Ytd {
         self.clone().plus(delta, sign)
     }
 
     /// [`Ytd::apply`] consuming `self` (no copy of its maps).
     pub fn plus(mut self, delta: &Ytd, sign: i32) -> Ytd {
-        let signed = |v: Decimal| if sign < 0 { -v } else { v };
+        let minus = sign < 0;
+        let signed = |v: Decimal| if minus { -v } else { v };
         self.dedc_paid += signed(delta.dedc_paid);
         self.cost_sum += signed(delta.cost_sum);
-        self.admissions =
-            (i64::from(self.admissions) + i64::from(delta.admissions) * i64::from(sign.signum())).max(0) as u32;
+        self.admissions = if minus {
+            self.admissions.saturating_sub(delta.admissions)
+        } else {
+            self.admissions.saturating_add(delta.admissions)
+        };
         for (dst, src) in [
             (&mut self.dedc_paid_by, &delta.dedc_paid_by),
             (&mut self.fund_paid, &delta.fund_paid),
