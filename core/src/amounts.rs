@@ -6,7 +6,8 @@ use crate::money::Decimal;
 /// A small map from key to amount, kept sorted by key (byte order, as a
 /// `BTreeMap<String, _>` would be). A member has a handful of buckets, so one
 /// sorted vector holds them in a single allocation; lookups are binary
-/// searches. Serialised as a JSON object in key order.
+/// searches. Serialised (through [`crate::money::money_map`]) as a JSON
+/// object in key order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Amounts(Vec<(String, Decimal)>);
 

@@ -237,13 +237,7 @@ pub fn claim(v: &Bound<'_, PyAny>) -> Fast<Claim> {
     let mut o = Obj::of(v)?;
     let policy = o.opt_s(intern!(py, "policy"))?;
     let psn = person(&o.req(intern!(py, "psn"))?)?;
-    let ytd = match o.get(intern!(py, "ytd"))? {
-        Some(y) => {
-            let value = to_value(&y, &mut String::new(), 1).map_err(|_| GiveUp)?;
-            Some(serde_json::from_value::<Ytd>(value).map_err(|_| GiveUp)?)
-        }
-        None => None,
-    };
+    let ytd = o.by_serde::<Option<Ytd>>(intern!(py, "ytd"), None)?;
     let mdtrt = visit(&o.req(intern!(py, "mdtrt"))?)?;
     let list = o.req(intern!(py, "feedetail"))?;
     let list = list.cast_exact::<PyList>().map_err(|_| GiveUp)?;
