@@ -37,6 +37,7 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
     let (mut n, mut failed) = (0u64, 0u64);
     let mut reader = reader;
     let mut line = String::with_capacity(4096);
+    let mut json = String::with_capacity(8192);
     for i in 0u64.. {
         // One buffer reused for every line.
         line.clear();
@@ -49,7 +50,11 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
         n += 1;
         let result = yibao_core::parse_claim(&line).and_then(|claim| carry.settle(&engine, claim));
         match result {
-            Ok(s) => serde_json::to_writer(&mut out, &s).map_err(|e| Error::new(ErrorCode::Io, e.to_string()))?,
+            Ok(s) => {
+                json.clear();
+                yibao_core::settlement_json::write(&s, &mut json);
+                out.write_all(json.as_bytes()).map_err(io)?;
+            }
             Err(e) => {
                 failed += 1;
                 write!(out, "{{\"line\":{},\"error\":{}}}", i + 1, e.to_json()).map_err(io)?;

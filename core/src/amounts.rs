@@ -1,6 +1,7 @@
 //! Keyed money amounts: the accumulator buckets of [`crate::Ytd`] (fund code,
 //! benefit bucket, layer basis… → amount).
 
+use crate::claim::Code;
 use crate::money::Decimal;
 
 /// A small map from key to amount, kept sorted by key (byte order, as a
@@ -9,11 +10,11 @@ use crate::money::Decimal;
 /// searches. Serialised (through [`crate::money::money_map`]) as a JSON
 /// object in key order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Amounts(Vec<(String, Decimal)>);
+pub struct Amounts(Vec<(Code, Decimal)>);
 
 /// Iterator over `(key, amount)` pairs in key order.
 pub type Iter<'a> =
-    std::iter::Map<std::slice::Iter<'a, (String, Decimal)>, fn(&'a (String, Decimal)) -> (&'a String, &'a Decimal)>;
+    std::iter::Map<std::slice::Iter<'a, (Code, Decimal)>, fn(&'a (Code, Decimal)) -> (&'a Code, &'a Decimal)>;
 
 impl Amounts {
     /// No amounts.
@@ -49,11 +50,11 @@ impl Amounts {
     }
 
     /// Sets `key` to `amount`, returning the amount it replaced.
-    pub fn insert(&mut self, key: String, amount: Decimal) -> Option<Decimal> {
-        match self.find(&key) {
+    pub fn insert(&mut self, key: impl AsRef<str> + Into<Code>, amount: Decimal) -> Option<Decimal> {
+        match self.find(key.as_ref()) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, amount)),
             Err(i) => {
-                self.0.insert(i, (key, amount));
+                self.0.insert(i, (key.into(), amount));
                 None
             }
         }
@@ -81,24 +82,24 @@ impl Amounts {
 }
 
 impl<'a> IntoIterator for &'a Amounts {
-    type Item = (&'a String, &'a Decimal);
+    type Item = (&'a Code, &'a Decimal);
     type IntoIter = Iter<'a>;
     fn into_iter(self) -> Iter<'a> {
         self.iter()
     }
 }
 
-impl Extend<(String, Decimal)> for Amounts {
+impl<K: AsRef<str> + Into<Code>> Extend<(K, Decimal)> for Amounts {
     /// Inserts each pair; a repeated key keeps the last amount.
-    fn extend<T: IntoIterator<Item = (String, Decimal)>>(&mut self, pairs: T) {
+    fn extend<T: IntoIterator<Item = (K, Decimal)>>(&mut self, pairs: T) {
         for (k, v) in pairs {
             self.insert(k, v);
         }
     }
 }
 
-impl FromIterator<(String, Decimal)> for Amounts {
-    fn from_iter<T: IntoIterator<Item = (String, Decimal)>>(pairs: T) -> Amounts {
+impl<K: AsRef<str> + Into<Code>> FromIterator<(K, Decimal)> for Amounts {
+    fn from_iter<T: IntoIterator<Item = (K, Decimal)>>(pairs: T) -> Amounts {
         let mut out = Amounts::new();
         out.extend(pairs);
         out
@@ -123,7 +124,7 @@ mod tests {
             let v = Decimal::from(i as i64 + 1);
             assert_eq!(ours.insert(k.to_string(), v), theirs.insert(k.to_string(), v));
         }
-        let pairs = |a: &Amounts| a.iter().map(|(k, v)| (k.clone(), *v)).collect::<Vec<_>>();
+        let pairs = |a: &Amounts| a.iter().map(|(k, v)| (k.to_string(), *v)).collect::<Vec<_>>();
         assert_eq!(pairs(&ours), theirs.clone().into_iter().collect::<Vec<_>>());
         assert_eq!(ours.get("inpatient"), Some(&d("5")));
         assert_eq!(ours.get("missing"), None);

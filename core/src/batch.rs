@@ -13,7 +13,7 @@ use std::sync::mpsc;
 /// Each member's latest accumulators; memory grows with members, not claims.
 #[derive(Debug, Default)]
 pub struct Carry {
-    latest: HashMap<String, Ytd>,
+    latest: HashMap<crate::claim::Code, Ytd>,
 }
 
 impl Carry {

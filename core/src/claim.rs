@@ -6,6 +6,10 @@ use crate::money::{self, Decimal};
 use crate::ytd::Ytd;
 use serde::{Deserialize, Serialize};
 
+/// A code or identifier (codes of the national tables, serial numbers, IDs):
+/// stored inline up to 24 bytes, so copying one into a result never allocates.
+pub type Code = compact_str::CompactString;
+
 /// A date as `YYYY-MM-DD`, validated.
 pub type Date = crate::date::Date;
 
@@ -33,11 +37,11 @@ pub struct Claim {
 #[serde(deny_unknown_fields)]
 pub struct Person {
     /// Person number (人员编号).
-    pub psn_no: String,
+    pub psn_no: Code,
     /// Insurance type (险种类型), national table: 310 employee, 390 resident…
-    pub insutype: String,
+    pub insutype: Code,
     /// Person type (人员类别), 4 digits; the first two are the parent group.
-    pub psn_type: String,
+    pub psn_type: Code,
     /// Birth date (出生日期), for age bands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brdy: Option<Date>,
@@ -49,13 +53,13 @@ pub struct Person {
     pub balc: Decimal,
     /// `"1"` when the member agrees to pay from the personal account.
     #[serde(default = "flag_zero")]
-    pub acct_used_flag: String,
+    pub acct_used_flag: Code,
     /// Civil-servant flag (公务员标志) `"0"`/`"1"`.
     #[serde(default = "flag_zero")]
-    pub cvlserv_flag: String,
+    pub cvlserv_flag: Code,
     /// The member's chosen primary hospital (首诊医院), where the policy has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_fixmedins_code: Option<String>,
+    pub primary_fixmedins_code: Option<Code>,
     /// Remote-treatment filings (异地备案).
     #[serde(default)]
     pub filings: Vec<Filing>,
@@ -71,8 +75,8 @@ pub struct Person {
     pub death_date: Option<Date>,
 }
 
-fn flag_zero() -> String {
-    "0".to_string()
+fn flag_zero() -> Code {
+    Code::const_new("0")
 }
 
 /// A remote-treatment filing (异地就医备案).
@@ -80,21 +84,21 @@ fn flag_zero() -> String {
 #[serde(deny_unknown_fields)]
 pub struct Filing {
     /// `long_term_residence`, `referral` or `emergency_registration`.
-    pub kind: String,
+    pub kind: Code,
     /// Filing date.
     pub begndate: Date,
     /// End date, if the filing ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enddate: Option<Date>,
     /// The settlement area (6-digit admvs; city or province level).
-    pub area_admdvs: String,
+    pub area_admdvs: Code,
     /// `active`, `cancelled` or `suspended`.
     #[serde(default = "active")]
-    pub status: String,
+    pub status: Code,
 }
 
-fn active() -> String {
-    "active".to_string()
+fn active() -> Code {
+    Code::const_new("active")
 }
 
 /// A certification for a chronic or special outpatient disease.
@@ -102,7 +106,7 @@ fn active() -> String {
 #[serde(deny_unknown_fields)]
 pub struct ChronicCert {
     /// Disease identifier defined by the policy pack (e.g. `diabetes`).
-    pub disease: String,
+    pub disease: Code,
     /// First day of benefits.
     pub begndate: Date,
     /// Last day of benefits, if it ends.
@@ -115,34 +119,34 @@ pub struct ChronicCert {
 #[serde(deny_unknown_fields)]
 pub struct Visit {
     /// Visit ID (就诊ID).
-    pub mdtrt_id: String,
+    pub mdtrt_id: Code,
     /// Medical type (医疗类别), national table: 11 general outpatient, 14 chronic/special
     /// outpatient, 21 inpatient…
-    pub med_type: String,
+    pub med_type: Code,
     /// Admission or visit date.
     pub begndate: Date,
     /// Discharge or visit end date.
     pub enddate: Date,
     /// Facility code (定点医药机构编号).
-    pub fixmedins_code: String,
+    pub fixmedins_code: Code,
     /// Hospital level (医院等级), an opaque code looked up in the policy.
-    pub hosp_lv: String,
+    pub hosp_lv: Code,
     /// Whether the facility is designated (定点) for this member's scheme.
     #[serde(default = "yes")]
     pub designated: bool,
     /// Insured place (参保地医保区划), 6 digits.
-    pub insuplc_admdvs: String,
+    pub insuplc_admdvs: Code,
     /// Treatment place (就医地医保区划), 6 digits.
-    pub mdtrtarea_admvs: String,
+    pub mdtrtarea_admvs: Code,
     /// `normal`, `emergency` or `referral`.
     #[serde(default = "normal")]
-    pub adm_route: String,
+    pub adm_route: Code,
     /// Cause of injury or treatment, when it matters (`self_harm`, `traffic_accident`…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cause: Option<String>,
+    pub cause: Option<Code>,
     /// Disease the visit treats, as the pack names it (for chronic/special benefits).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disease: Option<String>,
+    pub disease: Option<Code>,
     /// A later leg of one admission moved between hospitals inside the city
     /// (市内转诊): the admission already bore its deductible.
     #[serde(default)]
@@ -158,8 +162,8 @@ pub struct Visit {
 fn yes() -> bool {
     true
 }
-fn normal() -> String {
-    "normal".to_string()
+fn normal() -> Code {
+    Code::const_new("normal")
 }
 
 /// One fee line (费用明细).
@@ -167,14 +171,14 @@ fn normal() -> String {
 #[serde(deny_unknown_fields)]
 pub struct FeeLine {
     /// Line serial number (费用明细流水号), unique in the claim.
-    pub feedetl_sn: String,
+    pub feedetl_sn: Code,
     /// National catalogue code (医疗目录编码).
     #[serde(default)]
-    pub med_list_codg: String,
+    pub med_list_codg: Code,
     /// Charge item category (医疗收费项目类别), national table 01–14.
-    pub med_chrgitm_type: String,
+    pub med_chrgitm_type: Code,
     /// Charge item level (收费项目等级): 01 class A, 02 class B, 03 self-pay.
-    pub chrgitm_lv: String,
+    pub chrgitm_lv: Code,
     /// Unit price (单价).
     #[serde(with = "money::price")]
     pub pric: Decimal,
@@ -192,16 +196,16 @@ pub struct FeeLine {
     pub pric_uplmt_amt: Option<Decimal>,
     /// Exclusion category of the rules catalogue (`XJ-EXCL-DRUG`…), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub excl: Option<String>,
+    pub excl: Option<Code>,
     /// Item class the policy may price differently (`special_exam`, `imported_implant`…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_class: Option<String>,
+    pub item_class: Option<Code>,
     /// Restricted-use flag (限制使用标志) `"0"`/`"1"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lmt_used_flag: Option<String>,
+    pub lmt_used_flag: Option<Code>,
     /// Hospital approval flag (医院审批标志) for restricted items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hosp_appr_flag: Option<String>,
+    pub hosp_appr_flag: Option<Code>,
     /// A dual-channel drug (双通道药品), reimbursable from a designated pharmacy.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dual_channel: bool,

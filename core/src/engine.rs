@@ -189,8 +189,7 @@ impl Engine {
     /// Parses, settles and serialises (the JSON path every binding uses).
     pub fn settle_json(&self, json: &str) -> Result<String> {
         let claim = parse_claim(json)?;
-        let s = self.settle(&claim)?;
-        serde_json::to_string(&s).map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))
+        Ok(crate::settlement_json::to_string(&self.settle(&claim)?))
     }
 
     /// Checks an application for manual reimbursement.
@@ -274,7 +273,7 @@ impl Engine {
             "settle" => self.settle_json(input),
             "reverse" => {
                 let r: ReverseIn = parse(input)?;
-                out(&self.reverse(&r.settlement, r.ytd.as_ref())?)
+                Ok(crate::settlement_json::to_string(&self.reverse(&r.settlement, r.ytd.as_ref())?))
             }
             "check" => out(&self.check(&parse(input)?)?),
             "filing" => out(&self.filing(&parse(input)?)?),

@@ -30,6 +30,7 @@ pub mod money;
 pub mod paperwork;
 pub mod policy;
 pub mod settlement;
+pub mod settlement_json;
 pub mod ytd;
 
 pub use claim::Claim;

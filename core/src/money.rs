@@ -103,10 +103,42 @@ fn from_f64(v: f64, dp: u32) -> Result<Decimal, String> {
 /// Writes a decimal as plain text (`-12.50`) without the formatting
 /// machinery: the hot path of serialising a settlement.
 pub fn write_plain<'b>(d: &Decimal, buf: &'b mut [u8; 64]) -> &'b str {
+    let start = plain_digits(d, buf);
+    // Only ASCII digits, '.' and '-' were written.
+    std::str::from_utf8(&buf[start..]).unwrap_or("0")
+}
+
+/// Appends a decimal as plain text, as [`write_plain`] writes it.
+pub fn push_plain(d: &Decimal, out: &mut String) {
+    let mut buf = [0u8; 64];
+    let start = plain_digits(d, &mut buf);
+    out.extend(buf[start..].iter().map(|&b| char::from(b)));
+}
+
+/// Writes the plain text of `d` (ASCII only) at the end of `buf`; returns where it starts.
+fn plain_digits(d: &Decimal, buf: &mut [u8; 64]) -> usize {
     let scale = d.scale() as usize;
     let m = d.mantissa();
     let neg = m < 0;
     let mut i = buf.len();
+    // Fast path (every real amount): the mantissa fits in 64 bits and the
+    // scale in 19 places. The fraction is written as exactly `scale` digits
+    // and the integer part as at least one, both two digits at a time.
+    if let (Ok(u), true) = (u64::try_from(m.unsigned_abs()), scale <= 19) {
+        let p = 10u64.pow(scale as u32);
+        let (int, frac) = (u / p, u % p);
+        if scale > 0 {
+            i = put_digits(buf, i, frac, scale);
+            i -= 1;
+            buf[i] = b'.';
+        }
+        i = put_digits(buf, i, int, 1);
+        if neg {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        return i;
+    }
     let mut digits = 0usize;
     // One digit at a time from the right, the point after `scale` digits.
     let mut put = |digit: u8, i: &mut usize| -> bool {
@@ -137,8 +169,33 @@ pub fn write_plain<'b>(d: &Decimal, buf: &'b mut [u8; 64]) -> &'b str {
         i -= 1;
         buf[i] = b'-';
     }
-    // Only ASCII digits, '.' and '-' were written.
-    std::str::from_utf8(&buf[i..]).unwrap_or("0")
+    i
+}
+
+/// Writes `v` in decimal ending before `buf[end]`, padded with zeros to at
+/// least `min` digits; returns where the digits start.
+fn put_digits(buf: &mut [u8; 64], mut end: usize, mut v: u64, min: usize) -> usize {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let stop = end - min;
+    while v >= 10 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        end -= 2;
+        buf[end..end + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if v > 0 || end > stop {
+        end -= 1;
+        buf[end] = b'0' + v as u8;
+    }
+    while end > stop {
+        end -= 1;
+        buf[end] = b'0';
+    }
+    end
 }
 
 struct DecVisitor(u32);
@@ -215,52 +272,42 @@ dec_module!(ratio, RATIO_DP, "Serde for ratios: at most four places.");
 dec_module!(count, COUNT_DP, "Serde for counts: at most four places.");
 dec_module!(price, PRICE_DP, "Serde for unit prices: at most six places.");
 
-/// Serde for a map of money amounts keyed by string: any map type that can be
-/// built from and iterated as `(String, Decimal)` pairs (`BTreeMap`,
-/// [`crate::amounts::Amounts`]).
+/// Serde for [`crate::amounts::Amounts`]: a JSON object of money amounts
+/// keyed by string.
 pub mod money_map {
     use super::*;
+    use crate::amounts::Amounts;
+    use crate::claim::Code;
     use serde::ser::SerializeMap;
-    use std::marker::PhantomData;
 
     /// Deserialises `{ "key": "12.50", ... }` (`null` is an empty map).
-    pub fn deserialize<'de, D, M>(d: D) -> Result<M, D::Error>
-    where
-        D: Deserializer<'de>,
-        M: Default + Extend<(String, Decimal)>,
-    {
-        struct V<M>(PhantomData<M>);
-        impl<'de, M: Default + Extend<(String, Decimal)>> Visitor<'de> for V<M> {
-            type Value = M;
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Amounts, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Amounts;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("an object of amounts")
             }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(M::default())
+            fn visit_unit<E: de::Error>(self) -> Result<Amounts, E> {
+                Ok(Amounts::default())
             }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-                let mut out = M::default();
-                while let Some(k) = m.next_key::<String>()? {
+            fn visit_map<A: de::MapAccess<'de>>(self, mut m: A) -> Result<Amounts, A::Error> {
+                let mut out = Amounts::default();
+                while let Some(k) = m.next_key::<Code>()? {
                     let v: Amt = m.next_value()?;
-                    out.extend(Some((k, v.0)));
+                    out.insert(k, v.0);
                 }
                 Ok(out)
             }
         }
-        d.deserialize_any(V(PhantomData))
+        d.deserialize_any(V)
     }
 
-    /// Serialises amounts as strings, in the map's order.
-    pub fn serialize<'a, S, M>(v: &'a M, s: S) -> Result<S::Ok, S::Error>
-    where
-        S: Serializer,
-        &'a M: IntoIterator<Item = (&'a String, &'a Decimal)>,
-        <&'a M as IntoIterator>::IntoIter: ExactSizeIterator,
-    {
-        let pairs = v.into_iter();
-        let mut m = s.serialize_map(Some(pairs.len()))?;
-        for (k, a) in pairs {
-            m.serialize_entry(k, write_plain(a, &mut [0u8; 64]))?;
+    /// Serialises amounts as strings, in key order.
+    pub fn serialize<S: Serializer>(v: &Amounts, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(v.len()))?;
+        for (k, a) in v {
+            m.serialize_entry(k.as_str(), write_plain(a, &mut [0u8; 64]))?;
         }
         m.end()
     }
@@ -302,9 +349,31 @@ mod tests {
             "79228162514264337593543950335",
             "-7922816251426433759354395.0335",
             "0.0000000000000000000000000001",
+            "0.05",
+            "0.5",
+            "1.00",
+            "10",
+            "99.99",
+            "100.01",
+            "0.000000000000000001",
+            "-9.9999999999999999999",
+            "1844674407370955161.5",
         ] {
             let d = Decimal::from_str(t).unwrap();
             assert_eq!(write_plain(&d, &mut [0u8; 64]), d.to_string(), "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_text_is_what_display_writes(m in proptest::prelude::any::<i64>(), wide in -(1i128 << 95)..(1i128 << 95), scale in 0u32..=28) {
+            for d in [Decimal::new(m, scale), Decimal::from_i128_with_scale(wide, scale)] {
+                let mut buf = [0u8; 64];
+                proptest::prop_assert_eq!(write_plain(&d, &mut buf), d.to_string());
+                let mut pushed = String::from("x");
+                push_plain(&d, &mut pushed);
+                proptest::prop_assert_eq!(&pushed[1..], d.to_string());
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 //! (`setldetail`), per-line splits (`feedetail`), accumulators after, the trace
 //! and the notices (`contract.md`, "A settlement").
 
+use crate::claim::Code;
 use crate::money::{self, Decimal};
 use crate::ytd::Ytd;
 use serde::{Deserialize, Serialize};
@@ -161,7 +162,7 @@ impl SetlInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetlDetail {
     /// Fund code (基金支付类型).
-    pub fund_pay_type: String,
+    pub fund_pay_type: Code,
     /// The base this fund worked on (符合政策范围金额).
     #[serde(with = "money::money")]
     pub inscp_scp_amt: Decimal,
@@ -179,7 +180,7 @@ pub struct SetlDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineResult {
     /// The line's serial number.
-    pub feedetl_sn: String,
+    pub feedetl_sn: Code,
     /// The line total, echoed.
     #[serde(with = "money::money")]
     pub det_item_fee_sumamt: Decimal,
@@ -267,12 +268,12 @@ pub struct Settlement {
     /// `settled`, `denied`, `manual` or `reversed`.
     pub status: Status,
     /// Visit ID, echoed.
-    pub mdtrt_id: String,
+    pub mdtrt_id: Code,
     /// Person number, echoed.
-    pub psn_no: String,
+    pub psn_no: Code,
     /// Benefit the claim was settled under (pack-defined).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub benefit: Option<String>,
+    pub benefit: Option<Code>,
     /// Per-settlement sums.
     pub setlinfo: SetlInfo,
     /// One row per fund that took part.

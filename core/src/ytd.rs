@@ -64,7 +64,7 @@ impl Ytd {
                 e.is_zero()
             }
             None => {
-                map.insert(key.to_string(), amount);
+                map.insert(key, amount);
                 false
             }
         };

@@ -73,9 +73,13 @@ fn run_case(file: &Path) -> Vec<String> {
                     errs.push(format!("trace cites no {r}"));
                 }
             }
-            if op == "settle" {
+            if op == "settle" || op == "reverse" {
                 let s = yibao_core::parse_settlement(&out).expect("settlement round-trips");
                 errs.extend(identities::check(&s));
+                // The direct writer and serde write the same bytes.
+                if serde_json::to_string(&s).unwrap() != out {
+                    errs.push("settlement_json differs from serde_json".into());
+                }
             }
         }
     }

@@ -94,6 +94,8 @@ proptest! {
             let s = yibao_core::parse_settlement(&out).unwrap();
             let bad = identities::check(&s);
             prop_assert!(bad.is_empty(), "{}: {:?}\n{}", e.policy().id, bad, text);
+            // The direct JSON writer and serde write the same bytes.
+            prop_assert_eq!(&out, &serde_json::to_string(&s).unwrap());
             // Same input, byte-identical output.
             prop_assert_eq!(&out, &e.settle_json(&text).unwrap());
             // Reversal restores the accumulators exactly.

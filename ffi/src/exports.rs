@@ -174,8 +174,7 @@ fn reverse(
             FfiError::from(yibao_core::Error::from_serde(yibao_core::ErrorCode::InvalidClaim, "ytd", &err))
         })?)
     };
-    let r = eng.reverse(&st, current.as_ref())?;
-    serde_json::to_vec(&r).map_err(|err| FfiError::new(YIBAO_STATUS_INTERNAL, None, &err.to_string()))
+    Ok(yibao_core::settlement_json::to_string(&eng.reverse(&st, current.as_ref())?).into_bytes())
 }
 
 /// Reverses a settlement (UTF-8 JSON). `ytd` (may be NULL with `ytd_len` 0) is

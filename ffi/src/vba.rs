@@ -93,8 +93,7 @@ pub extern "system" fn yibao_vba_reverse(
 ) -> i32 {
     vba_call(out, cap, needed, || {
         let s = yibao_core::parse_settlement(&arg(settlement, len, "settlement")?)?;
-        let r = yibao_core::adjudicate::reverse::reverse(&s, None)?;
-        serde_json::to_string(&r).map_err(|e| FfiError::new(YIBAO_STATUS_INTERNAL, None, &e.to_string()))
+        Ok(yibao_core::settlement_json::to_string(&yibao_core::adjudicate::reverse::reverse(&s, None)?))
     })
 }
 

@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyType};
 use std::str::FromStr;
-use yibao_core::claim::{ChronicCert, FeeLine, Filing, Person, Visit};
+use yibao_core::claim::{ChronicCert, Code, FeeLine, Filing, Person, Visit};
 use yibao_core::money::{self, parse_decimal, Decimal};
 use yibao_core::{Claim, Ytd};
 
@@ -67,20 +67,20 @@ impl<'py> Obj<'py> {
         self.get(key)?.ok_or(GiveUp)
     }
 
-    fn s(&mut self, key: &Bound<'py, PyString>) -> Fast<String> {
+    fn s(&mut self, key: &Bound<'py, PyString>) -> Fast<Code> {
         text(&self.req(key)?)
     }
 
-    fn opt_s(&mut self, key: &Bound<'py, PyString>) -> Fast<Option<String>> {
+    fn opt_s(&mut self, key: &Bound<'py, PyString>) -> Fast<Option<Code>> {
         self.get(key)?.map(|v| text(&v)).transpose()
     }
 
     /// A text field with a default when absent (`null` is refused by the exact path).
-    fn s_or(&mut self, key: &Bound<'py, PyString>, default: &str) -> Fast<String> {
+    fn s_or(&mut self, key: &Bound<'py, PyString>, default: &'static str) -> Fast<Code> {
         if self.has(key)? {
             self.s(key)
         } else {
-            Ok(default.to_string())
+            Ok(Code::const_new(default))
         }
     }
 
@@ -129,8 +129,8 @@ impl<'py> Obj<'py> {
     }
 }
 
-fn text(v: &Bound<'_, PyAny>) -> Fast<String> {
-    Ok(v.cast_exact::<PyString>().map_err(|_| GiveUp)?.to_cow()?.into_owned())
+fn text(v: &Bound<'_, PyAny>) -> Fast<Code> {
+    Ok(Code::from(&*v.cast_exact::<PyString>().map_err(|_| GiveUp)?.to_cow()?))
 }
 
 fn date(v: &Bound<'_, PyAny>) -> Fast<yibao_core::claim::Date> {
@@ -246,5 +246,5 @@ pub fn claim(v: &Bound<'_, PyAny>) -> Fast<Claim> {
         feedetail.push(line(&item)?);
     }
     o.done()?;
-    Ok(Claim { policy, psn, ytd, mdtrt, feedetail })
+    Ok(Claim { policy: policy.map(String::from), psn, ytd, mdtrt, feedetail })
 }

@@ -286,8 +286,8 @@ impl Settlement {
         to_py(py, &*self.inner)
     }
     /// The settlement as the contract's JSON.
-    fn to_json(&self) -> PyResult<String> {
-        serde_json::to_string(&*self.inner).map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
+    fn to_json(&self) -> String {
+        yibao_core::settlement_json::to_string(&self.inner)
     }
     fn __repr__(&self) -> String {
         let i = &self.inner.setlinfo;

@@ -74,7 +74,7 @@ impl<'a> Run<'a> {
         self.info.fund_pay_sumamt += paid;
         Ytd::add(&mut self.delta.fund_paid, code, paid);
         self.detail.push(SetlDetail {
-            fund_pay_type: code.to_string(),
+            fund_pay_type: code.into(),
             inscp_scp_amt: money::fen(base),
             crt_payb_lmt_amt: money::fen(limit),
             fund_payamt: paid,
@@ -103,7 +103,7 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
     validate::claim(claim)?;
     let version = policy.version_on(claim.mdtrt.begndate)?;
     let body = &version.body;
-    if !body.hosp_levels.is_empty() && !body.hosp_levels.contains(&claim.mdtrt.hosp_lv) {
+    if !body.hosp_levels.is_empty() && !body.hosp_levels.iter().any(|l| *l == claim.mdtrt.hosp_lv) {
         return Err(crate::Error::at(
             crate::ErrorCode::UnknownCode,
             "mdtrt.hosp_lv",
@@ -166,7 +166,7 @@ pub fn finish(mut run: Run, status: Status, denial: Option<Denial>, stamp: Stamp
         status,
         mdtrt_id: run.claim.mdtrt.mdtrt_id.clone(),
         psn_no: run.claim.psn.psn_no.clone(),
-        benefit: run.benefit.map(|(id, _, _)| id.to_string()),
+        benefit: run.benefit.map(|(id, _, _)| id.into()),
         setlinfo: run.info,
         setldetail: run.detail,
         feedetail: run.lines,

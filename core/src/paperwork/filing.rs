@@ -144,7 +144,13 @@ pub fn transition(r: &FilingRules, q: &FilingRequest) -> Result<FilingResult> {
                     }
                 }
             }
-            let f = Filing { kind, begndate: q.date, enddate: None, area_admdvs: area, status: "active".into() };
+            let f = Filing {
+                kind: kind.into(),
+                begndate: q.date,
+                enddate: None,
+                area_admdvs: area.into(),
+                status: "active".into(),
+            };
             let earliest = Some(q.date.add_months(r.lock_months));
             Ok(FilingResult { ok: true, filing: Some(f), refusal: None, earliest_change: earliest })
         }
@@ -189,7 +195,7 @@ pub fn transition(r: &FilingRules, q: &FilingRequest) -> Result<FilingResult> {
                     if let Err(m) = area_ok(r, &area) {
                         return Ok(refuse(Some(n), "AREA_LEVEL", r.area_rule.as_deref().unwrap_or_default(), m, None));
                     }
-                    n.area_admdvs = area;
+                    n.area_admdvs = area.into();
                 }
             }
             Ok(FilingResult { ok: true, filing: Some(n), refusal: None, earliest_change: Some(earliest) })

@@ -1,0 +1,340 @@
+//! A settlement's JSON written straight into a byte buffer.
+//!
+//! The bytes are exactly those of `serde_json::to_string` over the derived
+//! `Serialize` (tests hold the two equal on every conformance case and on
+//! random claims), so the JSON paths (the C ABI, `yibao batch`,
+//! `settle_json`) may use either. This writer exists for speed: serde_json
+//! escapes every key byte by byte and calls through the serializer for every
+//! field, which costs more than adjudicating the claim; here each key is one
+//! constant copied with its punctuation, and a string is copied whole unless
+//! it holds a character JSON must escape.
+
+use crate::amounts::Amounts;
+use crate::money::{push_plain, Decimal};
+use crate::settlement::{Denial, LineResult, Notice, SetlDetail, SetlInfo, Settlement, Stamp, Status, TraceEntry};
+use crate::ytd::Ytd;
+
+/// The settlement as a JSON string.
+pub fn to_string(s: &Settlement) -> String {
+    let mut out = String::with_capacity(1024 + 320 * s.feedetail.len() + 160 * s.trace.len());
+    write(s, &mut out);
+    out
+}
+
+/// Appends the settlement's JSON to `out`.
+pub fn write(s: &Settlement, out: &mut String) {
+    let mut w = W(out);
+    w.raw("{\"status\":");
+    w.str(status(s.status));
+    w.raw(",\"mdtrt_id\":");
+    w.str(&s.mdtrt_id);
+    w.raw(",\"psn_no\":");
+    w.str(&s.psn_no);
+    if let Some(b) = &s.benefit {
+        w.raw(",\"benefit\":");
+        w.str(b);
+    }
+    w.raw(",\"setlinfo\":");
+    w.setlinfo(&s.setlinfo);
+    w.raw(",\"setldetail\":");
+    w.list(&s.setldetail, W::detail);
+    w.raw(",\"feedetail\":");
+    w.list(&s.feedetail, W::line);
+    w.raw(",\"ytd_after\":");
+    w.ytd(&s.ytd_after);
+    w.raw(",\"ytd_delta\":");
+    w.ytd(&s.ytd_delta);
+    w.raw(",\"trace\":");
+    w.list(&s.trace, W::trace);
+    w.raw(",\"notices\":");
+    w.list(&s.notices, W::notice);
+    w.raw(",\"denial\":");
+    match &s.denial {
+        Some(d) => w.denial(d),
+        None => w.raw("null"),
+    }
+    w.raw(",\"stamp\":");
+    w.stamp(&s.stamp);
+    w.raw("}");
+}
+
+fn status(s: Status) -> &'static str {
+    match s {
+        Status::Settled => "settled",
+        Status::Denied => "denied",
+        Status::Manual => "manual",
+        Status::Reversed => "reversed",
+    }
+}
+
+struct W<'a>(&'a mut String);
+
+impl W<'_> {
+    fn raw(&mut self, s: &str) {
+        self.0.push_str(s);
+    }
+
+    /// A JSON string, escaped as serde_json escapes it: `"` and `\`, the
+    /// short escapes for control characters that have one, `\u00XX`
+    /// (lowercase hex) for the others; everything else as is.
+    fn str(&mut self, s: &str) {
+        let out = &mut *self.0;
+        out.push('"');
+        let bytes = s.as_bytes();
+        // A fold, not `any`: no early exit, so the check runs over whole vectors.
+        if !bytes.iter().fold(false, |esc, &b| esc | (b < 0x20) | (b == b'"') | (b == b'\\')) {
+            out.push_str(s);
+        } else {
+            let mut start = 0;
+            for (i, &b) in bytes.iter().enumerate() {
+                let short = match b {
+                    b'"' => b'"',
+                    b'\\' => b'\\',
+                    b'\n' => b'n',
+                    b'\r' => b'r',
+                    b'\t' => b't',
+                    0x08 => b'b',
+                    0x0c => b'f',
+                    0..=0x1f => 0,
+                    _ => continue,
+                };
+                // `i` is at an ASCII byte, so both slices end on character boundaries.
+                out.push_str(&s[start..i]);
+                start = i + 1;
+                out.push('\\');
+                if short != 0 {
+                    out.push(char::from(short));
+                } else {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.push_str("u00");
+                    out.push(char::from(HEX[usize::from(b >> 4)]));
+                    out.push(char::from(HEX[usize::from(b & 15)]));
+                }
+            }
+            out.push_str(&s[start..]);
+        }
+        out.push('"');
+    }
+
+    /// A decimal as its plain string, scale kept (as the serde helpers write it).
+    fn dec(&mut self, d: &Decimal) {
+        self.0.push('"');
+        push_plain(d, self.0);
+        self.0.push('"');
+    }
+
+    /// `key` is the constant `,"name":` (or `{"name":` for the first field).
+    fn field_dec(&mut self, key: &str, d: &Decimal) {
+        self.raw(key);
+        self.dec(d);
+    }
+
+    fn int(&mut self, v: i64) {
+        use std::fmt::Write;
+        // Writing into a String cannot fail.
+        let _ = write!(self.0, "{v}");
+    }
+
+    fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Self, &T)) {
+        self.0.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.0.push(',');
+            }
+            each(self, item);
+        }
+        self.0.push(']');
+    }
+
+    fn setlinfo(&mut self, i: &SetlInfo) {
+        self.field_dec("{\"medfee_sumamt\":", &i.medfee_sumamt);
+        self.field_dec(",\"fulamt_ownpay_amt\":", &i.fulamt_ownpay_amt);
+        self.field_dec(",\"overlmt_selfpay\":", &i.overlmt_selfpay);
+        self.field_dec(",\"preselfpay_amt\":", &i.preselfpay_amt);
+        self.field_dec(",\"inscp_scp_amt\":", &i.inscp_scp_amt);
+        self.field_dec(",\"act_pay_dedc\":", &i.act_pay_dedc);
+        self.field_dec(",\"hifp_pay\":", &i.hifp_pay);
+        self.field_dec(",\"pool_prop_selfpay\":", &i.pool_prop_selfpay);
+        self.field_dec(",\"cvlserv_pay\":", &i.cvlserv_pay);
+        self.field_dec(",\"hifes_pay\":", &i.hifes_pay);
+        self.field_dec(",\"hifmi_pay\":", &i.hifmi_pay);
+        self.field_dec(",\"hifob_pay\":", &i.hifob_pay);
+        self.field_dec(",\"maf_pay\":", &i.maf_pay);
+        self.field_dec(",\"oth_pay\":", &i.oth_pay);
+        self.field_dec(",\"fund_pay_sumamt\":", &i.fund_pay_sumamt);
+        self.field_dec(",\"psn_part_amt\":", &i.psn_part_amt);
+        self.field_dec(",\"acct_pay\":", &i.acct_pay);
+        self.field_dec(",\"psn_cash_pay\":", &i.psn_cash_pay);
+        self.field_dec(",\"balc\":", &i.balc);
+        self.raw("}");
+    }
+
+    fn detail(&mut self, d: &SetlDetail) {
+        self.raw("{\"fund_pay_type\":");
+        self.str(&d.fund_pay_type);
+        self.field_dec(",\"inscp_scp_amt\":", &d.inscp_scp_amt);
+        self.field_dec(",\"crt_payb_lmt_amt\":", &d.crt_payb_lmt_amt);
+        self.field_dec(",\"fund_payamt\":", &d.fund_payamt);
+        self.raw(",\"setl_proc_info\":");
+        self.str(&d.setl_proc_info);
+        self.raw("}");
+    }
+
+    fn line(&mut self, l: &LineResult) {
+        self.raw("{\"feedetl_sn\":");
+        self.str(&l.feedetl_sn);
+        self.field_dec(",\"det_item_fee_sumamt\":", &l.det_item_fee_sumamt);
+        self.field_dec(",\"fulamt_ownpay_amt\":", &l.fulamt_ownpay_amt);
+        self.field_dec(",\"overlmt_amt\":", &l.overlmt_amt);
+        self.field_dec(",\"preselfpay_amt\":", &l.preselfpay_amt);
+        self.field_dec(",\"inscp_scp_amt\":", &l.inscp_scp_amt);
+        self.field_dec(",\"selfpay_prop\":", &l.selfpay_prop);
+        if !l.rules.is_empty() {
+            self.raw(",\"rules\":");
+            self.list(&l.rules, |w, r| w.str(r));
+        }
+        self.raw("}");
+    }
+
+    fn amounts(&mut self, m: &Amounts) {
+        self.0.push('{');
+        for (i, (k, v)) in m.iter().enumerate() {
+            if i > 0 {
+                self.0.push(',');
+            }
+            self.str(k);
+            self.0.push(':');
+            self.dec(v);
+        }
+        self.0.push('}');
+    }
+
+    fn ytd(&mut self, y: &Ytd) {
+        self.raw("{\"year\":");
+        self.int(i64::from(y.year));
+        self.field_dec(",\"dedc_paid\":", &y.dedc_paid);
+        if !y.dedc_paid_by.is_empty() {
+            self.raw(",\"dedc_paid_by\":");
+            self.amounts(&y.dedc_paid_by);
+        }
+        self.raw(",\"admissions\":");
+        self.int(i64::from(y.admissions));
+        self.field_dec(",\"cost_sum\":", &y.cost_sum);
+        self.raw(",\"fund_paid\":");
+        self.amounts(&y.fund_paid);
+        self.raw(",\"benefit_paid\":");
+        self.amounts(&y.benefit_paid);
+        if !y.eligible_sum.is_empty() {
+            self.raw(",\"eligible_sum\":");
+            self.amounts(&y.eligible_sum);
+        }
+        if !y.quota_used.is_empty() {
+            self.raw(",\"quota_used\":");
+            self.amounts(&y.quota_used);
+        }
+        self.raw("}");
+    }
+
+    fn trace(&mut self, t: &TraceEntry) {
+        self.raw("{\"step\":");
+        self.str(&t.step);
+        self.raw(",\"rule\":");
+        self.str(&t.rule);
+        self.field_dec(",\"amount\":", &t.amount);
+        self.raw(",\"text\":");
+        self.str(&t.text);
+        self.raw("}");
+    }
+
+    fn notice(&mut self, n: &Notice) {
+        self.raw("{\"code\":");
+        self.str(&n.code);
+        self.raw(",\"rule\":");
+        self.str(&n.rule);
+        if !n.message.is_empty() {
+            self.raw(",\"message\":");
+            self.str(&n.message);
+        }
+        if !n.materials.is_empty() {
+            self.raw(",\"materials\":");
+            self.list(&n.materials, |w, m| w.str(m));
+        }
+        if let Some(d) = n.deadline {
+            self.raw(",\"deadline\":");
+            self.str(&d.to_string());
+        }
+        self.raw("}");
+    }
+
+    fn denial(&mut self, d: &Denial) {
+        self.raw("{\"code\":");
+        self.str(&d.code);
+        self.raw(",\"rule\":");
+        self.str(&d.rule);
+        self.raw(",\"message\":");
+        self.str(&d.message);
+        self.raw("}");
+    }
+
+    fn stamp(&mut self, s: &Stamp) {
+        self.raw("{\"engine\":");
+        self.str(&s.engine);
+        self.raw(",\"policy\":");
+        self.str(&s.policy);
+        self.raw(",\"policy_version\":");
+        self.str(&s.policy_version);
+        self.raw(",\"policy_hash\":");
+        self.str(&s.policy_hash);
+        self.raw(",\"input_hash\":");
+        self.str(&s.input_hash);
+        self.raw("}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_escape_as_serde_json_escapes_them() {
+        for s in ["plain", "", "q\"uote", "back\\slash", "tab\tnl\ncr\r", "\u{1}\u{8}\u{c}\u{1f}\u{7f}", "医保 ¥12.50"]
+        {
+            let mut out = String::new();
+            W(&mut out).str(s);
+            assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn a_settlement_writes_the_bytes_serde_json_writes() {
+        let engine = crate::Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        for n in [1, 3, 10] {
+            let claim = crate::parse_claim(&crate::demo::sample_claim(n)).unwrap();
+            let mut s = engine.settle(&claim).unwrap();
+            assert_eq!(to_string(&s), serde_json::to_string(&s).unwrap());
+            // The optional parts too: a denial, notices with every field, odd text.
+            s.benefit = None;
+            s.denial = Some(Denial { code: "X".into(), rule: "R\"1".into(), message: "line\nbreak".into() });
+            s.notices.push(Notice {
+                code: "N".into(),
+                rule: "R".into(),
+                message: "m".into(),
+                materials: vec!["a".into(), "b\\c".into()],
+                deadline: Some("2010-03-31".parse().unwrap()),
+            });
+            s.notices.push(Notice {
+                code: "N2".into(),
+                rule: "R2".into(),
+                message: String::new(),
+                materials: vec![],
+                deadline: None,
+            });
+            s.ytd_after.dedc_paid_by.insert("inpatient", Decimal::new(-12345, 2));
+            s.ytd_after.eligible_sum.insert("layer:x", Decimal::new(1, 0));
+            s.ytd_after.quota_used.insert("q", Decimal::new(5, 1));
+            s.ytd_after.year = -1;
+            s.feedetail[0].rules.clear();
+            assert_eq!(to_string(&s), serde_json::to_string(&s).unwrap());
+        }
+    }
+}
