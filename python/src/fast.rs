@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyType};
 use std::str::FromStr;
+use yibao_core::amounts::Amounts;
 use yibao_core::claim::{ChronicCert, Code, FeeLine, Filing, Person, Visit};
 use yibao_core::money::{self, parse_decimal, Decimal};
 use yibao_core::{Claim, Ytd};
@@ -98,6 +99,40 @@ impl<'py> Obj<'py> {
 
     fn opt_date(&mut self, key: &Bound<'py, PyString>) -> Fast<Option<yibao_core::claim::Date>> {
         self.get(key)?.map(|v| date(&v)).transpose()
+    }
+
+    /// The value under `key` when present; a present `None` gives up (the
+    /// exact path refuses `null` where a default applies only to absence).
+    fn present(&mut self, key: &Bound<'py, PyString>) -> Fast<Option<Bound<'py, PyAny>>> {
+        if !self.has(key)? {
+            return Ok(None);
+        }
+        self.req(key).map(Some)
+    }
+
+    /// A money amount, zero when absent.
+    fn money_or_zero(&mut self, key: &Bound<'py, PyString>) -> Fast<Decimal> {
+        self.present(key)?.map_or_else(|| Ok(money::zero()), |v| decimal(&v, money::MONEY_DP))
+    }
+
+    /// An amounts map (a dict of text keys to money); absent or `None` is empty.
+    fn amounts(&mut self, key: &Bound<'py, PyString>) -> Fast<Amounts> {
+        let mut out = Amounts::new();
+        if let Some(v) = self.get(key)? {
+            for (k, a) in v.cast_exact::<PyDict>().map_err(|_| GiveUp)?.iter() {
+                out.insert(text(&k)?, decimal(&a, money::MONEY_DP)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A whole number of type `int` (not `bool`), when present.
+    fn int<T: for<'a> FromPyObject<'a, 'py>>(&mut self, key: &Bound<'py, PyString>) -> Fast<Option<T>> {
+        match self.present(key)? {
+            Some(v) if v.is_exact_instance_of::<PyInt>() => Ok(Some(v.extract::<T>().map_err(|_| GiveUp)?)),
+            Some(_) => Err(GiveUp),
+            None => Ok(None),
+        }
     }
 
     fn flag(&mut self, key: &Bound<'py, PyString>, default: bool) -> Fast<bool> {
@@ -231,13 +266,33 @@ fn line(v: &Bound<'_, PyAny>) -> Fast<FeeLine> {
     Ok(l)
 }
 
+/// Accumulators (`None` is none).
+fn ytd(v: Option<Bound<'_, PyAny>>) -> Fast<Option<Ytd>> {
+    let Some(v) = v else { return Ok(None) };
+    let py = v.py();
+    let mut o = Obj::of(&v)?;
+    let y = Ytd {
+        year: o.int(intern!(py, "year"))?.ok_or(GiveUp)?,
+        dedc_paid: o.money_or_zero(intern!(py, "dedc_paid"))?,
+        dedc_paid_by: o.amounts(intern!(py, "dedc_paid_by"))?,
+        admissions: o.int(intern!(py, "admissions"))?.unwrap_or(0),
+        cost_sum: o.money_or_zero(intern!(py, "cost_sum"))?,
+        fund_paid: o.amounts(intern!(py, "fund_paid"))?,
+        benefit_paid: o.amounts(intern!(py, "benefit_paid"))?,
+        eligible_sum: o.amounts(intern!(py, "eligible_sum"))?,
+        quota_used: o.amounts(intern!(py, "quota_used"))?,
+    };
+    o.done()?;
+    Ok(Some(y))
+}
+
 /// A claim dict read the fast way, or [`GiveUp`].
 pub fn claim(v: &Bound<'_, PyAny>) -> Fast<Claim> {
     let py = v.py();
     let mut o = Obj::of(v)?;
     let policy = o.opt_s(intern!(py, "policy"))?;
     let psn = person(&o.req(intern!(py, "psn"))?)?;
-    let ytd = o.by_serde::<Option<Ytd>>(intern!(py, "ytd"), None)?;
+    let ytd = ytd(o.get(intern!(py, "ytd"))?)?;
     let mdtrt = visit(&o.req(intern!(py, "mdtrt"))?)?;
     let list = o.req(intern!(py, "feedetail"))?;
     let list = list.cast_exact::<PyList>().map_err(|_| GiveUp)?;

@@ -71,6 +71,19 @@ def variants():
     edit("bad-filing", lambda c: c["psn"].update(filings=[{"kind": "referral"}]))
     edit("ytd", lambda c: c.update(ytd={"year": 2010, "admissions": 1, "dedc_paid": Decimal("750")}))
     edit("bad-ytd", lambda c: c.update(ytd={"year": 2010, "admissions": -1}))
+    edit("ytd-maps", lambda c: c.update(ytd={"year": 2010, "cost_sum": "120.5", "fund_paid": {"390100": 300},
+                                             "benefit_paid": {"inpatient": Decimal("300.00")}, "eligible_sum": None,
+                                             "dedc_paid_by": {"inpatient": "750"}, "quota_used": {}}))
+    edit("ytd-null", lambda c: c.update(ytd=None))
+    edit("ytd-null-admissions", lambda c: c.update(ytd={"year": 2010, "admissions": None}))
+    edit("ytd-null-amount", lambda c: c.update(ytd={"year": 2010, "cost_sum": None}))
+    edit("ytd-bool-year", lambda c: c.update(ytd={"year": True}))
+    edit("ytd-no-year", lambda c: c.update(ytd={"admissions": 1}))
+    edit("ytd-unknown-key", lambda c: c.update(ytd={"year": 2010, "visits": 1}))
+    edit("ytd-map-float", lambda c: c.update(ytd={"year": 2010, "fund_paid": {"390100": 0.1}}))
+    edit("ytd-map-three-places", lambda c: c.update(ytd={"year": 2010, "fund_paid": {"390100": "0.125"}}))
+    edit("ytd-map-list", lambda c: c.update(ytd={"year": 2010, "fund_paid": [1]}))
+    edit("ytd-huge-year", lambda c: c.update(ytd={"year": 10**12}))
     edit("str-subclass", lambda c: c["psn"].update(psn_no=type("S", (str,), {})("P1")))
     return out
 
