@@ -43,19 +43,52 @@ pub fn fen(d: Decimal) -> Decimal {
     r
 }
 
+/// The powers of ten that fit in 64 bits.
+const POW10: [u64; 20] = {
+    let mut p = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
 /// Whether `|d|` exceeds [`max_amount`], without the scale alignment a
 /// general comparison needs.
 #[inline]
 pub fn above_max(d: Decimal) -> bool {
     const MAX: u128 = 100_000_000;
     let m = d.mantissa().unsigned_abs();
-    let scale = d.scale();
-    if scale <= 19 {
+    match POW10.get(d.scale() as usize) {
         // 1e8 · 10^19 < 2^128: the bound is exact.
-        m > MAX * 10u128.pow(scale)
-    } else {
-        d.abs() > max_amount()
+        Some(&p) => m > MAX * u128::from(p),
+        None => d.abs() > max_amount(),
     }
+}
+
+/// Whether a line total is its price × count rounded half-up to the fen,
+/// give or take one fen (what a HIS's own rounding may leave).
+pub fn total_matches(pric: Decimal, cnt: Decimal, total: Decimal) -> bool {
+    // In whole numbers when the three are non-negative 64-bit mantissas with
+    // few places (every real line); the same answer as the decimal path.
+    let exact = || -> Option<bool> {
+        let p = u128::from(u64::try_from(pric.mantissa()).ok()?);
+        let c = u128::from(u64::try_from(cnt.mantissa()).ok()?);
+        let t = u128::from(u64::try_from(total.mantissa()).ok()?);
+        let places = (pric.scale() + cnt.scale()) as usize;
+        let (product, t_places) = (p * c, total.scale() as usize);
+        let in_fen = match places.checked_sub(2) {
+            Some(extra) => {
+                let unit = u128::from(*POW10.get(extra)?);
+                (product + unit / 2) / unit
+            }
+            None => product * u128::from(POW10[2 - places]),
+        };
+        let t_fen = t * u128::from(*POW10.get(2usize.checked_sub(t_places)?)?);
+        Some(in_fen.abs_diff(t_fen) <= 1)
+    };
+    exact().unwrap_or_else(|| (fen(pric * cnt) - total).abs() <= Decimal::new(1, 2))
 }
 
 /// Zero with two places, the form every money output takes.
@@ -374,6 +407,22 @@ mod tests {
                 push_plain(&d, &mut pushed);
                 proptest::prop_assert_eq!(&pushed[1..], d.to_string());
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn line_totals_check_alike_in_whole_numbers_and_decimals(
+            p in 0i64..100_000_000_000_000, ps in 0u32..=6,
+            c in 0i64..1_000_000_000_000, cs in 0u32..=4,
+            t in 0i64..10_000_000_000, ts in 0u32..=3,
+            near in proptest::prelude::any::<bool>(),
+        ) {
+            let (pric, cnt) = (Decimal::new(p, ps), Decimal::new(c, cs));
+            // Half the cases a total within a few fen of the product, so both answers occur.
+            let total = if near { fen(pric * cnt) + Decimal::new(t % 5 - 2, 2) } else { Decimal::new(t, ts) };
+            let decimal_path = (fen(pric * cnt) - total).abs() <= Decimal::new(1, 2);
+            proptest::prop_assert_eq!(total_matches(pric, cnt, total), decimal_path);
         }
     }
 

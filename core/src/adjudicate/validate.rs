@@ -3,7 +3,7 @@
 
 use crate::claim::Claim;
 use crate::error::{Error, ErrorCode, Result};
-use crate::money::{above_max, fen, max_amount, Decimal};
+use crate::money::{above_max, max_amount, total_matches, Decimal};
 
 /// Most admissions a year's accumulators may report.
 pub const MAX_ADMISSIONS: u32 = 1_000;
@@ -163,7 +163,7 @@ pub fn claim(c: &Claim) -> Result<()> {
         amount(l.pric, &|| lp("pric"))?;
         amount(l.cnt, &|| lp("cnt"))?;
         amount(l.det_item_fee_sumamt, &|| lp("det_item_fee_sumamt"))?;
-        if (fen(l.pric * l.cnt) - l.det_item_fee_sumamt).abs() > Decimal::new(1, 2) {
+        if !total_matches(l.pric, l.cnt, l.det_item_fee_sumamt) {
             return Err(Error::claim(
                 lp("det_item_fee_sumamt"),
                 format!("{} is not price {} × count {}", l.det_item_fee_sumamt, l.pric, l.cnt),
