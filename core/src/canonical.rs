@@ -7,7 +7,7 @@
 
 use crate::amounts::Amounts;
 use crate::claim::{Claim, FeeLine};
-use crate::money::Decimal;
+use crate::money::{Decimal, POW10};
 use crate::ytd::Ytd;
 use sha2::{Digest, Sha256};
 
@@ -63,19 +63,16 @@ impl W {
     /// every field's places); tag 1 is the normalised mantissa and scale.
     fn d(&mut self, d: Decimal) {
         const UNIT_DP: u32 = 8;
-        const POW10: [i64; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+        // 10^(8 - scale) ≤ 10^8: fits in an i64.
+        let unit = |d: &Decimal| UNIT_DP.checked_sub(d.scale()).map(|k| POW10[k as usize] as i64);
         // Fast path: the value in units fits in an i64 (every real amount). Its
         // varint is the same bytes the i128 path below would write.
-        if d.scale() <= UNIT_DP {
-            if let Some(units) =
-                i64::try_from(d.mantissa()).ok().and_then(|m| m.checked_mul(POW10[(UNIT_DP - d.scale()) as usize]))
-            {
-                self.update([0]);
-                self.uv64(((units << 1) ^ (units >> 63)) as u64);
-                return;
-            }
+        if let Some(units) = unit(&d).and_then(|u| i64::try_from(d.mantissa()).ok()?.checked_mul(u)) {
+            self.update([0]);
+            self.uv64(((units << 1) ^ (units >> 63)) as u64);
+            return;
         }
-        let fixed = |d: Decimal| (d.scale() <= UNIT_DP).then(|| d.mantissa() * 10i128.pow(UNIT_DP - d.scale()));
+        let fixed = |d: Decimal| unit(&d).map(|u| d.mantissa() * i128::from(u));
         // |mantissa| < 2^96 and 10^8 < 2^27: the product fits in an i128.
         match fixed(d).or_else(|| fixed(d.normalize())) {
             Some(units) => {

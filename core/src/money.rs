@@ -44,7 +44,7 @@ pub fn fen(d: Decimal) -> Decimal {
 }
 
 /// The powers of ten that fit in 64 bits.
-const POW10: [u64; 20] = {
+pub(crate) const POW10: [u64; 20] = {
     let mut p = [1u64; 20];
     let mut i = 1;
     while i < 20 {
@@ -152,53 +152,24 @@ pub fn push_plain(d: &Decimal, out: &mut String) {
 fn plain_digits(d: &Decimal, buf: &mut [u8; 64]) -> usize {
     let scale = d.scale() as usize;
     let m = d.mantissa();
-    let neg = m < 0;
-    let mut i = buf.len();
-    // Fast path (every real amount): the mantissa fits in 64 bits and the
-    // scale in 19 places. The fraction is written as exactly `scale` digits
-    // and the integer part as at least one, both two digits at a time.
-    if let (Ok(u), true) = (u64::try_from(m.unsigned_abs()), scale <= 19) {
-        let p = 10u64.pow(scale as u32);
-        let (int, frac) = (u / p, u % p);
-        if scale > 0 {
-            i = put_digits(buf, i, frac, scale);
-            i -= 1;
-            buf[i] = b'.';
+    let u = m.unsigned_abs();
+    // The whole part and the `scale` fraction digits: by 64-bit division when
+    // the mantissa fits (every real amount), else by 128-bit (10^28 < 2^94).
+    let (int, frac) = match (u64::try_from(u), POW10.get(scale)) {
+        (Ok(u), Some(&p)) => (u128::from(u / p), u128::from(u % p)),
+        _ => {
+            let p = 10u128.pow(scale as u32);
+            (u / p, u % p)
         }
-        i = put_digits(buf, i, int, 1);
-        if neg {
-            i -= 1;
-            buf[i] = b'-';
-        }
-        return i;
-    }
-    let mut digits = 0usize;
-    // One digit at a time from the right, the point after `scale` digits.
-    let mut put = |digit: u8, i: &mut usize| -> bool {
-        *i -= 1;
-        buf[*i] = b'0' + digit;
-        digits += 1;
-        if digits == scale {
-            *i -= 1;
-            buf[*i] = b'.';
-        }
-        digits > scale
     };
-    // Digits above 64 bits (rare) by u128 division, the rest by the cheaper u64.
-    let mut wide = m.unsigned_abs();
-    while u64::try_from(wide).is_err() {
-        put((wide % 10) as u8, &mut i);
-        wide /= 10;
+    let mut i = buf.len();
+    if scale > 0 {
+        i = put_digits(buf, i, frac, scale);
+        i -= 1;
+        buf[i] = b'.';
     }
-    let mut u = wide as u64;
-    loop {
-        let past_point = put((u % 10) as u8, &mut i);
-        u /= 10;
-        if u == 0 && past_point {
-            break;
-        }
-    }
-    if neg {
+    i = put_digits(buf, i, int, 1);
+    if m < 0 {
         i -= 1;
         buf[i] = b'-';
     }
@@ -207,13 +178,22 @@ fn plain_digits(d: &Decimal, buf: &mut [u8; 64]) -> usize {
 
 /// Writes `v` in decimal ending before `buf[end]`, padded with zeros to at
 /// least `min` digits; returns where the digits start.
-fn put_digits(buf: &mut [u8; 64], mut end: usize, mut v: u64, min: usize) -> usize {
+fn put_digits(buf: &mut [u8; 64], mut end: usize, v: u128, min: usize) -> usize {
     const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
         2021222324252627282930313233343536373839\
         4041424344454647484950515253545556575859\
         6061626364656667686970717273747576777879\
         8081828384858687888990919293949596979899";
     let stop = end - min;
+    // Digits above 64 bits (rare) one at a time by u128 division; the rest
+    // two at a time by the cheaper u64.
+    let mut wide = v;
+    while u64::try_from(wide).is_err() {
+        end -= 1;
+        buf[end] = b'0' + (wide % 10) as u8;
+        wide /= 10;
+    }
+    let mut v = wide as u64;
     while v >= 10 {
         let pair = (v % 100) as usize * 2;
         v /= 100;

@@ -105,10 +105,8 @@ impl W<'_> {
                 if short != 0 {
                     out.push(char::from(short));
                 } else {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
                     out.push_str("u00");
-                    out.push(char::from(HEX[usize::from(b >> 4)]));
-                    out.push(char::from(HEX[usize::from(b & 15)]));
+                    crate::policy::load::push_hex(out, &[b]);
                 }
             }
             out.push_str(&s[start..]);
