@@ -78,11 +78,7 @@ impl<'py> Obj<'py> {
 
     /// A text field with a default when absent (`null` is refused by the exact path).
     fn s_or(&mut self, key: &Bound<'py, PyString>, default: &'static str) -> Fast<Code> {
-        if self.has(key)? {
-            self.s(key)
-        } else {
-            Ok(Code::const_new(default))
-        }
+        self.present(key)?.map_or(Ok(Code::const_new(default)), |v| text(&v))
     }
 
     fn dec(&mut self, key: &Bound<'py, PyString>, dp: u32) -> Fast<Decimal> {
@@ -136,20 +132,13 @@ impl<'py> Obj<'py> {
     }
 
     fn flag(&mut self, key: &Bound<'py, PyString>, default: bool) -> Fast<bool> {
-        if !self.has(key)? {
-            return Ok(default);
-        }
-        let v = self.req(key)?;
-        Ok(v.cast_exact::<PyBool>().map_err(|_| GiveUp)?.is_true())
+        self.present(key)?.map_or(Ok(default), |v| Ok(v.cast_exact::<PyBool>().map_err(|_| GiveUp)?.is_true()))
     }
 
-    /// A nested value read by the exact rules (rare fields: filings,
-    /// certifications, accumulators), `default` when absent.
+    /// A nested value read by the exact rules (rare fields: filings and
+    /// certifications), `default` when absent.
     fn by_serde<T: serde::de::DeserializeOwned>(&mut self, key: &Bound<'py, PyString>, default: T) -> Fast<T> {
-        if !self.has(key)? {
-            return Ok(default);
-        }
-        let v = self.req(key)?;
+        let Some(v) = self.present(key)? else { return Ok(default) };
         let value = to_value(&v, &mut String::new(), 1).map_err(|_| GiveUp)?;
         serde_json::from_value(value).map_err(|_| GiveUp)
     }
@@ -201,22 +190,18 @@ fn person(v: &Bound<'_, PyAny>) -> Fast<Person> {
         psn_type: o.s(intern!(py, "psn_type"))?,
         brdy: o.opt_date(intern!(py, "brdy"))?,
         insu_begn_date: o.opt_date(intern!(py, "insu_begn_date"))?,
-        balc: if o.has(intern!(py, "balc"))? { o.dec(intern!(py, "balc"), money::MONEY_DP)? } else { money::zero() },
+        balc: o.money_or_zero(intern!(py, "balc"))?,
         acct_used_flag: o.s_or(intern!(py, "acct_used_flag"), "0")?,
         cvlserv_flag: o.s_or(intern!(py, "cvlserv_flag"), "0")?,
         primary_fixmedins_code: o.opt_s(intern!(py, "primary_fixmedins_code"))?,
         filings: o.by_serde::<Vec<Filing>>(intern!(py, "filings"), Vec::new())?,
         chronic_certs: o.by_serde::<Vec<ChronicCert>>(intern!(py, "chronic_certs"), Vec::new())?,
-        quota_balc: o.by_serde::<QuotaBalc>(intern!(py, "quota_balc"), QuotaBalc::default())?.0,
+        quota_balc: o.amounts(intern!(py, "quota_balc"))?,
         death_date: o.opt_date(intern!(py, "death_date"))?,
     };
     o.done()?;
     Ok(p)
 }
-
-/// `quota_balc` read with the core's money-map rules.
-#[derive(Default, serde::Deserialize)]
-struct QuotaBalc(#[serde(with = "yibao_core::money::money_map")] yibao_core::amounts::Amounts);
 
 fn visit(v: &Bound<'_, PyAny>) -> Fast<Visit> {
     let py = v.py();

@@ -66,6 +66,10 @@ def variants():
     edit("three-places", lambda c: c["feedetail"][0].update(det_item_fee_sumamt="1200.505"))
     edit("missing-mdtrt", lambda c: c.pop("mdtrt"))
     edit("quota-null", lambda c: c["psn"].update(quota_balc=None))
+    edit("quota-map", lambda c: c["psn"].update(quota_balc={"outpatient_pool": "120.50", "b": 3}))
+    edit("quota-three-places", lambda c: c["psn"].update(quota_balc={"outpatient_pool": "1.005"}))
+    edit("quota-list", lambda c: c["psn"].update(quota_balc=[1]))
+    edit("balc-given", lambda c: c["psn"].update(balc=Decimal("88.80")))
     edit("filing", lambda c: c["psn"].update(filings=[{"kind": "referral", "begndate": "2010-01-01",
                                                         "area_admdvs": "110000"}]))
     edit("bad-filing", lambda c: c["psn"].update(filings=[{"kind": "referral"}]))
