@@ -17,14 +17,30 @@ pub struct Carry {
 }
 
 impl Carry {
-    /// Settles `claim`, filling a missing `ytd` from the member's previous result.
+    /// Settles `claim`, filling a missing `ytd` from the member's previous
+    /// result. A claim that fails (or panics: a bug costs this claim, not the
+    /// caller) leaves the member's accumulators as they were.
     pub fn settle(&mut self, engine: &Engine, mut claim: Claim) -> Result<Settlement> {
-        if claim.ytd.is_none() {
-            claim.ytd = self.latest.get(&claim.psn.psn_no).cloned();
+        // The member's accumulators are moved into the claim, not copied, and
+        // put back if the claim fails.
+        let carried = claim.ytd.is_none();
+        if carried {
+            claim.ytd = self.latest.remove(&claim.psn.psn_no);
         }
-        let s = engine.settle(&claim)?;
-        self.latest.insert(claim.psn.psn_no, s.ytd_after.clone());
-        Ok(s)
+        let settled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.settle(&claim)))
+            .unwrap_or_else(|_| Err(Error::new(ErrorCode::Internal, "settling this claim panicked")));
+        match settled {
+            Ok(s) => {
+                self.latest.insert(claim.psn.psn_no, s.ytd_after.clone());
+                Ok(s)
+            }
+            Err(e) => {
+                if let (true, Some(ytd)) = (carried, claim.ytd) {
+                    self.latest.insert(claim.psn.psn_no, ytd);
+                }
+                Err(e)
+            }
+        }
     }
 }
 
@@ -106,7 +122,7 @@ impl Pool {
         if let Some(inline) = self.inline.as_deref_mut() {
             let (engine, carry) = (&inline.0, &mut inline.1);
             for c in chunk {
-                let settled = c.and_then(|c| settle_caught(carry, engine, c));
+                let settled = c.and_then(|c| carry.settle(engine, c));
                 self.waiting.insert(self.next_in, settled);
                 self.next_in += 1;
             }
@@ -177,19 +193,38 @@ impl Pool {
     }
 }
 
-/// [`Carry::settle`], where a panic (a bug) costs this claim, not the worker.
-fn settle_caught(carry: &mut Carry, engine: &Engine, claim: Claim) -> Result<Settlement> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| carry.settle(engine, claim)))
-        .unwrap_or_else(|_| Err(Error::new(ErrorCode::Internal, "settling this claim panicked")))
-}
-
 /// A worker: settles each job with its own carry and reports the results.
 fn work(engine: &Engine, jobs: &mpsc::Receiver<Job>, done: &mpsc::Sender<Done>) {
     let mut carry = Carry::default();
     while let Ok(job) = jobs.recv() {
-        let results = job.into_iter().map(|(i, c)| (i, c.and_then(|c| settle_caught(&mut carry, engine, c)))).collect();
+        let results = job.into_iter().map(|(i, c)| (i, c.and_then(|c| carry.settle(engine, c)))).collect();
         if done.send(results).is_err() {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(med_type: &str) -> Claim {
+        let text = crate::demo::sample_claim(3).replace("\"med_type\":\"21\"", &format!("\"med_type\":\"{med_type}\""));
+        let mut c = crate::parse_claim(&text).unwrap();
+        c.ytd = None;
+        c
+    }
+
+    #[test]
+    fn a_failing_claim_leaves_the_carried_accumulators_as_they_were() {
+        let engine = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        let mut carry = Carry::default();
+        let first = carry.settle(&engine, claim("21")).unwrap();
+        assert_eq!(carry.settle(&engine, claim("77")).unwrap_err().code, ErrorCode::UnknownCode);
+        let third = carry.settle(&engine, claim("21")).unwrap();
+        let mut direct = claim("21");
+        direct.ytd = Some(first.ytd_after.clone());
+        assert_eq!(third, engine.settle(&direct).unwrap());
+        assert_eq!(third.ytd_after.admissions, 2);
     }
 }

@@ -100,6 +100,14 @@ pub fn zero() -> Decimal {
 /// Parses decimal text, refusing more than `dp` places and anything that is not
 /// a plain decimal (exponents, NaN, thousands separators).
 pub fn parse_decimal(text: &str, dp: u32) -> Result<Decimal, String> {
+    match plain_decimal(text.as_bytes(), dp) {
+        Some(d) => Ok(d),
+        None => parse_general(text, dp),
+    }
+}
+
+/// [`parse_decimal`] for any spelling, through `Decimal::from_str`.
+fn parse_general(text: &str, dp: u32) -> Result<Decimal, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("empty amount".into());
@@ -118,6 +126,26 @@ pub fn parse_decimal(text: &str, dp: u32) -> Result<Decimal, String> {
         return Ok(n);
     }
     Ok(d)
+}
+
+/// The common spelling of an amount, `digits` or `digits.digits` with at
+/// most `dp` places and 17 digits, read without the general parser; `None`
+/// for anything else. Gives the mantissa and scale `Decimal::from_str` gives.
+fn plain_decimal(b: &[u8], dp: u32) -> Option<Decimal> {
+    if b.is_empty() || b.len() > 18 {
+        return None;
+    }
+    let mut mantissa = 0i64;
+    let mut scale = 0;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => mantissa = mantissa * 10 + i64::from(c - b'0'),
+            b'.' if scale == 0 && i > 0 && i + 1 < b.len() => scale = b.len() - i - 1,
+            _ => return None,
+        }
+    }
+    let scale = u32::try_from(scale).ok().filter(|&s| s <= dp)?;
+    Some(Decimal::new(mantissa, scale))
 }
 
 /// Reads a JSON number given as `f64` through its shortest decimal text.
@@ -141,34 +169,27 @@ pub fn write_plain<'b>(d: &Decimal, buf: &'b mut [u8; 64]) -> &'b str {
     std::str::from_utf8(&buf[start..]).unwrap_or("0")
 }
 
-/// Appends a decimal as plain text, as [`write_plain`] writes it.
-pub fn push_plain(d: &Decimal, out: &mut String) {
+/// Appends a decimal as plain text (ASCII), as [`write_plain`] writes it.
+pub fn push_plain(d: &Decimal, out: &mut Vec<u8>) {
     let mut buf = [0u8; 64];
     let start = plain_digits(d, &mut buf);
-    out.extend(buf[start..].iter().map(|&b| char::from(b)));
+    out.extend_from_slice(&buf[start..]);
 }
 
 /// Writes the plain text of `d` (ASCII only) at the end of `buf`; returns where it starts.
 fn plain_digits(d: &Decimal, buf: &mut [u8; 64]) -> usize {
-    let scale = d.scale() as usize;
     let m = d.mantissa();
-    let u = m.unsigned_abs();
-    // The whole part and the `scale` fraction digits: by 64-bit division when
-    // the mantissa fits (every real amount), else by 128-bit (10^28 < 2^94).
-    let (int, frac) = match (u64::try_from(u), POW10.get(scale)) {
-        (Ok(u), Some(&p)) => (u128::from(u / p), u128::from(u % p)),
-        _ => {
-            let p = 10u128.pow(scale as u32);
-            (u / p, u % p)
-        }
-    };
-    let mut i = buf.len();
-    if scale > 0 {
-        i = put_digits(buf, i, frac, scale);
-        i -= 1;
-        buf[i] = b'.';
+    if m == 0 {
+        // A third of a settlement's amounts are zero: `0` or `0.` and `scale` zeros.
+        const ZERO: &[u8; 30] = b"0.0000000000000000000000000000";
+        let len = match d.scale() as usize {
+            0 => 1,
+            scale => scale + 2,
+        };
+        buf[64 - len..].copy_from_slice(&ZERO[..len]);
+        return 64 - len;
     }
-    i = put_digits(buf, i, int, 1);
+    let mut i = put_digits(buf, m.unsigned_abs(), d.scale() as usize);
     if m < 0 {
         i -= 1;
         buf[i] = b'-';
@@ -176,37 +197,40 @@ fn plain_digits(d: &Decimal, buf: &mut [u8; 64]) -> usize {
     i
 }
 
-/// Writes `v` in decimal ending before `buf[end]`, padded with zeros to at
-/// least `min` digits; returns where the digits start.
-fn put_digits(buf: &mut [u8; 64], mut end: usize, v: u128, min: usize) -> usize {
-    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
-        2021222324252627282930313233343536373839\
-        4041424344454647484950515253545556575859\
-        6061626364656667686970717273747576777879\
-        8081828384858687888990919293949596979899";
-    let stop = end - min;
-    // Digits above 64 bits (rare) one at a time by u128 division; the rest
-    // two at a time by the cheaper u64.
-    let mut wide = v;
-    while u64::try_from(wide).is_err() {
+/// Writes `v` in decimal with its last `scale` digits after a point, ending
+/// at the end of `buf` (at most 29 digits, a point and a leading zero: 31
+/// bytes); returns where the text starts. Digits come one at a time from the
+/// lowest, by u128 division while `v` is wider than 64 bits (rare), then by
+/// the cheaper u64.
+fn put_digits(buf: &mut [u8; 64], v: u128, scale: usize) -> usize {
+    let mut end = buf.len();
+    let mut written = 0;
+    // Puts one digit (and the point before the fraction's top digit);
+    // says whether the whole part has begun.
+    let mut put = |digit: u8| {
+        if written == scale && scale > 0 {
+            end -= 1;
+            buf[end] = b'.';
+        }
         end -= 1;
-        buf[end] = b'0' + (wide % 10) as u8;
+        buf[end] = b'0' + digit;
+        written += 1;
+        written > scale
+    };
+    let mut wide = v;
+    // Above u64::MAX there are at least 20 digits left, so the loop below
+    // still writes the point and the whole part.
+    while u64::try_from(wide).is_err() {
+        put((wide % 10) as u8);
         wide /= 10;
     }
     let mut v = wide as u64;
-    while v >= 10 {
-        let pair = (v % 100) as usize * 2;
-        v /= 100;
-        end -= 2;
-        buf[end..end + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-    }
-    if v > 0 || end > stop {
-        end -= 1;
-        buf[end] = b'0' + v as u8;
-    }
-    while end > stop {
-        end -= 1;
-        buf[end] = b'0';
+    loop {
+        let whole_begun = put((v % 10) as u8);
+        v /= 10;
+        if v == 0 && whole_begun {
+            break;
+        }
     }
     end
 }
@@ -365,6 +389,9 @@ mod tests {
             "0.05",
             "0.5",
             "1.00",
+            "0",
+            "0.00",
+            "0.0000000000000000000000000000",
             "10",
             "99.99",
             "100.01",
@@ -379,13 +406,21 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn plain_amounts_parse_as_the_general_parser_does(text in "[-+ 0-9.e]{0,20}|[0-9]{1,12}\\.[0-9]{1,7}", dp in 0u32..=6) {
+            let exact = |r: Result<Decimal, String>| r.map(|d| (d.mantissa(), d.scale()));
+            proptest::prop_assert_eq!(exact(parse_decimal(&text, dp)), exact(parse_general(&text, dp)));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
         fn plain_text_is_what_display_writes(m in proptest::prelude::any::<i64>(), wide in -(1i128 << 95)..(1i128 << 95), scale in 0u32..=28) {
             for d in [Decimal::new(m, scale), Decimal::from_i128_with_scale(wide, scale)] {
                 let mut buf = [0u8; 64];
                 proptest::prop_assert_eq!(write_plain(&d, &mut buf), d.to_string());
-                let mut pushed = String::from("x");
+                let mut pushed = b"x".to_vec();
                 push_plain(&d, &mut pushed);
-                proptest::prop_assert_eq!(&pushed[1..], d.to_string());
+                proptest::prop_assert_eq!(String::from_utf8_lossy(&pushed[1..]), d.to_string());
             }
         }
     }

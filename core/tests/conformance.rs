@@ -53,6 +53,16 @@ fn run_case(file: &Path) -> Vec<String> {
     };
     let expect = &case["expect"];
     let mut errs = Vec::new();
+    if op == "settle" {
+        // The direct claim reader reads what serde reads, or leaves it to serde.
+        if let Some(fast) = yibao_core::claim_json::read(&text) {
+            match serde_json::from_str::<yibao_core::Claim>(&text) {
+                Ok(c) if serde_json::to_string(&c).unwrap() == serde_json::to_string(&fast).unwrap() => {}
+                Ok(_) => errs.push("claim_json reads the claim differently from serde".into()),
+                Err(e) => errs.push(format!("claim_json reads a claim serde refuses: {e}")),
+            }
+        }
+    }
     match engine.call(op, &text) {
         Err(e) => match expect.get("error") {
             Some(ee) => subset(ee, &serde_json::to_value(&e).unwrap(), "error", &mut errs),
