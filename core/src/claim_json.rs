@@ -7,13 +7,16 @@
 //! gives up (`None`) on anything else: an escape, a fraction or exponent in a
 //! number, a negative number, an unknown or repeated key, a missing field, a
 //! bad amount or date. Serde then reads the text, accepting what it accepts
-//! and reporting an error with its path. A claim read here equals the one
+//! and reporting an error with its path. The fields themselves come from the
+//! tables of [`crate::claim_fields`], which the Python binding's dict reader
+//! shares. A claim read here equals the one
 //! serde reads: the conformance harness checks every case, and a property test
 //! checks random edits of claims (whenever this reader accepts a text, serde
 //! accepts it too and reads the same claim).
 
 use crate::amounts::Amounts;
-use crate::claim::{ChronicCert, Claim, Code, Date, FeeLine, Filing, Person, Visit};
+use crate::claim::{ChronicCert, Claim, Code, Date, Filing};
+use crate::claim_fields::{self as fields, FieldValue, Seen};
 use crate::money::{self, parse_decimal, Decimal};
 use crate::ytd::Ytd;
 
@@ -28,30 +31,9 @@ pub fn read(json: &str) -> Option<Claim> {
 /// `None` is "give up": serde reads the text instead.
 type Fast<T> = Option<T>;
 
-/// The keys of one object seen so far, by field number: a repeated key
-/// (which serde refuses) gives up, and so does a missing required one.
-#[derive(Default)]
-struct Seen(u32);
-
-impl Seen {
-    fn once(&mut self, field: u32) -> Fast<()> {
-        let bit = 1 << field;
-        if self.0 & bit != 0 {
-            return None;
-        }
-        self.0 |= bit;
-        Some(())
-    }
-
-    /// Every field of `required` (a mask of field bits) was seen.
-    fn all(&self, required: u32) -> Fast<()> {
-        (self.0 & required == required).then_some(())
-    }
-}
-
-/// Where the first `"`, `\\` or control character at or after `from` is,
+/// Where the first `"`, `\` or control character at or after `from` is,
 /// eight bytes at a time: in each word a byte is flagged where it equals
-/// `"` or `\\` (its XOR with that byte is zero) or is below 0x20. The
+/// `"` or `\` (its XOR with that byte is zero) or is below 0x20. The
 /// borrow of the subtraction can flag bytes above a flagged one, never below
 /// it, so the lowest flag is exact.
 fn stop_byte(b: &[u8], mut from: usize) -> Option<usize> {
@@ -122,17 +104,6 @@ impl<'a> Reader<'a> {
         self.text.get(start..end)
     }
 
-    fn code(&mut self) -> Fast<Code> {
-        self.str().map(Code::from)
-    }
-
-    fn opt_code(&mut self) -> Fast<Option<Code>> {
-        if self.null() {
-            return Some(None);
-        }
-        self.code().map(Some)
-    }
-
     fn bool(&mut self) -> Fast<bool> {
         self.peek()?;
         let rest = &self.bytes()[self.at..];
@@ -169,37 +140,6 @@ impl<'a> Reader<'a> {
             return parse_decimal(self.str()?, dp).ok();
         }
         self.uint().map(Decimal::from)
-    }
-
-    fn opt_dec(&mut self, dp: u32) -> Fast<Option<Decimal>> {
-        if self.null() {
-            return Some(None);
-        }
-        self.dec(dp).map(Some)
-    }
-
-    fn date(&mut self) -> Fast<Date> {
-        self.str()?.parse().ok()
-    }
-
-    fn opt_date(&mut self) -> Fast<Option<Date>> {
-        if self.null() {
-            return Some(None);
-        }
-        self.date().map(Some)
-    }
-
-    /// An object of money amounts (`null` is none); a repeated key keeps
-    /// the last amount, as serde's reading does.
-    fn amounts(&mut self) -> Fast<Amounts> {
-        let mut out = Amounts::new();
-        if !self.null() {
-            self.object(|r, key| {
-                out.insert(key, r.dec(money::MONEY_DP)?);
-                Some(())
-            })?;
-        }
-        Some(out)
     }
 
     /// Reads an object, calling `field` with each key to read its value.
@@ -245,226 +185,103 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads an object into `target` through a field table, each key once
+    /// and every `required` one present.
+    fn fill<T>(
+        &mut self,
+        mut target: T,
+        set: impl Fn(&mut T, &str, &mut Self) -> Option<u32>,
+        required: u32,
+    ) -> Fast<T> {
+        let mut seen = Seen::default();
+        self.object(|r, key| seen.once(set(&mut target, key, r)?))?;
+        seen.all(required)?;
+        Some(target)
+    }
+
     fn claim(&mut self) -> Fast<Claim> {
         let (mut policy, mut psn, mut ytd, mut mdtrt, mut feedetail) = (None, None, None, None, None);
         let mut seen = Seen::default();
         self.object(|r, key| {
-            match key {
+            let n = match key {
                 "policy" => {
-                    seen.once(0)?;
                     policy = if r.null() { None } else { Some(String::from(r.str()?)) };
+                    0
                 }
                 "psn" => {
-                    seen.once(1)?;
-                    psn = Some(r.person()?);
+                    psn = Some(r.fill(
+                        fields::blank_person(),
+                        |t, k, r| fields::person(t, k, r),
+                        fields::PERSON_REQUIRED,
+                    )?);
+                    1
                 }
                 "ytd" => {
-                    seen.once(2)?;
-                    ytd = if r.null() { None } else { Some(r.ytd()?) };
+                    ytd = if r.null() { None } else { Some(FieldValue::ytd(&mut *r)?) };
+                    2
                 }
                 "mdtrt" => {
-                    seen.once(3)?;
-                    mdtrt = Some(r.visit()?);
+                    mdtrt = Some(r.fill(
+                        fields::blank_visit(),
+                        |t, k, r| fields::visit(t, k, r),
+                        fields::VISIT_REQUIRED,
+                    )?);
+                    3
                 }
                 "feedetail" => {
-                    seen.once(4)?;
-                    feedetail = Some(r.array(Reader::line)?);
+                    feedetail = Some(r.array(|r| {
+                        r.fill(fields::blank_line(), |t, k, r| fields::line(t, k, r), fields::LINE_REQUIRED)
+                    })?);
+                    4
                 }
                 _ => return None,
-            }
-            Some(())
+            };
+            seen.once(n)
         })?;
         Some(Claim { policy, psn: psn?, ytd, mdtrt: mdtrt?, feedetail: feedetail? })
     }
+}
 
-    fn person(&mut self) -> Fast<Person> {
-        let mut p = Person {
-            psn_no: Code::default(),
-            insutype: Code::default(),
-            psn_type: Code::default(),
-            brdy: None,
-            insu_begn_date: None,
-            balc: money::zero(),
-            acct_used_flag: Code::const_new("0"),
-            cvlserv_flag: Code::const_new("0"),
-            primary_fixmedins_code: None,
-            filings: Vec::new(),
-            chronic_certs: Vec::new(),
-            quota_balc: Amounts::new(),
-            death_date: None,
-        };
-        let mut seen = Seen::default();
-        self.object(|r, key| {
-            match key {
-                "psn_no" => (seen.once(0)?, p.psn_no = r.code()?),
-                "insutype" => (seen.once(1)?, p.insutype = r.code()?),
-                "psn_type" => (seen.once(2)?, p.psn_type = r.code()?),
-                "brdy" => (seen.once(3)?, p.brdy = r.opt_date()?),
-                "insu_begn_date" => (seen.once(4)?, p.insu_begn_date = r.opt_date()?),
-                "balc" => (seen.once(5)?, p.balc = r.dec(money::MONEY_DP)?),
-                "acct_used_flag" => (seen.once(6)?, p.acct_used_flag = r.code()?),
-                "cvlserv_flag" => (seen.once(7)?, p.cvlserv_flag = r.code()?),
-                "primary_fixmedins_code" => (seen.once(8)?, p.primary_fixmedins_code = r.opt_code()?),
-                "filings" => (seen.once(9)?, p.filings = r.array(Reader::filing)?),
-                "chronic_certs" => (seen.once(10)?, p.chronic_certs = r.array(Reader::chronic_cert)?),
-                "quota_balc" => (seen.once(11)?, p.quota_balc = r.amounts()?),
-                "death_date" => (seen.once(12)?, p.death_date = r.opt_date()?),
-                _ => return None,
-            };
-            Some(())
-        })?;
-        seen.all(0b111)?;
-        Some(p)
+impl FieldValue for &mut Reader<'_> {
+    fn null(&mut self) -> bool {
+        Reader::null(self)
     }
-
-    fn filing(&mut self) -> Fast<Filing> {
-        let mut f = Filing {
-            kind: Code::default(),
-            begndate: Date { y: 1970, m: 1, d: 1 },
-            enddate: None,
-            area_admdvs: Code::default(),
-            status: Code::const_new("active"),
-        };
-        let mut seen = Seen::default();
-        self.object(|r, key| {
-            match key {
-                "kind" => (seen.once(0)?, f.kind = r.code()?),
-                "begndate" => (seen.once(1)?, f.begndate = r.date()?),
-                "area_admdvs" => (seen.once(2)?, f.area_admdvs = r.code()?),
-                "enddate" => (seen.once(3)?, f.enddate = r.opt_date()?),
-                "status" => (seen.once(4)?, f.status = r.code()?),
-                _ => return None,
-            };
-            Some(())
-        })?;
-        seen.all(0b111)?;
-        Some(f)
+    fn code(self) -> Option<Code> {
+        self.str().map(Code::from)
     }
-
-    fn chronic_cert(&mut self) -> Fast<ChronicCert> {
-        let mut c = ChronicCert { disease: Code::default(), begndate: Date { y: 1970, m: 1, d: 1 }, enddate: None };
-        let mut seen = Seen::default();
-        self.object(|r, key| {
-            match key {
-                "disease" => (seen.once(0)?, c.disease = r.code()?),
-                "begndate" => (seen.once(1)?, c.begndate = r.date()?),
-                "enddate" => (seen.once(2)?, c.enddate = r.opt_date()?),
-                _ => return None,
-            };
-            Some(())
-        })?;
-        seen.all(0b11)?;
-        Some(c)
+    fn dec(self, dp: u32) -> Option<Decimal> {
+        Reader::dec(self, dp)
     }
-
-    fn ytd(&mut self) -> Fast<Ytd> {
-        let mut y = Ytd::fresh(0);
-        let mut seen = Seen::default();
-        self.object(|r, key| {
-            match key {
-                "year" => (seen.once(0)?, y.year = i32::try_from(r.uint()?).ok()?),
-                "dedc_paid" => (seen.once(1)?, y.dedc_paid = r.dec(money::MONEY_DP)?),
-                "dedc_paid_by" => (seen.once(2)?, y.dedc_paid_by = r.amounts()?),
-                "admissions" => (seen.once(3)?, y.admissions = u32::try_from(r.uint()?).ok()?),
-                "cost_sum" => (seen.once(4)?, y.cost_sum = r.dec(money::MONEY_DP)?),
-                "fund_paid" => (seen.once(5)?, y.fund_paid = r.amounts()?),
-                "benefit_paid" => (seen.once(6)?, y.benefit_paid = r.amounts()?),
-                "eligible_sum" => (seen.once(7)?, y.eligible_sum = r.amounts()?),
-                "quota_used" => (seen.once(8)?, y.quota_used = r.amounts()?),
-                _ => return None,
-            };
-            Some(())
-        })?;
-        seen.all(0b1)?;
-        Some(y)
+    fn date(self) -> Option<Date> {
+        self.str()?.parse().ok()
     }
-
-    fn visit(&mut self) -> Fast<Visit> {
-        let day = Date { y: 1970, m: 1, d: 1 };
-        let mut v = Visit {
-            mdtrt_id: Code::default(),
-            med_type: Code::default(),
-            begndate: day,
-            enddate: day,
-            fixmedins_code: Code::default(),
-            hosp_lv: Code::default(),
-            designated: true,
-            insuplc_admdvs: Code::default(),
-            mdtrtarea_admvs: Code::default(),
-            adm_route: Code::const_new("normal"),
-            cause: None,
-            disease: None,
-            referral_leg: false,
-            sudden: false,
-            networked: true,
-        };
-        let mut seen = Seen::default();
-        self.object(|r, key| {
-            match key {
-                "mdtrt_id" => (seen.once(0)?, v.mdtrt_id = r.code()?),
-                "med_type" => (seen.once(1)?, v.med_type = r.code()?),
-                "begndate" => (seen.once(2)?, v.begndate = r.date()?),
-                "enddate" => (seen.once(3)?, v.enddate = r.date()?),
-                "fixmedins_code" => (seen.once(4)?, v.fixmedins_code = r.code()?),
-                "hosp_lv" => (seen.once(5)?, v.hosp_lv = r.code()?),
-                "insuplc_admdvs" => (seen.once(6)?, v.insuplc_admdvs = r.code()?),
-                "mdtrtarea_admvs" => (seen.once(7)?, v.mdtrtarea_admvs = r.code()?),
-                "designated" => (seen.once(8)?, v.designated = r.bool()?),
-                "adm_route" => (seen.once(9)?, v.adm_route = r.code()?),
-                "cause" => (seen.once(10)?, v.cause = r.opt_code()?),
-                "disease" => (seen.once(11)?, v.disease = r.opt_code()?),
-                "referral_leg" => (seen.once(12)?, v.referral_leg = r.bool()?),
-                "sudden" => (seen.once(13)?, v.sudden = r.bool()?),
-                "networked" => (seen.once(14)?, v.networked = r.bool()?),
-                _ => return None,
-            };
-            Some(())
-        })?;
-        seen.all(0xff)?;
-        Some(v)
+    fn bool(self) -> Option<bool> {
+        Reader::bool(self)
     }
-
-    fn line(&mut self) -> Fast<FeeLine> {
-        let zero = Decimal::ZERO;
-        let mut l = FeeLine {
-            feedetl_sn: Code::default(),
-            med_list_codg: Code::default(),
-            med_chrgitm_type: Code::default(),
-            chrgitm_lv: Code::default(),
-            pric: zero,
-            cnt: zero,
-            det_item_fee_sumamt: zero,
-            selfpay_prop: None,
-            pric_uplmt_amt: None,
-            excl: None,
-            item_class: None,
-            lmt_used_flag: None,
-            hosp_appr_flag: None,
-            dual_channel: false,
-        };
-        let mut seen = Seen::default();
-        self.object(|r, key| {
-            match key {
-                "feedetl_sn" => (seen.once(0)?, l.feedetl_sn = r.code()?),
-                "med_chrgitm_type" => (seen.once(1)?, l.med_chrgitm_type = r.code()?),
-                "chrgitm_lv" => (seen.once(2)?, l.chrgitm_lv = r.code()?),
-                "pric" => (seen.once(3)?, l.pric = r.dec(money::PRICE_DP)?),
-                "cnt" => (seen.once(4)?, l.cnt = r.dec(money::COUNT_DP)?),
-                "det_item_fee_sumamt" => (seen.once(5)?, l.det_item_fee_sumamt = r.dec(money::MONEY_DP)?),
-                "med_list_codg" => (seen.once(6)?, l.med_list_codg = r.code()?),
-                "selfpay_prop" => (seen.once(7)?, l.selfpay_prop = r.opt_dec(money::RATIO_DP)?),
-                "pric_uplmt_amt" => (seen.once(8)?, l.pric_uplmt_amt = r.opt_dec(money::PRICE_DP)?),
-                "excl" => (seen.once(9)?, l.excl = r.opt_code()?),
-                "item_class" => (seen.once(10)?, l.item_class = r.opt_code()?),
-                "lmt_used_flag" => (seen.once(11)?, l.lmt_used_flag = r.opt_code()?),
-                "hosp_appr_flag" => (seen.once(12)?, l.hosp_appr_flag = r.opt_code()?),
-                "dual_channel" => (seen.once(13)?, l.dual_channel = r.bool()?),
-                _ => return None,
-            };
-            Some(())
-        })?;
-        seen.all(0b11_1111)?;
-        Some(l)
+    fn uint(self) -> Option<u64> {
+        Reader::uint(self)
+    }
+    /// A repeated key keeps the last amount, as serde's reading does.
+    fn amounts(self) -> Option<Amounts> {
+        let mut out = Amounts::new();
+        if !Reader::null(self) {
+            self.object(|r, key| {
+                out.insert(key, Reader::dec(r, money::MONEY_DP)?);
+                Some(())
+            })?;
+        }
+        Some(out)
+    }
+    fn filings(self) -> Option<Vec<Filing>> {
+        self.array(|r| r.fill(fields::blank_filing(), |t, k, r| fields::filing(t, k, r), fields::FILING_REQUIRED))
+    }
+    fn chronic_certs(self) -> Option<Vec<ChronicCert>> {
+        self.array(|r| {
+            r.fill(fields::blank_chronic_cert(), |t, k, r| fields::chronic_cert(t, k, r), fields::CHRONIC_CERT_REQUIRED)
+        })
+    }
+    fn ytd(self) -> Option<Ytd> {
+        self.fill(fields::blank_ytd(), |t, k, r| fields::ytd(t, k, r), fields::YTD_REQUIRED)
     }
 }
 

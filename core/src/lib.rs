@@ -21,6 +21,7 @@ pub mod amounts;
 pub mod batch;
 pub mod canonical;
 pub mod claim;
+pub mod claim_fields;
 pub mod claim_json;
 pub mod date;
 pub mod demo;
