@@ -33,7 +33,10 @@ pub fn max_amount() -> Decimal {
 pub fn fen(d: Decimal) -> Decimal {
     // Most amounts already carry two places or fewer: widening is exact and
     // cheaper than the general rounding path.
-    if d.scale() <= MONEY_DP {
+    if d.scale() == MONEY_DP {
+        return d;
+    }
+    if d.scale() < MONEY_DP {
         let mut r = d;
         r.rescale(MONEY_DP);
         return r;
