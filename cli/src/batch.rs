@@ -36,19 +36,32 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
     let mut carry = Carry::default();
     let (mut n, mut failed) = (0u64, 0u64);
     let mut reader = reader;
-    let mut line = String::with_capacity(4096);
+    let mut line = Vec::with_capacity(4096);
     let mut json = String::with_capacity(8192);
     for i in 0u64.. {
-        // One buffer reused for every line.
+        // One buffer reused for every line, never longer than the claim
+        // limit: the rest of an oversize line is skipped, not read in.
         line.clear();
-        if reader.read_line(&mut line).map_err(io)? == 0 {
+        let limit = yibao_core::engine::MAX_CLAIM_BYTES as u64 + 1;
+        if std::io::Read::take(&mut reader, limit).read_until(b'\n', &mut line).map_err(io)? == 0 {
             break;
         }
-        if line.trim().is_empty() {
+        let text = if line.len() as u64 == limit && !line.ends_with(b"\n") {
+            reader.skip_until(b'\n').map_err(io)?;
+            Err(Error::new(
+                ErrorCode::InputTooLarge,
+                format!("line is longer than {} bytes", yibao_core::engine::MAX_CLAIM_BYTES),
+            ))
+        } else {
+            std::str::from_utf8(&line).map_err(|e| {
+                Error::new(ErrorCode::InvalidJson, format!("line is not valid UTF-8 at byte {}", e.valid_up_to()))
+            })
+        };
+        if text.as_ref().is_ok_and(|t| t.trim().is_empty()) {
             continue;
         }
         n += 1;
-        let result = yibao_core::parse_claim(&line).and_then(|claim| carry.settle(&engine, claim));
+        let result = text.and_then(yibao_core::parse_claim).and_then(|claim| carry.settle(&engine, claim));
         match result {
             Ok(s) => {
                 json.clear();

@@ -150,6 +150,34 @@ fn batch_carries_accumulators_per_member_and_reports_bad_lines() {
 }
 
 #[test]
+fn batch_reports_an_oversize_or_non_utf8_line_and_goes_on() {
+    let mut a = case_claim("ty-inp-level3-adult");
+    a.as_object_mut().unwrap().remove("ytd");
+    let mut input = format!("{a}\n").into_bytes();
+    // A line longer than the 16 MiB claim limit, then one that is not UTF-8.
+    input.extend(std::iter::repeat_n(b' ', 17 << 20));
+    input.extend_from_slice(b"{}\n\"\xff\xfe\"\n");
+    input.extend_from_slice(format!("{a}").as_bytes());
+    let inp = tmp("odd.jsonl");
+    let out = tmp("odd-out.jsonl");
+    std::fs::write(&inp, input).unwrap();
+    let o = yibao(
+        &["batch", "--policy", "cn-sx-taiyuan-resident-2010", inp.to_str().unwrap(), "-o", out.to_str().unwrap()],
+        None,
+    );
+    std::fs::remove_file(&inp).unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[1]["error"]["code"], "INPUT_TOO_LARGE");
+    assert_eq!(lines[2]["line"], 3);
+    assert_eq!(lines[2]["error"]["code"], "INVALID_JSON");
+    assert_eq!(lines[3]["ytd_after"]["admissions"], 2, "the last line, with no newline, continues the member");
+}
+
+#[test]
 fn reverse_gives_back_the_accumulators() {
     let claim = case_claim("ty-cap-binds");
     let o = yibao(&["settle", "--policy", "cn-sx-taiyuan-resident-2010"], Some(&claim.to_string()));
