@@ -13,6 +13,26 @@ fn io(e: std::io::Error) -> Error {
     Error::new(ErrorCode::Io, e.to_string())
 }
 
+/// Consumes the rest of a line (through its newline) without keeping it.
+fn skip_line(r: &mut dyn BufRead) -> std::io::Result<()> {
+    loop {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                r.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let n = buf.len();
+                r.consume(n);
+            }
+        }
+    }
+}
+
 /// Runs the batch; exits 1 when any line failed (each failure is in the output).
 pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode, Error> {
     let engine = Engine::load(policy)?;
@@ -47,7 +67,7 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
             break;
         }
         let text = if line.len() as u64 == limit && !line.ends_with(b"\n") {
-            reader.skip_until(b'\n').map_err(io)?;
+            skip_line(&mut reader).map_err(io)?;
             Err(Error::new(
                 ErrorCode::InputTooLarge,
                 format!("line is longer than {} bytes", yibao_core::engine::MAX_CLAIM_BYTES),
