@@ -10,6 +10,14 @@ use serde::{Deserialize, Serialize};
 /// stored inline up to 24 bytes, so copying one into a result never allocates.
 pub type Code = compact_str::CompactString;
 
+/// Whether two codes are equal, compared byte by byte in line: codes are a
+/// few bytes long, and a call to `memcmp` (what `==` on `str` makes) costs
+/// more than such a comparison.
+#[inline]
+pub fn code_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// A date as `YYYY-MM-DD`, validated.
 pub type Date = crate::date::Date;
 
@@ -209,4 +217,19 @@ pub struct FeeLine {
     /// A dual-channel drug (双通道药品), reimbursable from a designated pharmacy.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dual_channel: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn codes_compare_as_strings_do(a in "[0-9ab医]{0,5}", b in "[0-9ab医]{0,5}") {
+            proptest::prop_assert_eq!(code_eq(&a, &b), a == b);
+            proptest::prop_assert!(code_eq(&a, &a));
+            let head_matches = b.get(..a.len()).is_some_and(|head| code_eq(head, &a));
+            proptest::prop_assert_eq!(head_matches, b.starts_with(a.as_str()));
+        }
+    }
 }

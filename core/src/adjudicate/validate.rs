@@ -33,7 +33,7 @@ pub const FILING_STATES: [&str; 3] = ["active", "cancelled", "suspended"];
 type At<'a> = &'a dyn Fn() -> String;
 
 fn one_of(v: &str, allowed: &[&str], at: At, what: &str) -> Result<()> {
-    if allowed.contains(&v) {
+    if allowed.iter().any(|a| crate::claim::code_eq(a, v)) {
         return Ok(());
     }
     Err(Error::at(
@@ -143,7 +143,7 @@ pub fn claim(c: &Claim) -> Result<()> {
         let lp = |f: &str| format!("feedetail[{i}].{f}");
         nonempty(&l.feedetl_sn, &|| lp("feedetl_sn"))?;
         let dup = if c.feedetail.len() <= 64 {
-            c.feedetail[..i].iter().any(|o| o.feedetl_sn == l.feedetl_sn)
+            c.feedetail[..i].iter().any(|o| crate::claim::code_eq(&o.feedetl_sn, &l.feedetl_sn))
         } else {
             !seen.insert(l.feedetl_sn.as_str())
         };

@@ -198,11 +198,11 @@ pub struct Cond {
 }
 
 fn has(list: &Option<Vec<String>>, v: &str) -> bool {
-    list.as_ref().is_none_or(|l| l.iter().any(|x| x == v))
+    list.as_ref().is_none_or(|l| l.iter().any(|x| crate::claim::code_eq(x, v)))
 }
 
 fn has_prefix(list: &Option<Vec<String>>, v: &str) -> bool {
-    list.as_ref().is_none_or(|l| l.iter().any(|x| v.starts_with(x.as_str())))
+    list.as_ref().is_none_or(|l| l.iter().any(|x| v.get(..x.len()).is_some_and(|head| crate::claim::code_eq(head, x))))
 }
 
 fn flag(want: Option<bool>, got: bool) -> bool {
