@@ -31,6 +31,7 @@ impl W {
         self.0.push(v as u8);
     }
     /// [`W::uv`] for values that fit in 64 bits (same bytes, cheaper shifts).
+    #[inline]
     fn uv64(&mut self, mut v: u64) {
         while v >= 0x80 {
             self.0.push((v as u8) | 0x80);
@@ -43,7 +44,7 @@ impl W {
         self.uv(((v << 1) ^ (v >> 127)) as u128);
     }
     fn len(&mut self, n: usize) {
-        self.uv(n as u128);
+        self.uv64(n as u64);
     }
     fn s(&mut self, s: &str) {
         self.len(s.len());
@@ -271,5 +272,33 @@ mod tests {
         b.feedetail[2].cnt += Decimal::new(1, 4);
         assert_ne!(super::claim_hash(&a), super::claim_hash(&b));
         assert!(super::claim_hash(&a).starts_with("sha256:") && super::claim_hash(&a).len() == 71);
+    }
+
+    /// The hash is part of every stamped settlement, kept for audit: the
+    /// encoding must never change by accident. These values were computed
+    /// when the encoding was `yibao-claim-v2`; a deliberate change needs a
+    /// new version tag and new values here.
+    #[test]
+    fn hashes_of_known_claims_never_change() {
+        let hash = |text: &str| super::claim_hash(&crate::parse_claim(text).unwrap());
+        assert_eq!(
+            hash(&crate::demo::sample_claim(1)),
+            "sha256:d606243bf539e43dfc441588b3bcafd636e4a8cd301814bd0e9c2b109f4fdf15"
+        );
+        assert_eq!(
+            hash(&crate::demo::sample_claim(10)),
+            "sha256:9bb3107eee5ed7c874dc367ed6c87531af9678b1b17b517fd7b91ef907e6af52"
+        );
+        let expected = [
+            "sha256:c3f054454fda9718a6d37d673fca34380cb071576617ce5406ae134acc37f13b",
+            "sha256:8d58803943a3aade6ffd25495375ea809f7c651559064fcb2d6787a214950f0b",
+            "sha256:7707f512c3abb4f7a33fdff86fda071311083e907c6badcc397ba1c976694efd",
+            "sha256:b93cc6eb2ac79eecf18475b079735976287890f5fdd59586e01dce8ae843a31c",
+            "sha256:ee09a1a665cbd401273ac8e9e97e6a7c5f630c36700b53472e33b51f7f54f52d",
+        ];
+        assert_eq!(crate::demo::CLAIMS.len(), expected.len());
+        for ((name, text), want) in crate::demo::CLAIMS.iter().zip(expected) {
+            assert_eq!(hash(text), want, "{name}");
+        }
     }
 }
