@@ -142,47 +142,48 @@ impl<'a> Reader<'a> {
         self.uint().map(Decimal::from)
     }
 
+    /// Consumes `open`; says whether the container is empty (its `close`
+    /// consumed too).
+    fn open(&mut self, open: u8, close: u8) -> Fast<bool> {
+        self.eat(open)?;
+        let empty = self.peek()? == close;
+        if empty {
+            self.at += 1;
+        }
+        Some(empty)
+    }
+
+    /// After an item: `,` says another follows; `close` ends the container.
+    fn more(&mut self, close: u8) -> Fast<bool> {
+        let next = self.peek()?;
+        if next != b',' && next != close {
+            return None;
+        }
+        self.at += 1;
+        Some(next == b',')
+    }
+
     /// Reads an object, calling `field` with each key to read its value.
     fn object(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Fast<()>) -> Fast<()> {
-        self.eat(b'{')?;
-        if self.peek()? == b'}' {
-            self.at += 1;
-            return Some(());
-        }
-        loop {
+        let mut more = !self.open(b'{', b'}')?;
+        while more {
             let key = self.str()?;
             self.eat(b':')?;
             field(self, key)?;
-            match self.peek()? {
-                b',' => self.at += 1,
-                b'}' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
+            more = self.more(b'}')?;
         }
+        Some(())
     }
 
     /// Reads an array, one item per call of `item`.
     fn array<T>(&mut self, mut item: impl FnMut(&mut Self) -> Fast<T>) -> Fast<Vec<T>> {
-        self.eat(b'[')?;
         let mut out = Vec::new();
-        if self.peek()? == b']' {
-            self.at += 1;
-            return Some(out);
-        }
-        loop {
+        let mut more = !self.open(b'[', b']')?;
+        while more {
             out.push(item(self)?);
-            match self.peek()? {
-                b',' => self.at += 1,
-                b']' => {
-                    self.at += 1;
-                    return Some(out);
-                }
-                _ => return None,
-            }
+            more = self.more(b']')?;
         }
+        Some(out)
     }
 
     /// Reads an object into `target` through a field table, each key once
