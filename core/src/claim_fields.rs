@@ -1,5 +1,5 @@
 //! The fields of a claim by name, for the direct readers that fill a
-//! [`Claim`] without serde: the JSON text reader ([`crate::claim_json`]) and
+//! [`Claim`](crate::Claim) without serde: the JSON text reader ([`crate::claim_json`]) and
 //! the Python binding's dict reader. Each table sets one field from a
 //! [`FieldValue`] and gives its number, so a reader can refuse a repeated key
 //! and see that every required one came ([`Seen`]). The starting values are
