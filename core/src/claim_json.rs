@@ -9,10 +9,12 @@
 //! bad amount or date. Serde then reads the text, accepting what it accepts
 //! and reporting an error with its path. The fields themselves come from the
 //! tables of [`crate::claim_fields`], which the Python binding's dict reader
-//! shares. A claim read here equals the one
-//! serde reads: the conformance harness checks every case, and a property test
-//! checks random edits of claims (whenever this reader accepts a text, serde
-//! accepts it too and reads the same claim).
+//! shares.
+//!
+//! A claim read here equals the one serde reads: the conformance harness
+//! checks every case, and a property test checks random edits of claims
+//! (whenever this reader accepts a text, serde accepts it too and reads the
+//! same claim).
 
 use crate::amounts::Amounts;
 use crate::claim::{ChronicCert, Claim, Code, Date, Filing};
