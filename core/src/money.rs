@@ -86,12 +86,13 @@ pub fn total_matches(pric: Decimal, cnt: Decimal, total: Decimal) -> bool {
                 let unit = u128::from(*POW10.get(extra)?);
                 (product + unit / 2) / unit
             }
-            None => product * u128::from(POW10[2 - places]),
+            None => product.checked_mul(u128::from(POW10[2 - places]))?,
         };
         let t_fen = t * u128::from(*POW10.get(2usize.checked_sub(t_places)?)?);
         Some(in_fen.abs_diff(t_fen) <= 1)
     };
-    exact().unwrap_or_else(|| (fen(pric * cnt) - total).abs() <= Decimal::new(1, 2))
+    // A product too large for a Decimal matches no total a claim may carry.
+    exact().unwrap_or_else(|| pric.checked_mul(cnt).is_some_and(|p| (fen(p) - total).abs() <= Decimal::new(1, 2)))
 }
 
 /// Zero with two places, the form every money output takes.
@@ -132,8 +133,8 @@ fn parse_general(text: &str, dp: u32) -> Result<Decimal, String> {
 }
 
 /// The common spelling of an amount, `digits` or `digits.digits` with at
-/// most `dp` places and 17 digits, read without the general parser; `None`
-/// for anything else. Gives the mantissa and scale `Decimal::from_str` gives.
+/// most `dp` places and 18 characters (so the mantissa fits an `i64`), read
+/// without the general parser; `None` for anything else. Gives the mantissa and scale `Decimal::from_str` gives.
 fn plain_decimal(b: &[u8], dp: u32) -> Option<Decimal> {
     if b.is_empty() || b.len() > 18 {
         return None;
@@ -442,6 +443,14 @@ mod tests {
             let decimal_path = (fen(pric * cnt) - total).abs() <= Decimal::new(1, 2);
             proptest::prop_assert_eq!(total_matches(pric, cnt, total), decimal_path);
         }
+    }
+
+    #[test]
+    fn line_totals_of_huge_amounts_are_refused_without_overflow() {
+        let huge = Decimal::from(u64::MAX);
+        assert!(!total_matches(huge, huge, Decimal::ONE));
+        assert!(!total_matches(Decimal::MAX, Decimal::MAX, Decimal::ONE));
+        assert!(total_matches(Decimal::new(1250, 2), Decimal::from(3), Decimal::new(3750, 2)));
     }
 
     #[test]
