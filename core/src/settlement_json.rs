@@ -142,15 +142,20 @@ impl W<'_> {
         let _ = write!(self.0, "{v}");
     }
 
-    fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Self, &T)) {
-        self.0.push(b'[');
-        for (i, item) in items.iter().enumerate() {
+    /// `open`, the items separated by commas, `close`.
+    fn items<I: IntoIterator>(&mut self, open: u8, close: u8, items: I, mut each: impl FnMut(&mut Self, I::Item)) {
+        self.0.push(open);
+        for (i, item) in items.into_iter().enumerate() {
             if i > 0 {
                 self.0.push(b',');
             }
             each(self, item);
         }
-        self.0.push(b']');
+        self.0.push(close);
+    }
+
+    fn list<T>(&mut self, items: &[T], each: impl FnMut(&mut Self, &T)) {
+        self.items(b'[', b']', items, each);
     }
 
     fn setlinfo(&mut self, i: &SetlInfo) {
@@ -204,16 +209,11 @@ impl W<'_> {
     }
 
     fn amounts(&mut self, m: &Amounts) {
-        self.0.push(b'{');
-        for (i, (k, v)) in m.iter().enumerate() {
-            if i > 0 {
-                self.0.push(b',');
-            }
-            self.str(k);
-            self.0.push(b':');
-            self.dec(v);
-        }
-        self.0.push(b'}');
+        self.items(b'{', b'}', m, |w, (k, v)| {
+            w.str(k);
+            w.0.push(b':');
+            w.dec(v);
+        });
     }
 
     fn ytd(&mut self, y: &Ytd) {
