@@ -31,6 +31,19 @@ pub fn err(e: Error) -> PyErr {
     }
 }
 
+/// Runs a call into the core with panics caught: a panic (a bug) becomes an
+/// `INTERNAL` error, so none reaches Python as pyo3's `PanicException`,
+/// which `except YibaoError` would not catch.
+pub fn catch<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(Error::new(ErrorCode::Internal, "an internal panic was caught; nothing was settled")))
+}
+
+/// [`catch`], with the error raised as its typed exception.
+pub fn guarded<T>(f: impl FnOnce() -> Result<T, Error>) -> PyResult<T> {
+    catch(f).map_err(err)
+}
+
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 

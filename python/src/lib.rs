@@ -6,7 +6,7 @@
 mod convert;
 mod fast;
 
-use convert::{claim_of, err, json_to_py};
+use convert::{catch, claim_of, err, guarded, json_to_py};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use std::sync::Arc;
@@ -34,19 +34,19 @@ impl Engine {
     /// An engine over a built-in pack (see `yibao.policies()`).
     #[staticmethod]
     fn builtin(id: &str) -> PyResult<Engine> {
-        Ok(Engine { inner: Arc::new(yibao_core::Engine::builtin(id).map_err(err)?) })
+        Ok(Engine { inner: Arc::new(guarded(|| yibao_core::Engine::builtin(id))?) })
     }
 
     /// An engine over a policy file; `extends` paths are relative to it.
     #[staticmethod]
     fn from_file(path: std::path::PathBuf) -> PyResult<Engine> {
-        Ok(Engine { inner: Arc::new(yibao_core::Engine::from_file(&path).map_err(err)?) })
+        Ok(Engine { inner: Arc::new(guarded(|| yibao_core::Engine::from_file(&path))?) })
     }
 
     /// An engine over a policy given as JSON text.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Engine> {
-        Ok(Engine { inner: Arc::new(yibao_core::Engine::from_json(text).map_err(err)?) })
+        Ok(Engine { inner: Arc::new(guarded(|| yibao_core::Engine::from_json(text))?) })
     }
 
     /// The loaded policy's ID.
@@ -65,8 +65,7 @@ impl Engine {
     /// One claim takes microseconds: the GIL is kept (releasing it costs more);
     /// `settle_many` releases it.
     fn settle(&self, claim: &Bound<'_, PyAny>) -> PyResult<Settlement> {
-        let c = claim_of(claim).map_err(err)?;
-        let s = self.inner.settle(&c).map_err(err)?;
+        let s = guarded(|| self.inner.settle(&claim_of(claim)?))?;
         Ok(Settlement { inner: Arc::new(s) })
     }
 
@@ -99,8 +98,11 @@ impl Engine {
         loop {
             // Read a chunk (with the GIL) while the workers settle earlier ones.
             if !exhausted {
-                let chunk: Vec<_> =
-                    iter.by_ref().take(CHUNK).map(|item| item.map(|c| claim_of(&c))).collect::<PyResult<_>>()?;
+                let chunk: Vec<_> = iter
+                    .by_ref()
+                    .take(CHUNK)
+                    .map(|item| item.map(|c| catch(|| claim_of(&c))))
+                    .collect::<PyResult<_>>()?;
                 exhausted = chunk.len() < CHUNK;
                 if !chunk.is_empty() {
                     pool.submit(chunk);
@@ -137,12 +139,12 @@ impl Engine {
     /// member's current accumulators, when later claims were settled since.
     #[pyo3(signature = (settlement, ytd = None))]
     fn reverse(&self, settlement: &Bound<'_, PyAny>, ytd: Option<&Bound<'_, PyAny>>) -> PyResult<Settlement> {
-        let s = convert::settlement_of(settlement).map_err(err)?;
-        let current = match ytd {
-            Some(y) => Some(convert::ytd_of(y).map_err(err)?),
-            None => None,
-        };
-        Ok(Settlement { inner: Arc::new(self.inner.reverse(&s, current.as_ref()).map_err(err)?) })
+        let r = guarded(|| {
+            let s = convert::settlement_of(settlement)?;
+            let current = ytd.map(convert::ytd_of).transpose()?;
+            self.inner.reverse(&s, current.as_ref())
+        })?;
+        Ok(Settlement { inner: Arc::new(r) })
     }
 
     /// Runs one operation on a JSON string and returns the JSON result:
@@ -150,7 +152,7 @@ impl Engine {
     fn call_json(&self, py: Python<'_>, op: &str, input: &str) -> PyResult<String> {
         let engine = self.inner.clone();
         let (op, input) = (op.to_string(), input.to_string());
-        py.detach(move || engine.call(&op, &input)).map_err(err)
+        py.detach(move || catch(|| engine.call(&op, &input))).map_err(err)
     }
 
     /// Runs one operation on a dict (or JSON str) and returns the result as a
@@ -161,7 +163,7 @@ impl Engine {
         } else {
             convert::to_value(input, &mut String::new(), 0).map_err(err)?.to_string()
         };
-        let out = self.inner.call(op, &text).map_err(err)?;
+        let out = guarded(|| self.inner.call(op, &text))?;
         let v: serde_json::Value =
             serde_json::from_str(&out).map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
         json_to_py(py, &v, false)
@@ -286,8 +288,8 @@ impl Settlement {
         to_py(py, &*self.inner)
     }
     /// The settlement as the contract's JSON.
-    fn to_json(&self) -> String {
-        yibao_core::settlement_json::to_string(&self.inner)
+    fn to_json(&self) -> PyResult<String> {
+        guarded(|| Ok(yibao_core::settlement_json::to_string(&self.inner)))
     }
     fn __repr__(&self) -> String {
         let i = &self.inner.setlinfo;
@@ -409,7 +411,7 @@ impl FundDetail {
 /// each still needs.
 #[pyfunction]
 fn policies<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-    let list = yibao_core::policies().map_err(err)?;
+    let list = guarded(yibao_core::policies)?;
     to_py(py, &list)
 }
 
@@ -421,13 +423,20 @@ fn _fast_path_agrees(claim: &Bound<'_, PyAny>) -> Option<bool> {
     Some(convert::claim_exact(claim).is_ok_and(|exact| exact == fast))
 }
 
+/// For tests: panics inside the boundary on purpose, which must come out as
+/// `YibaoError` with code `INTERNAL` (as the C ABI's `yibao_selftest_panic`).
+#[pyfunction]
+fn _selftest_panic() -> PyResult<()> {
+    guarded(|| -> Result<(), yibao_core::Error> { panic!("deliberate panic for the boundary self-test") })
+}
+
 /// The `yibao._yibao` extension module.
 #[pymodule]
 mod _yibao {
     use super::*;
 
     #[pymodule_export]
-    use super::{_fast_path_agrees, policies, Engine, FundDetail, SetlInfo, Settlement};
+    use super::{_fast_path_agrees, _selftest_panic, policies, Engine, FundDetail, SetlInfo, Settlement};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -198,3 +198,13 @@ def test_paperwork_from_python():
     assert t.call("workdays", {"from": "2025-09-30", "days": 1}) == {"date": "2025-10-09"}
     with pytest.raises(yibao.UnknownCode):
         t.call("nope", {})
+
+
+def test_a_panic_inside_the_engine_is_a_typed_error(taiyuan, admission):
+    from yibao import _yibao
+
+    with pytest.raises(yibao.YibaoError) as e:
+        _yibao._selftest_panic()
+    assert e.value.code == "INTERNAL"
+    # The engine keeps working after a caught panic.
+    assert taiyuan.settle(admission).status == "settled"
