@@ -174,10 +174,50 @@ pub fn write_plain<'b>(d: &Decimal, buf: &'b mut [u8; 64]) -> &'b str {
 }
 
 /// Appends a decimal as plain text (ASCII), as [`write_plain`] writes it.
+///
+/// A mantissa that fits in 64 bits (every amount of a settlement) is
+/// written in place: the text's length is known from the digit count and
+/// the scale, so the vector grows by a fixed block of `'0'`s (leading and
+/// padding zeros come free), the digits and the point are put from the
+/// end, and the block is cut to length. No scratch buffer, no copy.
 pub fn push_plain(d: &Decimal, out: &mut Vec<u8>) {
-    let mut buf = [0u8; 64];
-    let start = plain_digits(d, &mut buf);
-    out.extend_from_slice(&buf[start..]);
+    let m = d.mantissa();
+    let Ok(mut v) = u64::try_from(m.unsigned_abs()) else {
+        let mut buf = [0u8; 64];
+        let start = plain_digits(d, &mut buf);
+        return out.extend_from_slice(&buf[start..]);
+    };
+    // At most 20 digits, a scale of at most 28: at most 31 bytes with the
+    // point, a leading zero and the sign.
+    const BLOCK: usize = 32;
+    let scale = d.scale() as usize;
+    let digits = v.checked_ilog10().map_or(1, |l| l as usize + 1);
+    let body = if scale == 0 { digits } else { digits.max(scale + 1) + 1 };
+    let len = body + usize::from(m < 0);
+    let at = out.len();
+    out.extend_from_slice(&[b'0'; BLOCK]);
+    let text = &mut out[at..at + len];
+    if m < 0 {
+        text[0] = b'-';
+    }
+    // The point's index, when there is a fraction: `scale` digits follow it.
+    let point = if scale > 0 { len - 1 - scale } else { usize::MAX };
+    let mut i = len;
+    loop {
+        i -= 1;
+        if i == point {
+            i -= 1;
+        }
+        text[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if scale > 0 {
+        text[point] = b'.';
+    }
+    out.truncate(at + len);
 }
 
 /// Writes the plain text of `d` (ASCII only) at the end of `buf`; returns where it starts.
@@ -413,6 +453,19 @@ mod tests {
         fn plain_amounts_parse_as_the_general_parser_does(text in "[-+ 0-9.e]{0,20}|[0-9]{1,12}\\.[0-9]{1,7}", dp in 0u32..=6) {
             let exact = |r: Result<Decimal, String>| r.map(|d| (d.mantissa(), d.scale()));
             proptest::prop_assert_eq!(exact(parse_decimal(&text, dp)), exact(parse_general(&text, dp)));
+        }
+    }
+
+    #[test]
+    fn small_and_zero_amounts_push_as_display_writes_them() {
+        for (m, scale) in [(0, 0), (0, 2), (0, 4), (0, 28), (5, 2), (-5, 2), (7, 0), (-7, 0), (1234, 2), (-1234, 2)]
+            .into_iter()
+            .chain([(1, 28), (-1, 28), (i64::MAX, 0), (i64::MIN + 1, 19), (i64::MIN, 28), (100, 2), (10, 1)])
+        {
+            let d = Decimal::new(m, scale);
+            let mut pushed = b"x".to_vec();
+            push_plain(&d, &mut pushed);
+            assert_eq!(String::from_utf8_lossy(&pushed[1..]), d.to_string(), "{m} scale {scale}");
         }
     }
 
