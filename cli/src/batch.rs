@@ -20,7 +20,7 @@ fn skip_line(r: &mut dyn BufRead) -> std::io::Result<()> {
         if buf.is_empty() {
             return Ok(());
         }
-        match buf.iter().position(|&b| b == b'\n') {
+        match memchr::memchr(b'\n', buf) {
             Some(i) => {
                 r.consume(i + 1);
                 return Ok(());
@@ -45,14 +45,14 @@ fn utf8(line: &[u8]) -> Result<&str, Error> {
 /// Runs the batch; exits 1 when any line failed (each failure is in the output).
 pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode, Error> {
     let engine = Engine::load(policy)?;
-    let reader: Box<dyn BufRead> = if input == "-" {
+    let mut reader: Box<dyn BufRead> = if input == "-" {
         Box::new(BufReader::new(std::io::stdin().lock()))
     } else {
         let f =
             std::fs::File::open(input).map_err(|e| Error::new(ErrorCode::Io, format!("cannot read `{input}`: {e}")))?;
         Box::new(BufReader::with_capacity(1 << 20, f))
     };
-    let sink: Box<dyn Write> = match output {
+    let mut sink: Box<dyn Write> = match output {
         Some(p) => Box::new(
             std::fs::File::create(p)
                 .map_err(|e| Error::new(ErrorCode::Io, format!("cannot write `{}`: {e}", p.display())))?,
@@ -61,13 +61,11 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
     };
     // Settlements are written straight into one buffer, handed to the sink
     // a mebibyte at a time: no copy or UTF-8 check per claim.
-    let mut sink = sink;
     let mut out: Vec<u8> = Vec::with_capacity(OUT_CHUNK + (64 << 10));
     let tty = std::io::stderr().is_terminal();
     let start = Instant::now();
     let mut carry = Carry::default();
     let (mut n, mut failed) = (0u64, 0u64);
-    let mut reader = reader;
     let mut spill = Vec::with_capacity(4096);
     let mut settle_line = |i: u64, text: Result<&str, Error>, out: &mut Vec<u8>| {
         if text.as_ref().is_ok_and(|t| t.trim().is_empty()) {
