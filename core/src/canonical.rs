@@ -32,12 +32,27 @@ impl W {
     }
     /// [`W::uv`] for values that fit in 64 bits (same bytes, cheaper shifts).
     #[inline]
-    fn uv64(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.0.push((v as u8) | 0x80);
-            v >>= 7;
+    fn uv64(&mut self, v: u64) {
+        self.tagged_uv64(None, v);
+    }
+    /// A tag byte if given, then [`W::uv64`]'s bytes: gathered on the stack
+    /// and appended at once.
+    #[inline]
+    fn tagged_uv64(&mut self, tag: Option<u8>, mut v: u64) {
+        // A tag and at most ten 7-bit groups.
+        let mut b = [0u8; 11];
+        let mut n = 0;
+        if let Some(t) = tag {
+            b[0] = t;
+            n = 1;
         }
-        self.0.push(v as u8);
+        while v >= 0x80 {
+            b[n] = (v as u8) | 0x80;
+            v >>= 7;
+            n += 1;
+        }
+        b[n] = v as u8;
+        self.0.extend_from_slice(&b[..=n]);
     }
     /// A signed value as a zigzag varint.
     fn iv(&mut self, v: i128) {
@@ -53,10 +68,10 @@ impl W {
     fn os(&mut self, s: Option<&str>) {
         match s {
             Some(s) => {
-                self.update([1]);
-                self.s(s);
+                self.tagged_uv64(Some(1), s.len() as u64);
+                self.update(s.as_bytes());
             }
-            None => self.update([0]),
+            None => self.0.push(0),
         }
     }
     /// A decimal by value: `12.5` and `12.50` encode alike. Tag 0 is the
@@ -69,8 +84,7 @@ impl W {
         // Fast path: the value in units fits in an i64 (every real amount). Its
         // varint is the same bytes the i128 path below would write.
         if let Some(units) = unit(&d).and_then(|u| i64::try_from(d.mantissa()).ok()?.checked_mul(u)) {
-            self.update([0]);
-            self.uv64(((units << 1) ^ (units >> 63)) as u64);
+            self.tagged_uv64(Some(0), ((units << 1) ^ (units >> 63)) as u64);
             return;
         }
         let fixed = |d: Decimal| unit(&d).map(|u| d.mantissa() * i128::from(u));

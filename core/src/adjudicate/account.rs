@@ -2,6 +2,7 @@
 //! pooling, 门诊统筹), then the personal account (个人账户) where the policy
 //! and the member allow, and the rest in cash (现金).
 
+use super::trace::{push_dec, with_rules};
 use super::Run;
 use crate::error::Result;
 use crate::money::{fen, Decimal};
@@ -40,7 +41,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         }
         Ytd::add(&mut run.delta.quota_used, id, paid);
         let text = format!("{id}: {left} left this year pays the member's share");
-        run.pay(&q.fund_pay_type, due, left, paid, format!("[{}] {text}", q.rule));
+        run.pay(&q.fund_pay_type, due, left, paid, with_rules(std::slice::from_ref(&q.rule), &text));
         run.trace.add("quota_account", q.rule.clone(), paid, text);
     }
     run.info.psn_part_amt = run.info.medfee_sumamt - run.info.fund_pay_sumamt;
@@ -49,12 +50,15 @@ pub fn apply(run: &mut Run) -> Result<()> {
         if run.claim.psn.acct_used_flag == "1" && a.when.matches(&run.facts, None, g) {
             let due = payable(run, a.pays, Decimal::ZERO);
             acct = fen(run.info.balc.min(due).max(Decimal::ZERO));
-            run.trace.add(
-                "account",
-                a.rule.clone(),
-                acct,
-                format!("personal account pays {acct} of {due} (balance {})", run.info.balc),
-            );
+            let mut text = String::with_capacity(64);
+            text.push_str("personal account pays ");
+            push_dec(&mut text, acct);
+            text.push_str(" of ");
+            push_dec(&mut text, due);
+            text.push_str(" (balance ");
+            push_dec(&mut text, run.info.balc);
+            text.push(')');
+            run.trace.add("account", a.rule.clone(), acct, text);
             Ytd::add(&mut run.delta.fund_paid, "310200", acct);
         }
     }

@@ -8,6 +8,7 @@ use crate::money::{fen, Decimal};
 use crate::policy::cond::{Facts, Groups};
 use crate::policy::schema::{Choice, Per, Row};
 use crate::ytd::Ytd;
+use std::borrow::Cow;
 
 /// Most compounding steps computed (a share ≤ 1 raised further changes nothing at 28 places).
 const MAX_COMPOUND: usize = 128;
@@ -66,7 +67,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         Some(Choice::Rows(rows)) => first(rows, &run.facts, g).map(|r| &r.value),
         None => None,
     };
-    let mut text;
+    let mut text: Cow<'static, str>;
     let mut amount = if let Some(p) = pct {
         let mut a = fen(inscp * p.pct.get()?);
         if let Some(lo) = &p.min {
@@ -76,12 +77,12 @@ pub fn apply(run: &mut Run) -> Result<()> {
             a = a.min(hi.get()?);
         }
         rule = p.rule.clone();
-        text = format!("{} of the in-scope cost, within its bounds", super::trace::pct(p.pct.get()?));
+        text = Cow::Owned(format!("{} of the in-scope cost, within its bounds", super::trace::pct(p.pct.get()?)));
         a
     } else if let Some(o) = d.by_order.as_ref().filter(|o| o.amounts.is_some()) {
         let list = o.amounts.as_ref().expect("checked just above");
         rule = o.rule.clone();
-        text = format!("admission no. {} of the year", order + 1);
+        text = Cow::Owned(format!("admission no. {} of the year", order + 1));
         list[order.min(list.len() - 1)].get()?
     } else {
         let path = || format!("benefits.{id}.deductible.amount");
@@ -92,7 +93,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
             rule = r.to_string();
         }
         let mut a = base.get()?;
-        text = format!("{} deductible", if d.per == Per::Year { "yearly" } else { "per-admission" });
+        text = Cow::Borrowed(if d.per == Per::Year { "yearly deductible" } else { "per-admission deductible" });
         if let Some(o) = d.by_order.as_ref().filter(|o| o.next_pct.is_some() && order > 0) {
             let pc = o.next_pct.as_ref().expect("filtered").get()?;
             // The share is at most 1: past a few dozen steps the amount no longer
@@ -106,21 +107,22 @@ pub fn apply(run: &mut Run) -> Result<()> {
                 a = a.max(fl.get()?);
             }
             rule = o.rule.clone();
-            text = format!("admission no. {} of the year: {} of the first", order + 1, super::trace::pct(pc));
+            text =
+                Cow::Owned(format!("admission no. {} of the year: {} of the first", order + 1, super::trace::pct(pc)));
         }
         a
     };
     if d.per == Per::Year {
         let paid = Ytd::get(&run.ytd.dedc_paid_by, bucket);
         amount = (amount - paid).max(Decimal::ZERO);
-        text = format!("{text}, {paid} already borne this year");
+        text = Cow::Owned(format!("{text}, {paid} already borne this year"));
     }
     if let Some(c) = &d.year_ceiling {
         let room = (c.get()? - run.ytd.dedc_paid).max(Decimal::ZERO);
         if room < amount {
             amount = room;
             rule = d.year_ceiling_rule.clone().unwrap_or(rule);
-            text = format!("{text}; limited by the yearly ceiling on deductibles");
+            text = Cow::Owned(format!("{text}; limited by the yearly ceiling on deductibles"));
         }
     }
     let act = fen(amount.min(inscp));

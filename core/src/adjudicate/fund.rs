@@ -3,7 +3,7 @@
 //! between benefits. The payment is computed exactly and rounded once.
 
 use super::deductible::{pick, pick_row};
-use super::trace::pct;
+use super::trace::{push_dec, push_pct, with_rules};
 use super::Run;
 use crate::error::Result;
 use crate::money::{fen, Decimal};
@@ -209,13 +209,19 @@ pub fn apply(run: &mut Run) -> Result<()> {
         run.delta.admissions += 1;
     }
     run.delta.cost_sum += run.info.medfee_sumamt;
-    let text = match shown {
-        Some(r) => format!("{} of {} above the deductible", pct(r), fen(base)),
-        None => format!("{} above the deductible", fen(base)),
-    };
-    let text = if notes.is_empty() { text } else { format!("{text}; {}", notes.join("; ")) };
+    let mut text = String::with_capacity(64);
+    if let Some(r) = shown {
+        push_pct(&mut text, r);
+        text.push_str(" of ");
+    }
+    push_dec(&mut text, fen(base));
+    text.push_str(" above the deductible");
+    for n in &notes {
+        text.push_str("; ");
+        text.push_str(n);
+    }
     let lim = limit.unwrap_or(base).max(Decimal::ZERO);
-    run.pay(&f.fund_pay_type, base, lim, paid, format!("[{}] {text}", rules.join(",")));
+    run.pay(&f.fund_pay_type, base, lim, paid, with_rules(&rules, &text));
     for r in &rules[1..] {
         run.trace.add("fund", r.clone(), paid, format!("{}: modifier or limit applied", r));
     }
