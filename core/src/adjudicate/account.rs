@@ -2,7 +2,7 @@
 //! pooling, 门诊统筹), then the personal account (个人账户) where the policy
 //! and the member allow, and the rest in cash (现金).
 
-use super::trace::{push_dec, with_rules};
+use super::trace::push_dec;
 use super::Run;
 use crate::error::Result;
 use crate::money::{fen, Decimal};
@@ -41,7 +41,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         }
         Ytd::add(&mut run.delta.quota_used, id, paid);
         let text = format!("{id}: {left} left this year pays the member's share");
-        run.pay(&q.fund_pay_type, due, left, paid, with_rules(std::slice::from_ref(&q.rule), &text));
+        run.pay(&q.fund_pay_type, due, left, paid, std::slice::from_ref(&q.rule), &text);
         run.trace.add("quota_account", q.rule.clone(), paid, text);
     }
     run.info.psn_part_amt = run.info.medfee_sumamt - run.info.fund_pay_sumamt;

@@ -77,12 +77,12 @@ pub fn apply(run: &mut Run) -> Result<()> {
             a = a.min(hi.get()?);
         }
         rule = p.rule.clone();
-        text = Cow::Owned(format!("{} of the in-scope cost, within its bounds", super::trace::pct(p.pct.get()?)));
+        text = format!("{} of the in-scope cost, within its bounds", super::trace::pct(p.pct.get()?)).into();
         a
     } else if let Some(o) = d.by_order.as_ref().filter(|o| o.amounts.is_some()) {
         let list = o.amounts.as_ref().expect("checked just above");
         rule = o.rule.clone();
-        text = Cow::Owned(format!("admission no. {} of the year", order + 1));
+        text = format!("admission no. {} of the year", order + 1).into();
         list[order.min(list.len() - 1)].get()?
     } else {
         let path = || format!("benefits.{id}.deductible.amount");
@@ -93,7 +93,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
             rule = r.to_string();
         }
         let mut a = base.get()?;
-        text = Cow::Borrowed(if d.per == Per::Year { "yearly deductible" } else { "per-admission deductible" });
+        text = (if d.per == Per::Year { "yearly deductible" } else { "per-admission deductible" }).into();
         if let Some(o) = d.by_order.as_ref().filter(|o| o.next_pct.is_some() && order > 0) {
             let pc = o.next_pct.as_ref().expect("filtered").get()?;
             // The share is at most 1: past a few dozen steps the amount no longer
@@ -107,22 +107,21 @@ pub fn apply(run: &mut Run) -> Result<()> {
                 a = a.max(fl.get()?);
             }
             rule = o.rule.clone();
-            text =
-                Cow::Owned(format!("admission no. {} of the year: {} of the first", order + 1, super::trace::pct(pc)));
+            text = format!("admission no. {} of the year: {} of the first", order + 1, super::trace::pct(pc)).into();
         }
         a
     };
     if d.per == Per::Year {
         let paid = Ytd::get(&run.ytd.dedc_paid_by, bucket);
         amount = (amount - paid).max(Decimal::ZERO);
-        text = Cow::Owned(format!("{text}, {paid} already borne this year"));
+        text = format!("{text}, {paid} already borne this year").into();
     }
     if let Some(c) = &d.year_ceiling {
         let room = (c.get()? - run.ytd.dedc_paid).max(Decimal::ZERO);
         if room < amount {
             amount = room;
             rule = d.year_ceiling_rule.clone().unwrap_or(rule);
-            text = Cow::Owned(format!("{text}; limited by the yearly ceiling on deductibles"));
+            text = format!("{text}; limited by the yearly ceiling on deductibles").into();
         }
     }
     let act = fen(amount.min(inscp));

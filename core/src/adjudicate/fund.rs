@@ -3,7 +3,7 @@
 //! between benefits. The payment is computed exactly and rounded once.
 
 use super::deductible::{pick, pick_row};
-use super::trace::{push_dec, push_pct, with_rules};
+use super::trace::{push_dec, push_pct};
 use super::Run;
 use crate::error::Result;
 use crate::money::{fen, Decimal};
@@ -221,7 +221,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         text.push_str(n);
     }
     let lim = limit.unwrap_or(base).max(Decimal::ZERO);
-    run.pay(&f.fund_pay_type, base, lim, paid, with_rules(&rules, &text));
+    run.pay(&f.fund_pay_type, base, lim, paid, &rules, &text);
     for r in &rules[1..] {
         run.trace.add("fund", r.clone(), paid, format!("{}: modifier or limit applied", r));
     }

@@ -53,7 +53,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         if let Some(room) = capped_by {
             text.push_str(&format!("; capped, {} was left", fen(room)));
         }
-        run.pay(&l.fund_pay_type, basis, limit, paid, format!("[{}] {text}", l.rule));
+        run.pay(&l.fund_pay_type, basis, limit, paid, std::slice::from_ref(&l.rule), &text);
         run.trace.add("layer", l.rule.clone(), paid, text);
     }
     Ok(())

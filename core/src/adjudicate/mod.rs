@@ -68,8 +68,9 @@ impl<'a> Run<'a> {
             .ok_or_else(|| crate::Error::new(crate::ErrorCode::Internal, format!("unknown cap `{name}`")))
     }
 
-    /// Records a fund's payment: row, setlinfo field, accumulators, trace.
-    pub fn pay(&mut self, code: &str, base: Decimal, limit: Decimal, paid: Decimal, info: String) {
+    /// Records a fund's payment: row (its `setl_proc_info` the rules that
+    /// decided it, then `text`), setlinfo field, accumulators.
+    pub fn pay(&mut self, code: &str, base: Decimal, limit: Decimal, paid: Decimal, rules: &[String], text: &str) {
         *self.info.field_mut(code) += paid;
         self.info.fund_pay_sumamt += paid;
         Ytd::add(&mut self.delta.fund_paid, code, paid);
@@ -78,7 +79,7 @@ impl<'a> Run<'a> {
             inscp_scp_amt: money::fen(base),
             crt_payb_lmt_amt: money::fen(limit),
             fund_payamt: paid,
-            setl_proc_info: info,
+            setl_proc_info: trace::with_rules(rules, text),
         });
     }
     /// What the member still bears of the in-scope amount after the funds so far.

@@ -42,20 +42,20 @@ pub fn pct(r: Decimal) -> String {
 }
 
 /// Appends a ratio as a percentage (`0.55` → `55%`), as [`pct`] writes it.
-pub fn push_pct(out: &mut String, r: Decimal) {
+pub(crate) fn push_pct(out: &mut String, r: Decimal) {
     push_dec(out, (r * Decimal::ONE_HUNDRED).normalize());
     out.push('%');
 }
 
 /// Appends a decimal as `Display` writes it (`350.00`), without the
 /// formatting machinery: trace text is built on every settlement.
-pub fn push_dec(out: &mut String, d: Decimal) {
+pub(crate) fn push_dec(out: &mut String, d: Decimal) {
     let mut buf = [0u8; 64];
     out.push_str(crate::money::write_plain(&d, &mut buf));
 }
 
 /// Joins rule IDs as `[A,B] ` before a text (a fund row's `setl_proc_info`).
-pub fn with_rules(rules: &[String], text: &str) -> String {
+pub(crate) fn with_rules(rules: &[String], text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 3 + rules.iter().map(|r| r.len() + 1).sum::<usize>());
     out.push('[');
     for (i, r) in rules.iter().enumerate() {
