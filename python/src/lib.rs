@@ -164,8 +164,7 @@ impl Engine {
             convert::to_value(input, &mut String::new(), 0).map_err(err)?.to_string()
         };
         let out = guarded(|| self.inner.call(op, &text))?;
-        let v: serde_json::Value =
-            serde_json::from_str(&out).map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+        let v: serde_json::Value = guarded(|| serde_json::from_str(&out).map_err(|e| internal(&e)))?;
         json_to_py(py, &v, false)
     }
 
@@ -211,8 +210,15 @@ fn status_str(s: core_s::Status) -> &'static str {
     }
 }
 
+/// An engine result that cannot be turned into JSON (a bug): `INTERNAL`.
+fn internal(e: &serde_json::Error) -> yibao_core::Error {
+    yibao_core::Error::new(yibao_core::ErrorCode::Internal, format!("a result could not be converted: {e}"))
+}
+
+/// A result as Python values, through its JSON; a failure or panic is
+/// `YibaoError` `INTERNAL`, as everywhere else at this boundary.
 fn to_py<'py, T: serde::Serialize>(py: Python<'py>, v: &T) -> PyResult<Bound<'py, PyAny>> {
-    let value = serde_json::to_value(v).map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    let value = guarded(|| serde_json::to_value(v).map_err(|e| internal(&e)))?;
     json_to_py(py, &value, false)
 }
 
