@@ -39,6 +39,15 @@ impl W {
     /// and appended at once.
     #[inline]
     fn tagged_uv64(&mut self, tag: Option<u8>, mut v: u64) {
+        if v < 0x80 {
+            // One byte (every length of a code, most counts): pushed, where
+            // a copy of a slice of unknown length would call `memcpy`.
+            if let Some(t) = tag {
+                self.0.push(t);
+            }
+            self.0.push(v as u8);
+            return;
+        }
         // A tag and at most ten 7-bit groups.
         let mut b = [0u8; 11];
         let mut n = 0;
