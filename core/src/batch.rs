@@ -7,7 +7,7 @@ use crate::engine::Engine;
 use crate::error::{Error, ErrorCode, Result};
 use crate::settlement::Settlement;
 use crate::ytd::Ytd;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc;
 
 /// Each member's latest accumulators; memory grows with members, not claims.
@@ -72,8 +72,10 @@ type Done = Vec<(usize, Result<Settlement>)>;
 pub struct Pool {
     jobs: Vec<mpsc::Sender<Job>>,
     done: mpsc::Receiver<Done>,
-    /// Results received but not yet handed back (waiting for earlier ones).
-    waiting: BTreeMap<usize, Result<Settlement>>,
+    /// Results received but not yet handed back (waiting for earlier ones):
+    /// slot `k` holds claim `next_out + k`. Handing back the front moves no
+    /// other result (a map's node would shift its neighbours).
+    waiting: VecDeque<Option<Result<Settlement>>>,
     /// Index the next submitted claim gets.
     next_in: usize,
     /// Index of the next result to hand back.
@@ -103,7 +105,7 @@ impl Pool {
             }
         }
         let inline = jobs.is_empty().then(|| Box::new((engine.clone(), Carry::default())));
-        Pool { jobs, done, waiting: BTreeMap::new(), next_in: 0, next_out: 0, jobs_out: 0, inline }
+        Pool { jobs, done, waiting: VecDeque::new(), next_in: 0, next_out: 0, jobs_out: 0, inline }
     }
 
     /// How many worker threads run (0 when the pool settles on the caller's thread).
@@ -123,7 +125,8 @@ impl Pool {
             let (engine, carry) = (&inline.0, &mut inline.1);
             for c in chunk {
                 let settled = c.and_then(|c| carry.settle(engine, c));
-                self.waiting.insert(self.next_in, settled);
+                // Settled in order: every earlier claim is already kept.
+                self.waiting.push_back(Some(settled));
                 self.next_in += 1;
             }
             return;
@@ -143,11 +146,25 @@ impl Pool {
                 // The worker is gone (it cannot be, short of an abort): fail its claims.
                 Err(mpsc::SendError(job)) => {
                     for (i, _) in job {
-                        self.waiting.insert(i, Err(Error::new(ErrorCode::Internal, "a worker stopped")));
+                        self.park(i, Err(Error::new(ErrorCode::Internal, "a worker stopped")));
                     }
                 }
             }
         }
+    }
+
+    /// Keeps the result of claim `i` (not yet handed back) until its turn.
+    fn park(&mut self, i: usize, r: Result<Settlement>) {
+        *self.slot(i) = Some(r);
+    }
+
+    /// Where the result of claim `i` (not yet handed back) is kept.
+    fn slot(&mut self, i: usize) -> &mut Option<Result<Settlement>> {
+        let k = i - self.next_out;
+        if self.waiting.len() <= k {
+            self.waiting.resize_with(k + 1, || None);
+        }
+        &mut self.waiting[k]
     }
 
     /// Claims submitted whose results have not been handed back yet.
@@ -172,9 +189,7 @@ impl Pool {
                 Err(mpsc::TryRecvError::Disconnected) => {
                     // Every worker is gone (it cannot be, short of an abort): fail what they held.
                     for i in self.next_out..self.next_in {
-                        self.waiting
-                            .entry(i)
-                            .or_insert_with(|| Err(Error::new(ErrorCode::Internal, "a worker stopped")));
+                        self.slot(i).get_or_insert_with(|| Err(Error::new(ErrorCode::Internal, "a worker stopped")));
                     }
                     self.jobs_out = 0;
                     break;
@@ -182,10 +197,13 @@ impl Pool {
             };
             block = false;
             self.jobs_out -= 1;
-            self.waiting.extend(results);
+            for (i, r) in results {
+                self.park(i, r);
+            }
         }
         let mut out = Vec::new();
-        while let Some(r) = self.waiting.remove(&self.next_out) {
+        while let Some(r) = self.waiting.front_mut().and_then(Option::take) {
+            self.waiting.pop_front();
             out.push(r);
             self.next_out += 1;
         }
