@@ -13,7 +13,9 @@ use std::sync::mpsc;
 /// Each member's latest accumulators; memory grows with members, not claims.
 #[derive(Debug, Default)]
 pub struct Carry {
-    latest: HashMap<crate::claim::Code, Ytd>,
+    /// `None` while a member's claim is being settled, or after a member's
+    /// first claim failed with nothing to carry.
+    latest: HashMap<crate::claim::Code, Option<Ytd>>,
 }
 
 impl Carry {
@@ -22,21 +24,23 @@ impl Carry {
     /// caller) leaves the member's accumulators as they were.
     pub fn settle(&mut self, engine: &Engine, mut claim: Claim) -> Result<Settlement> {
         // The member's accumulators are moved into the claim, not copied, and
-        // put back if the claim fails.
+        // put back if the claim fails. One look-up finds the member's slot
+        // for both ways.
+        let slot = self.latest.entry(claim.psn.psn_no.clone()).or_default();
         let carried = claim.ytd.is_none();
         if carried {
-            claim.ytd = self.latest.remove(&claim.psn.psn_no);
+            claim.ytd = slot.take();
         }
         let settled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.settle(&claim)))
             .unwrap_or_else(|_| Err(Error::new(ErrorCode::Internal, "settling this claim panicked")));
         match settled {
             Ok(s) => {
-                self.latest.insert(claim.psn.psn_no, s.ytd_after.clone());
+                *slot = Some(s.ytd_after.clone());
                 Ok(s)
             }
             Err(e) => {
-                if let (true, Some(ytd)) = (carried, claim.ytd) {
-                    self.latest.insert(claim.psn.psn_no, ytd);
+                if carried {
+                    *slot = claim.ytd;
                 }
                 Err(e)
             }
@@ -244,5 +248,9 @@ mod tests {
         direct.ytd = Some(first.ytd_after.clone());
         assert_eq!(third, engine.settle(&direct).unwrap());
         assert_eq!(third.ytd_after.admissions, 2);
+        // A member whose first claim fails has nothing carried: the next starts the year.
+        let mut fresh = Carry::default();
+        assert!(fresh.settle(&engine, claim("77")).is_err());
+        assert_eq!(fresh.settle(&engine, claim("21")).unwrap().ytd_after.admissions, 1);
     }
 }

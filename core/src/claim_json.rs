@@ -57,6 +57,10 @@ fn stop_byte(b: &[u8], mut from: usize) -> Option<usize> {
     b[from..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).map(|i| from + i)
 }
 
+/// Bytes of the shortest fee line worth reserving room for: its six
+/// required keys and their quotes alone take 80.
+const MIN_LINE_BYTES: usize = 96;
+
 struct Reader<'a> {
     text: &'a str,
     at: usize,
@@ -180,8 +184,15 @@ impl<'a> Reader<'a> {
     /// Reads an array of objects, each built where it stays: `blank` is
     /// pushed, then `item` fills it in place (a fee line is a few hundred
     /// bytes; building it in the vector saves two moves of it per line).
-    fn array<T>(&mut self, blank: impl Fn() -> T, mut item: impl FnMut(&mut Self, &mut T) -> Fast<()>) -> Fast<Vec<T>> {
-        let mut out = Vec::new();
+    /// `room` items are reserved up front, so that as many are never moved
+    /// by the vector's growth.
+    fn array<T>(
+        &mut self,
+        room: usize,
+        blank: impl Fn() -> T,
+        mut item: impl FnMut(&mut Self, &mut T) -> Fast<()>,
+    ) -> Fast<Vec<T>> {
+        let mut out = Vec::with_capacity(room);
         let mut more = !self.open(b'[', b']')?;
         while more {
             out.push(blank());
@@ -245,7 +256,10 @@ impl<'a> Reader<'a> {
                     3
                 }
                 "feedetail" => {
-                    feedetail = Some(r.array(fields::blank_line, |r, l| {
+                    // No line is shorter than its required keys (about 100
+                    // bytes): the rest of the text bounds the count, mostly.
+                    let room = ((r.text.len() - r.at) / MIN_LINE_BYTES).clamp(1, 64);
+                    feedetail = Some(r.array(room, fields::blank_line, |r, l| {
                         r.fill_in(l, |t, k, r| fields::line(t, k, r), fields::LINE_REQUIRED)
                     })?);
                     4
@@ -289,12 +303,12 @@ impl FieldValue for &mut Reader<'_> {
         Some(out)
     }
     fn filings(self) -> Option<Vec<Filing>> {
-        self.array(fields::blank_filing, |r, f| {
+        self.array(0, fields::blank_filing, |r, f| {
             r.fill_in(f, |t, k, r| fields::filing(t, k, r), fields::FILING_REQUIRED)
         })
     }
     fn chronic_certs(self) -> Option<Vec<ChronicCert>> {
-        self.array(fields::blank_chronic_cert, |r, c| {
+        self.array(0, fields::blank_chronic_cert, |r, c| {
             r.fill_in(c, |t, k, r| fields::chronic_cert(t, k, r), fields::CHRONIC_CERT_REQUIRED)
         })
     }
