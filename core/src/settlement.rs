@@ -4,13 +4,14 @@
 
 use crate::claim::Code;
 use crate::money::{self, Decimal};
+use crate::policy::schema::Rid;
 use crate::ytd::Ytd;
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 use std::borrow::Cow;
 
 /// The rule IDs of one line result, stored inline up to two.
-pub type LineRules = SmallVec<[Cow<'static, str>; 2]>;
+pub type LineRules = SmallVec<[Rid; 2]>;
 
 /// How the claim ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,7 +211,7 @@ pub struct TraceEntry {
     /// Pipeline stage (`classify`, `deductible`, `fund`, `layer`, `account`, `cash`…).
     pub step: Cow<'static, str>,
     /// Rule ID of the catalogue or of the loaded policy.
-    pub rule: Cow<'static, str>,
+    pub rule: Rid,
     /// Amount this step decided.
     #[serde(with = "money::money")]
     pub amount: Decimal,

@@ -6,7 +6,7 @@ use super::trace::push_dec;
 use super::Run;
 use crate::error::Result;
 use crate::money::{fen, Decimal};
-use crate::policy::schema::Pays;
+use crate::policy::schema::{Pays, Rid};
 use crate::ytd::Ytd;
 
 const CASH_RULE: &str = "GEN-ACCOUNT";
@@ -66,7 +66,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
     run.info.balc -= acct;
     run.info.psn_cash_pay = run.info.psn_part_amt - acct;
     let part = run.info.psn_part_amt;
-    let rule = body.account.as_ref().map_or(CASH_RULE.to_string(), |a| a.rule.clone());
+    let rule = body.account.as_ref().map_or(Rid::from(CASH_RULE), |a| a.rule.clone());
     run.trace.add("member", rule.clone(), part, "member's share: total charges less fund payments");
     run.trace.add("cash", rule, run.info.psn_cash_pay, "paid in cash");
     Ok(())

@@ -6,9 +6,8 @@ use super::Run;
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::{fen, zero, Decimal};
 use crate::policy::param;
-use crate::policy::schema::ItemCapPer;
+use crate::policy::schema::{ItemCapPer, Rid};
 use crate::settlement::LineResult;
-use std::borrow::Cow;
 
 const CLASS: &str = "GEN-CLASS";
 const PRICE_CAP: &str = "GEN-PRICE-CAP";
@@ -20,7 +19,7 @@ pub fn lines(run: &mut Run) -> Result<()> {
     let (_, ben, _) = run.chosen()?;
     let mut cap_left: Vec<Option<Decimal>> = vec![None; body.item_caps.len()];
     let (mut fulamt, mut over, mut pre, mut inscp) = (zero(), zero(), zero(), zero());
-    let mut excl_rules: Vec<(String, Decimal)> = Vec::new();
+    let mut excl_rules: Vec<(Rid, Decimal)> = Vec::new();
     let mut waived = zero();
     for (i, l) in run.claim.feedetail.iter().enumerate() {
         let sum = fen(l.det_item_fee_sumamt);
@@ -39,10 +38,10 @@ pub fn lines(run: &mut Run) -> Result<()> {
         if let Some(rule) = excluded {
             r.fulamt_ownpay_amt = sum;
             excl_rules.push((rule.clone(), sum));
-            r.rules.push(Cow::Owned(rule));
+            r.rules.push(rule);
         } else if l.chrgitm_lv == "03" || restricted {
             r.fulamt_ownpay_amt = sum;
-            r.rules.push(Cow::Borrowed(CLASS));
+            r.rules.push(CLASS.into());
         } else {
             let mut rest = sum;
             if let Some(limit) = l.pric_uplmt_amt {
@@ -50,7 +49,7 @@ pub fn lines(run: &mut Run) -> Result<()> {
                     let o = fen((l.pric - limit) * l.cnt).min(rest);
                     r.overlmt_amt = o;
                     rest -= o;
-                    r.rules.push(Cow::Borrowed(PRICE_CAP));
+                    r.rules.push(PRICE_CAP.into());
                 }
             }
             for (k, ic) in body.item_caps.iter().enumerate() {
@@ -70,11 +69,11 @@ pub fn lines(run: &mut Run) -> Result<()> {
                 if !o.is_zero() {
                     r.overlmt_amt += o;
                     rest = counted;
-                    r.rules.push(Cow::Owned(ic.rule.clone()));
+                    r.rules.push(ic.rule.clone());
                 }
             }
             let ratio = if let Some(np) = ben.no_preselfpay.as_ref().filter(|_| l.chrgitm_lv == "02") {
-                r.rules.push(Cow::Owned(np.rule.clone()));
+                r.rules.push(np.rule.clone());
                 waived += rest;
                 Decimal::ZERO
             } else if let Some(p) = l.selfpay_prop {
@@ -103,7 +102,7 @@ pub fn lines(run: &mut Run) -> Result<()> {
             r.selfpay_prop = ratio.round_dp(4);
             r.selfpay_prop.rescale(4);
             if r.rules.is_empty() || !p.is_zero() {
-                r.rules.push(Cow::Borrowed(CLASS));
+                r.rules.push(CLASS.into());
             }
         }
         fulamt += r.fulamt_ownpay_amt;
@@ -130,8 +129,8 @@ pub fn lines(run: &mut Run) -> Result<()> {
     if !over.is_zero() {
         let item_cap_rule = body.item_caps.first().map(|c| c.rule.clone());
         let rule = match item_cap_rule {
-            Some(r) if run.lines.iter().any(|l| l.rules.iter().any(|x| *x == r)) => Cow::Owned(r),
-            _ => Cow::Borrowed(PRICE_CAP),
+            Some(r) if run.lines.iter().any(|l| l.rules.contains(&r)) => r,
+            _ => PRICE_CAP.into(),
         };
         run.trace.add("classify", rule, over, "over the price limit or the counted limit");
     }
@@ -153,7 +152,7 @@ fn at_line(mut e: Error, i: usize) -> Error {
 }
 
 /// The exclusion rule that makes line `i` fully self-paid, if any.
-fn exclusion(run: &Run, i: usize) -> Result<Option<String>> {
+fn exclusion(run: &Run, i: usize) -> Result<Option<Rid>> {
     let l = &run.claim.feedetail[i];
     let groups = &run.body.disease_groups;
     let excls = &run.body.exclusions;

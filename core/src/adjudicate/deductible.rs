@@ -90,7 +90,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         let table = d.amount.as_ref().ok_or_else(|| no_row(&path()))?;
         let (base, row_rule) = pick_row(table, &run.facts, g, &path)?;
         if let Some(r) = row_rule {
-            rule = r.to_string();
+            rule = r.into();
         }
         let mut a = base.get()?;
         text = (if d.per == Per::Year { "yearly deductible" } else { "per-admission deductible" }).into();

@@ -6,7 +6,6 @@ use crate::error::Result;
 use crate::money::{self, Decimal};
 use crate::policy::schema::Check;
 use crate::settlement::{Denial, LineResult, Settlement, Stamp, Status};
-use std::borrow::Cow;
 
 fn denial(code: &str, rule: &str, message: impl Into<String>) -> Denial {
     Denial { code: code.to_string(), rule: rule.to_string(), message: message.into() }
@@ -92,7 +91,7 @@ pub fn denied(mut run: Run, d: Denial, stamp: Stamp) -> Settlement {
             preselfpay_amt: z,
             inscp_scp_amt: z,
             selfpay_prop: Decimal::new(0, 4),
-            rules: smallvec::smallvec![Cow::Owned(d.rule.clone())],
+            rules: smallvec::smallvec![d.rule.as_str().into()],
         });
     }
     let total = money::fen(total);

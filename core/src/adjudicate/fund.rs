@@ -8,11 +8,11 @@ use super::Run;
 use crate::error::Result;
 use crate::money::{fen, Decimal};
 use crate::policy::cond::Facts;
-use crate::policy::schema::{Adjust, Cap, Ratio, Scope, Segment, SegmentBasis};
+use crate::policy::schema::{Adjust, Cap, Ratio, Rid, Scope, Segment, SegmentBasis};
 use crate::ytd::Ytd;
 
 /// A ratio after the modifiers that hold, clamped to 0–1.
-fn adjusted(r: Decimal, adj: &[Adjust], run: &Run, rules: &mut Vec<String>) -> Result<Decimal> {
+fn adjusted(r: Decimal, adj: &[Adjust], run: &Run, rules: &mut Vec<Rid>) -> Result<Decimal> {
     let mut r = r;
     for a in adj {
         if a.when.matches(&run.facts, None, &run.body.disease_groups) {
@@ -130,7 +130,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
     // Ratio, flat or by cost band.
     let (ratio, row_rule) = pick_row(&f.ratio, &run.facts, g, &|| format!("benefits.{id}.fund.ratio"))?;
     if let Some(r) = row_rule {
-        rules[0] = r.to_string();
+        rules[0] = r.into();
     }
     let (raw, shown) = if base.is_zero() {
         (Decimal::ZERO, None)
@@ -183,7 +183,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         rules.push(r);
         run.notices.push(crate::settlement::Notice {
             code: "CAP_REACHED".into(),
-            rule: rules.last().cloned().unwrap_or_default(),
+            rule: rules.last().map(Rid::to_string).unwrap_or_default(),
             message: format!("the fund cap is reached; {} of eligible cost is not paid by the basic fund", over_cap),
             materials: Vec::new(),
             deadline: None,

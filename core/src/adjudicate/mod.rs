@@ -18,7 +18,7 @@ use crate::claim::Claim;
 use crate::error::Result;
 use crate::money::{self, Decimal};
 use crate::policy::cond::Facts;
-use crate::policy::schema::{Benefit, Body};
+use crate::policy::schema::{Benefit, Body, Rid};
 use crate::policy::Policy;
 use crate::settlement::*;
 use crate::ytd::Ytd;
@@ -70,7 +70,7 @@ impl<'a> Run<'a> {
 
     /// Records a fund's payment: row (its `setl_proc_info` the rules that
     /// decided it, then `text`), setlinfo field, accumulators.
-    pub fn pay(&mut self, code: &str, base: Decimal, limit: Decimal, paid: Decimal, rules: &[String], text: &str) {
+    pub fn pay(&mut self, code: &str, base: Decimal, limit: Decimal, paid: Decimal, rules: &[Rid], text: &str) {
         *self.info.field_mut(code) += paid;
         self.info.fund_pay_sumamt += paid;
         Ytd::add(&mut self.delta.fund_paid, code, paid);

@@ -28,7 +28,7 @@ pub fn manual(run: &Run) -> Option<Vec<Notice>> {
     }
     let mut out = vec![Notice {
         code: "MANUAL_REIMBURSEMENT".into(),
-        rule: route.rule.clone(),
+        rule: route.rule.to_string(),
         message,
         materials: items,
         deadline: window.map(|w| w.last_day),
@@ -36,7 +36,7 @@ pub fn manual(run: &Run) -> Option<Vec<Notice>> {
     if let Some(c) = &body.contacts {
         out.push(Notice {
             code: "CONTACT".into(),
-            rule: c.rule.clone(),
+            rule: c.rule.to_string(),
             message: c.lines.join("; "),
             materials: Vec::new(),
             deadline: None,

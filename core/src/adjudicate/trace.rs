@@ -1,6 +1,7 @@
 //! The trace: every amount of the settlement tied to the rule that decided it.
 
 use crate::money::{fen, Decimal};
+use crate::policy::schema::Rid;
 use crate::settlement::TraceEntry;
 use std::borrow::Cow;
 
@@ -17,7 +18,7 @@ impl Trace {
     pub fn add(
         &mut self,
         step: &'static str,
-        rule: impl Into<Cow<'static, str>>,
+        rule: impl Into<Rid>,
         amount: Decimal,
         text: impl Into<Cow<'static, str>>,
     ) {
@@ -55,7 +56,7 @@ pub(crate) fn push_dec(out: &mut String, d: Decimal) {
 }
 
 /// Joins rule IDs as `[A,B] ` before a text (a fund row's `setl_proc_info`).
-pub(crate) fn with_rules(rules: &[String], text: &str) -> String {
+pub(crate) fn with_rules(rules: &[Rid], text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 3 + rules.iter().map(|r| r.len() + 1).sum::<usize>());
     out.push('[');
     for (i, r) in rules.iter().enumerate() {

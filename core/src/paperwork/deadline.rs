@@ -26,10 +26,10 @@ pub fn window(body: &Body, facts: &Facts) -> Option<Window> {
             Window {
                 opens: Date::new(end.y + 1, 1, 1),
                 last_day: Date { y: end.y + 1, m: 12, d: 31 },
-                rule: d.rule.clone(),
+                rule: d.rule.to_string(),
             }
         } else {
-            Window { opens: None, last_day: end.add_months(d.months_after_end.unwrap_or(6)), rule: d.rule.clone() }
+            Window { opens: None, last_day: end.add_months(d.months_after_end.unwrap_or(6)), rule: d.rule.to_string() }
         }
     })
 }

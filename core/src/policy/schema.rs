@@ -12,8 +12,10 @@ use serde::{Deserialize, Deserializer};
 use std::fmt;
 use std::marker::PhantomData;
 
-/// A rule ID as cited in traces.
-pub type Rid = String;
+/// A rule ID as cited in traces: stored inline up to 24 bytes (every ID
+/// of the catalogue), so citing it in a trace or a line copies it without
+/// allocating.
+pub type Rid = crate::claim::Code;
 
 /// One row of a table.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
