@@ -13,8 +13,8 @@ use std::sync::mpsc;
 /// Each member's latest accumulators; memory grows with members, not claims.
 #[derive(Debug, Default)]
 pub struct Carry {
-    /// `None` while a member's claim is being settled, or after a member's
-    /// first claim failed with nothing to carry.
+    /// `None` when there is nothing to carry: while the member's claim is
+    /// being settled, or before any claim of the member has settled.
     latest: HashMap<crate::claim::Code, Option<Ytd>>,
 }
 
@@ -150,16 +150,11 @@ impl Pool {
                 // The worker is gone (it cannot be, short of an abort): fail its claims.
                 Err(mpsc::SendError(job)) => {
                     for (i, _) in job {
-                        self.park(i, Err(Error::new(ErrorCode::Internal, "a worker stopped")));
+                        *self.slot(i) = Some(Err(Error::new(ErrorCode::Internal, "a worker stopped")));
                     }
                 }
             }
         }
-    }
-
-    /// Keeps the result of claim `i` (not yet handed back) until its turn.
-    fn park(&mut self, i: usize, r: Result<Settlement>) {
-        *self.slot(i) = Some(r);
     }
 
     /// Where the result of claim `i` (not yet handed back) is kept.
@@ -202,7 +197,7 @@ impl Pool {
             block = false;
             self.jobs_out -= 1;
             for (i, r) in results {
-                self.park(i, r);
+                *self.slot(i) = Some(r);
             }
         }
         let mut out = Vec::new();

@@ -134,7 +134,8 @@ fn parse_general(text: &str, dp: u32) -> Result<Decimal, String> {
 
 /// The common spelling of an amount, `digits` or `digits.digits` with at
 /// most `dp` places and 18 characters (so the mantissa fits an `i64`), read
-/// without the general parser; `None` for anything else. Gives the mantissa and scale `Decimal::from_str` gives.
+/// without the general parser; `None` for anything else. Gives the mantissa
+/// and scale `Decimal::from_str` gives.
 fn plain_decimal(b: &[u8], dp: u32) -> Option<Decimal> {
     if b.is_empty() || b.len() > 18 {
         return None;

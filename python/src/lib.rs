@@ -161,7 +161,7 @@ impl Engine {
         let text = if let Ok(s) = input.cast::<pyo3::types::PyString>() {
             s.to_cow()?.into_owned()
         } else {
-            convert::to_value(input, &mut String::new(), 0).map_err(err)?.to_string()
+            guarded(|| convert::to_value(input, &mut String::new(), 0))?.to_string()
         };
         let out = guarded(|| self.inner.call(op, &text))?;
         let v: serde_json::Value = guarded(|| serde_json::from_str(&out).map_err(|e| internal(&e)))?;
