@@ -11,57 +11,121 @@ use crate::money::{Decimal, POW10};
 use crate::ytd::Ytd;
 use sha2::{Digest, Sha256};
 
-/// Bytes are gathered in one buffer and hashed once (many tiny hasher
-/// updates cost more than the hashing itself).
-struct W(Vec<u8>);
+/// Where a full block of encoded bytes goes: the hasher, or (in tests) a
+/// vector that keeps the bytes to look at.
+trait Sink {
+    fn take(&mut self, bytes: &[u8]);
+}
 
-impl W {
+impl Sink for Sha256 {
+    fn take(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn take(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// Bytes gathered in a block on the stack, handed to the sink when the block
+/// fills. Many tiny hasher updates would cost more than the hashing, and a
+/// growing `Vec` checks its capacity at every byte; here each field checks
+/// once for [`ROOM`] bytes and then writes a fixed-size window.
+struct W<S: Sink> {
+    block: [u8; BLOCK],
+    pos: usize,
+    sink: S,
+}
+
+/// Size of the gathering block: a ten-line claim (about 770 bytes) fits in one.
+const BLOCK: usize = 1024;
+/// The most bytes one fixed-size write adds: a tag and a 128-bit varint (19 bytes).
+const ROOM: usize = 24;
+
+impl<S: Sink> W<S> {
+    fn new(sink: S) -> Self {
+        W { block: [0; BLOCK], pos: 0, sink }
+    }
+    /// Hands what has been gathered to the sink and gives the sink back.
+    fn finish(mut self) -> S {
+        self.flush();
+        self.sink
+    }
+    fn flush(&mut self) {
+        self.sink.take(&self.block[..self.pos]);
+        self.pos = 0;
+    }
+    /// A window of [`ROOM`] free bytes at the current position (flushing
+    /// first if the block is nearly full). The caller advances `pos` by
+    /// what it wrote.
+    #[inline]
+    fn room(&mut self) -> &mut [u8; ROOM] {
+        if self.pos > BLOCK - ROOM {
+            self.flush();
+        }
+        match self.block[self.pos..].first_chunk_mut::<ROOM>() {
+            Some(window) => window,
+            // `pos ≤ BLOCK − ROOM` after the flush above.
+            None => unreachable!("the block always has room after a flush"),
+        }
+    }
     fn update(&mut self, b: impl AsRef<[u8]>) {
-        self.0.extend_from_slice(b.as_ref());
+        let b = b.as_ref();
+        if self.pos + b.len() > BLOCK {
+            self.flush();
+            if b.len() > BLOCK {
+                return self.sink.take(b);
+            }
+        }
+        self.block[self.pos..self.pos + b.len()].copy_from_slice(b);
+        self.pos += b.len();
+    }
+    /// One byte.
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        self.room()[0] = b;
+        self.pos += 1;
     }
     /// An unsigned LEB128 varint.
     fn uv(&mut self, mut v: u128) {
         if let Ok(small) = u64::try_from(v) {
             return self.uv64(small);
         }
-        while v >= 0x80 {
-            self.0.push((v as u8) | 0x80);
+        let w = self.room();
+        let mut n = 0;
+        // At most 19 groups of 7 bits: `n` stays inside the window.
+        while v >= 0x80 && n < ROOM - 1 {
+            w[n] = (v as u8) | 0x80;
             v >>= 7;
+            n += 1;
         }
-        self.0.push(v as u8);
+        w[n] = v as u8;
+        self.pos += n + 1;
     }
     /// [`W::uv`] for values that fit in 64 bits (same bytes, cheaper shifts).
     #[inline]
     fn uv64(&mut self, v: u64) {
         self.tagged_uv64(None, v);
     }
-    /// A tag byte if given, then [`W::uv64`]'s bytes: gathered on the stack
-    /// and appended at once.
+    /// A tag byte if given, then [`W::uv64`]'s bytes.
     #[inline]
     fn tagged_uv64(&mut self, tag: Option<u8>, mut v: u64) {
-        if v < 0x80 {
-            // One byte (every length of a code, most counts): pushed, where
-            // a copy of a slice of unknown length would call `memcpy`.
-            if let Some(t) = tag {
-                self.0.push(t);
-            }
-            self.0.push(v as u8);
-            return;
-        }
-        // A tag and at most ten 7-bit groups.
-        let mut b = [0u8; 11];
+        let w = self.room();
         let mut n = 0;
         if let Some(t) = tag {
-            b[0] = t;
+            w[0] = t;
             n = 1;
         }
-        while v >= 0x80 {
-            b[n] = (v as u8) | 0x80;
+        // A tag and at most ten 7-bit groups: `n` stays inside the window.
+        while v >= 0x80 && n < ROOM - 1 {
+            w[n] = (v as u8) | 0x80;
             v >>= 7;
             n += 1;
         }
-        b[n] = v as u8;
-        self.0.extend_from_slice(&b[..=n]);
+        w[n] = v as u8;
+        self.pos += n + 1;
     }
     /// A signed value as a zigzag varint.
     fn iv(&mut self, v: i128) {
@@ -80,7 +144,7 @@ impl W {
                 self.tagged_uv64(Some(1), s.len() as u64);
                 self.update(s.as_bytes());
             }
-            None => self.0.push(0),
+            None => self.byte(0),
         }
     }
     /// A decimal by value: `12.5` and `12.50` encode alike. Tag 0 is the
@@ -100,37 +164,37 @@ impl W {
         // |mantissa| < 2^96 and 10^8 < 2^27: the product fits in an i128.
         match fixed(d).or_else(|| fixed(d.normalize())) {
             Some(units) => {
-                self.update([0]);
+                self.byte(0);
                 self.iv(units);
             }
             None => {
                 let n = d.normalize();
-                self.update([1]);
+                self.byte(1);
                 self.iv(n.mantissa());
-                self.update([n.scale() as u8]);
+                self.byte(n.scale() as u8);
             }
         }
     }
     fn od(&mut self, d: Option<Decimal>) {
         match d {
             Some(d) => {
-                self.update([1]);
+                self.byte(1);
                 self.d(d);
             }
-            None => self.update([0]),
+            None => self.byte(0),
         }
     }
     fn date(&mut self, d: Option<crate::date::Date>) {
         match d {
             Some(d) => {
-                self.update([1]);
+                self.byte(1);
                 self.iv(i128::from(d.ordinal()));
             }
-            None => self.update([0]),
+            None => self.byte(0),
         }
     }
     fn b(&mut self, b: bool) {
-        self.update([u8::from(b)]);
+        self.byte(u8::from(b));
     }
     fn map(&mut self, m: &Amounts) {
         self.len(m.len());
@@ -170,24 +234,16 @@ impl W {
 
 /// `sha256:` of the canonical encoding of a claim.
 pub fn claim_hash(c: &Claim) -> String {
-    thread_local! {
-        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    BUF.with(|b| {
-        let mut buf = std::mem::take(&mut *b.borrow_mut());
-        buf.clear();
-        let mut w = W(buf);
-        encode(c, &mut w);
-        let digest = Sha256::digest(&w.0);
-        *b.borrow_mut() = w.0;
-        let mut out = String::with_capacity(7 + 64);
-        out.push_str("sha256:");
-        crate::policy::load::push_hex(&mut out, &digest);
-        out
-    })
+    let mut w = W::new(Sha256::new());
+    encode(c, &mut w);
+    let digest = w.finish().finalize();
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    crate::policy::load::push_hex(&mut out, &digest);
+    out
 }
 
-fn encode(c: &Claim, w: &mut W) {
+fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
     w.s("yibao-claim-v2");
     w.os(c.policy.as_deref());
     let p = &c.psn;
@@ -252,9 +308,9 @@ mod tests {
     use std::str::FromStr;
 
     fn enc(d: &str) -> Vec<u8> {
-        let mut w = W(Vec::new());
+        let mut w = W::new(Vec::new());
         w.d(Decimal::from_str(d).unwrap());
-        w.0
+        w.finish()
     }
 
     #[test]
@@ -275,14 +331,14 @@ mod tests {
     #[test]
     fn the_64_bit_varint_writes_the_same_bytes_as_the_128_bit_one() {
         for v in [0u64, 1, 127, 128, 300, u64::from(u32::MAX), u64::MAX >> 1, u64::MAX] {
-            let (mut a, mut b) = (W(Vec::new()), W(Vec::new()));
+            let (mut a, mut b) = (W::new(Vec::new()), W::new(Vec::new()));
             a.uv64(v);
             b.uv(u128::from(v));
-            assert_eq!(a.0, b.0, "{v}");
+            assert_eq!(a.finish(), b.finish(), "{v}");
         }
-        let mut w = W(Vec::new());
+        let mut w = W::new(Vec::new());
         w.uv(u128::from(u64::MAX) + 1);
-        assert_eq!(w.0.len(), 10);
+        assert_eq!(w.finish().len(), 10);
     }
 
     #[test]
@@ -319,6 +375,14 @@ mod tests {
             "sha256:b93cc6eb2ac79eecf18475b079735976287890f5fdd59586e01dce8ae843a31c",
             "sha256:ee09a1a665cbd401273ac8e9e97e6a7c5f630c36700b53472e33b51f7f54f52d",
         ];
+        // Longer than one gathering block, and a single code longer than a
+        // block: the block boundaries must not show in the hash.
+        assert_eq!(
+            hash(&crate::demo::sample_claim(100)),
+            "sha256:c17443ebbd4e31d18b0095ae600bb114feecfd241764c3296da4da17bc9eb437"
+        );
+        let long_code = crate::demo::sample_claim(3).replace("\"X1\"", &format!("\"{}\"", "Y".repeat(3000)));
+        assert_eq!(hash(&long_code), "sha256:34bfba755aa48b5ee269309594ebf3e1f02a62268d6257abfdb851bd64079c43");
         assert_eq!(crate::demo::CLAIMS.len(), expected.len());
         for ((name, text), want) in crate::demo::CLAIMS.iter().zip(expected) {
             assert_eq!(hash(text), want, "{name}");
