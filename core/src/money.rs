@@ -201,25 +201,48 @@ pub fn push_plain(d: &Decimal, out: &mut Vec<u8>) {
     if m < 0 {
         text[0] = b'-';
     }
-    // The point's index, when there is a fraction: `scale` digits follow it.
-    let point = if scale > 0 { len - 1 - scale } else { usize::MAX };
+    // Digits go from the end, two at a time: first the `scale` digits of
+    // the fraction (pairs of zeros once `v` runs out, which the block
+    // already holds), then the point, then the whole part. A leading zero
+    // (`0.05`) is already in the block.
     let mut i = len;
-    loop {
+    let mut frac = scale;
+    while frac >= 2 {
+        i -= 2;
+        text[i..i + 2].copy_from_slice(&PAIRS[(v % 100) as usize]);
+        v /= 100;
+        frac -= 2;
+    }
+    if frac == 1 {
         i -= 1;
-        if i == point {
-            i -= 1;
-        }
         text[i] = b'0' + (v % 10) as u8;
         v /= 10;
-        if v == 0 {
-            break;
-        }
     }
     if scale > 0 {
-        text[point] = b'.';
+        i -= 1;
+        text[i] = b'.';
+    }
+    while v >= 10 {
+        i -= 2;
+        text[i..i + 2].copy_from_slice(&PAIRS[(v % 100) as usize]);
+        v /= 100;
+    }
+    if v > 0 {
+        text[i - 1] = b'0' + v as u8;
     }
     out.truncate(at + len);
 }
+
+/// The two digits of every number below 100.
+const PAIRS: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut n = 0;
+    while n < 100 {
+        t[n] = [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+        n += 1;
+    }
+    t
+};
 
 /// Writes the plain text of `d` (ASCII only) at the end of `buf`; returns where it starts.
 fn plain_digits(d: &Decimal, buf: &mut [u8; 64]) -> usize {
