@@ -55,7 +55,7 @@ pub fn call(out: Out, f: impl FnOnce() -> Result<Vec<u8>, FfiError>) -> yibao_st
         Err(FfiError::new(
             YIBAO_STATUS_PANIC,
             None,
-            "an internal panic was caught at the library boundary; nothing was settled",
+            "an internal panic was caught at the library boundary; the call had no effect",
         ))
     });
     let delivered = catch_unwind(AssertUnwindSafe(|| match result {

@@ -35,8 +35,9 @@ pub fn err(e: Error) -> PyErr {
 /// `INTERNAL` error, so none reaches Python as pyo3's `PanicException`,
 /// which `except YibaoError` would not catch.
 pub fn catch<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-        .unwrap_or_else(|_| Err(Error::new(ErrorCode::Internal, "an internal panic was caught; nothing was settled")))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error::new(ErrorCode::Internal, "an internal panic was caught; the call had no effect"))
+    })
 }
 
 /// [`catch`], with the error raised as its typed exception.
