@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::settlement::Settlement;
 use crate::ytd::Ytd;
 use std::collections::{HashMap, VecDeque};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 /// Each member's latest accumulators; memory grows with members, not claims.
 #[derive(Debug, Default)]
@@ -57,7 +57,7 @@ pub fn settle_many(engine: &Engine, claims: Vec<Result<Claim>>, threads: usize) 
     pool.submit(claims);
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
-        out.extend(pool.ready(true));
+        out.extend(pool.ready(true).into_iter().map(|r| r.map(Arc::unwrap_or_clone)));
     }
     out
 }
@@ -65,13 +65,19 @@ pub fn settle_many(engine: &Engine, claims: Vec<Result<Claim>>, threads: usize) 
 /// One worker's share of a chunk: `(input index, claim)`.
 type Job = Vec<(usize, Result<Claim>)>;
 /// A worker's results for one job.
-type Done = Vec<(usize, Result<Settlement>)>;
+type Done = Vec<(usize, Result<Arc<Settlement>>)>;
 
 /// Long-lived workers that settle a stream of claims submitted chunk by
 /// chunk. Each member always goes to the same worker (by a hash of
 /// `psn_no`), so its accumulators carry across chunks; results are handed
 /// back in input order; memory is bounded by what the caller leaves in
 /// flight. The workers stop when the pool is dropped.
+///
+/// A settlement is put in an [`Arc`] by the worker that settles it: handing
+/// it back through the channel, the waiting ring and the caller's vector
+/// then moves a pointer, not its near-kilobyte body, on the caller's thread
+/// (in Python the thread that holds the GIL), and a binding that shares
+/// results keeps the `Arc` as it is.
 #[derive(Debug)]
 pub struct Pool {
     jobs: Vec<mpsc::Sender<Job>>,
@@ -79,7 +85,7 @@ pub struct Pool {
     /// Results received but not yet handed back (waiting for earlier ones):
     /// slot `k` holds claim `next_out + k`. Handing back the front moves no
     /// other result (a map's node would shift its neighbours).
-    waiting: VecDeque<Option<Result<Settlement>>>,
+    waiting: VecDeque<Option<Result<Arc<Settlement>>>>,
     /// Index the next submitted claim gets.
     next_in: usize,
     /// Index of the next result to hand back.
@@ -128,7 +134,7 @@ impl Pool {
         if let Some(inline) = self.inline.as_deref_mut() {
             let (engine, carry) = (&inline.0, &mut inline.1);
             for c in chunk {
-                let settled = c.and_then(|c| carry.settle(engine, c));
+                let settled = c.and_then(|c| carry.settle(engine, c)).map(Arc::new);
                 // Settled in order: every earlier claim is already kept.
                 self.waiting.push_back(Some(settled));
                 self.next_in += 1;
@@ -158,7 +164,7 @@ impl Pool {
     }
 
     /// Where the result of claim `i` (not yet handed back) is kept.
-    fn slot(&mut self, i: usize) -> &mut Option<Result<Settlement>> {
+    fn slot(&mut self, i: usize) -> &mut Option<Result<Arc<Settlement>>> {
         let k = i - self.next_out;
         if self.waiting.len() <= k {
             self.waiting.resize_with(k + 1, || None);
@@ -174,7 +180,7 @@ impl Pool {
     /// The results now available, in input order, continuing where the last
     /// call stopped. With `wait`, blocks until at least one worker reports
     /// (unless nothing is outstanding).
-    pub fn ready(&mut self, wait: bool) -> Vec<Result<Settlement>> {
+    pub fn ready(&mut self, wait: bool) -> Vec<Result<Arc<Settlement>>> {
         let mut block = wait && self.jobs_out > 0;
         while self.jobs_out > 0 {
             let got = if block {
@@ -214,7 +220,8 @@ impl Pool {
 fn work(engine: &Engine, jobs: &mpsc::Receiver<Job>, done: &mpsc::Sender<Done>) {
     let mut carry = Carry::default();
     while let Ok(job) = jobs.recv() {
-        let results = job.into_iter().map(|(i, c)| (i, c.and_then(|c| carry.settle(engine, c)))).collect();
+        let results =
+            job.into_iter().map(|(i, c)| (i, c.and_then(|c| carry.settle(engine, c)).map(Arc::new))).collect();
         if done.send(results).is_err() {
             return;
         }

@@ -194,6 +194,7 @@ proptest! {
                 chunked.extend(p.ready(true));
             }
             prop_assert_eq!(p.ready(true).len(), 0);
+            let chunked: Vec<_> = chunked.into_iter().map(|r| r.map(|s| (*s).clone())).collect();
             prop_assert_eq!(&chunked, &looped);
         }
     }

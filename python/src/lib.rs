@@ -117,7 +117,7 @@ impl Engine {
             for r in ready {
                 let index = out.len();
                 match r {
-                    Ok(s) => out.append(Settlement { inner: Arc::new(s) })?,
+                    Ok(s) => out.append(Settlement { inner: s })?,
                     Err(mut e) => {
                         e.path = Some(match e.path {
                             Some(p) => format!("[{index}].{p}"),
