@@ -152,19 +152,41 @@ fn decimal(v: &Bound<'_, PyAny>, dp: u32) -> Fast<Decimal> {
 /// A claim dict read the fast way, or [`GiveUp`].
 pub fn claim(v: &Bound<'_, PyAny>) -> Fast<Claim> {
     let d = v.cast_exact::<PyDict>().map_err(|_| GiveUp)?;
-    let (mut policy, mut psn, mut ytd, mut mdtrt, mut feedetail) = (None, None, None, None, None);
+    // Filled where it lies: the person and the visit are read into the claim
+    // itself rather than built apart and moved in.
+    let mut c = Claim {
+        policy: None,
+        psn: fields::blank_person(),
+        ytd: None,
+        mdtrt: fields::blank_visit(),
+        feedetail: Vec::new(),
+    };
+    let (mut psn, mut mdtrt, mut feedetail) = (false, false, false);
     for (k, val) in d.iter() {
         let key = k.cast_exact::<PyString>().map_err(|_| GiveUp)?.to_cow()?;
         match &*key {
             "policy" if val.is_none() => {}
-            "policy" => policy = Some(text(&val)?.to_string()),
-            "psn" => psn = Some(fill(&val, fields::blank_person(), fields::person, fields::PERSON_REQUIRED)?),
+            "policy" => c.policy = Some(text(&val)?.to_string()),
+            "psn" => {
+                fill_in(&val, &mut c.psn, &fields::person, fields::PERSON_REQUIRED)?;
+                psn = true;
+            }
             "ytd" if val.is_none() => {}
-            "ytd" => ytd = Some(Value(val).ytd().ok_or(GiveUp)?),
-            "mdtrt" => mdtrt = Some(fill(&val, fields::blank_visit(), fields::visit, fields::VISIT_REQUIRED)?),
-            "feedetail" => feedetail = Some(lines(&val)?),
+            "ytd" => c.ytd = Some(Value(val).ytd().ok_or(GiveUp)?),
+            "mdtrt" => {
+                fill_in(&val, &mut c.mdtrt, &fields::visit, fields::VISIT_REQUIRED)?;
+                mdtrt = true;
+            }
+            "feedetail" => {
+                c.feedetail = lines(&val)?;
+                feedetail = true;
+            }
             _ => return Err(GiveUp),
         }
     }
-    Ok(Claim { policy, psn: psn.ok_or(GiveUp)?, ytd, mdtrt: mdtrt.ok_or(GiveUp)?, feedetail: feedetail.ok_or(GiveUp)? })
+    if psn && mdtrt && feedetail {
+        Ok(c)
+    } else {
+        Err(GiveUp)
+    }
 }
