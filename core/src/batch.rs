@@ -64,8 +64,10 @@ pub fn settle_many(engine: &Engine, claims: Vec<Result<Claim>>, threads: usize) 
 
 /// One worker's share of a chunk: `(input index, claim)`.
 type Job = Vec<(usize, Result<Claim>)>;
-/// A worker's results for one job.
-type Done = Vec<(usize, Result<Arc<Settlement>>)>;
+/// A worker's results for one job, and the job's vector, emptied, to be
+/// filled again: a chunk's vector is a few hundred kilobytes, and a fresh
+/// one each time costs the kernel fresh zeroed pages.
+type Done = (Vec<(usize, Result<Arc<Settlement>>)>, Job);
 
 /// Long-lived workers that settle a stream of claims submitted chunk by
 /// chunk. Each member always goes to the same worker (by a hash of
@@ -92,6 +94,8 @@ pub struct Pool {
     next_out: usize,
     /// Jobs sent whose results have not been received.
     jobs_out: usize,
+    /// Emptied job vectors the workers gave back, for the next chunks.
+    spare: Vec<Job>,
     /// Where no worker thread could be started: the engine and carry that
     /// settle each chunk on the caller's thread instead.
     inline: Option<Box<(Engine, Carry)>>,
@@ -115,7 +119,7 @@ impl Pool {
             }
         }
         let inline = jobs.is_empty().then(|| Box::new((engine.clone(), Carry::default())));
-        Pool { jobs, done, waiting: VecDeque::new(), next_in: 0, next_out: 0, jobs_out: 0, inline }
+        Pool { jobs, done, waiting: VecDeque::new(), next_in: 0, next_out: 0, jobs_out: 0, spare: Vec::new(), inline }
     }
 
     /// How many worker threads run (0 when the pool settles on the caller's thread).
@@ -129,8 +133,10 @@ impl Pool {
         (h % self.jobs.len() as u64) as usize
     }
 
-    /// Hands a chunk to the workers; its claims follow every claim submitted before.
-    pub fn submit(&mut self, chunk: Vec<Result<Claim>>) {
+    /// Hands a chunk to the workers; its claims follow every claim submitted
+    /// before. A caller that reads chunk after chunk can pass `buf.drain(..)`
+    /// and keep its buffer.
+    pub fn submit(&mut self, chunk: impl IntoIterator<Item = Result<Claim>>) {
         if let Some(inline) = self.inline.as_deref_mut() {
             let (engine, carry) = (&inline.0, &mut inline.1);
             for c in chunk {
@@ -141,7 +147,7 @@ impl Pool {
             }
             return;
         }
-        let mut work: Vec<Job> = (0..self.jobs.len()).map(|_| Vec::new()).collect();
+        let mut work: Vec<Job> = (0..self.jobs.len()).map(|_| self.spare.pop().unwrap_or_default()).collect();
         for c in chunk {
             let w = c.as_ref().map_or(0, |c| self.worker_of(&c.psn.psn_no));
             work[w].push((self.next_in, c));
@@ -189,7 +195,13 @@ impl Pool {
                 self.done.try_recv()
             };
             let results = match got {
-                Ok(results) => results,
+                Ok((results, emptied)) => {
+                    // As many as can be in flight at once are kept, no more.
+                    if self.spare.len() < 4 * self.jobs.len() {
+                        self.spare.push(emptied);
+                    }
+                    results
+                }
                 Err(mpsc::TryRecvError::Empty) => break,
                 Err(mpsc::TryRecvError::Disconnected) => {
                     // Every worker is gone (it cannot be, short of an abort): fail what they held.
@@ -219,10 +231,9 @@ impl Pool {
 /// A worker: settles each job with its own carry and reports the results.
 fn work(engine: &Engine, jobs: &mpsc::Receiver<Job>, done: &mpsc::Sender<Done>) {
     let mut carry = Carry::default();
-    while let Ok(job) = jobs.recv() {
-        let results =
-            job.into_iter().map(|(i, c)| (i, c.and_then(|c| carry.settle(engine, c)).map(Arc::new))).collect();
-        if done.send(results).is_err() {
+    while let Ok(mut job) = jobs.recv() {
+        let results = job.drain(..).map(|(i, c)| (i, c.and_then(|c| carry.settle(engine, c)).map(Arc::new))).collect();
+        if done.send((results, job)).is_err() {
             return;
         }
     }

@@ -95,17 +95,19 @@ impl Engine {
         let out = PyList::empty(py);
         let mut iter = claims.try_iter()?;
         let mut exhausted = false;
+        // One buffer for every chunk: a fresh one each time would cost the
+        // kernel fresh zeroed pages on this (the GIL's) thread.
+        let mut chunk = Vec::with_capacity(CHUNK);
         loop {
             // Read a chunk (with the GIL) while the workers settle earlier ones.
             if !exhausted {
-                let chunk: Vec<_> = iter
-                    .by_ref()
-                    .take(CHUNK)
-                    .map(|item| item.map(|c| catch(|| claim_of(&c))))
-                    .collect::<PyResult<_>>()?;
+                for item in iter.by_ref().take(CHUNK) {
+                    let c = item?;
+                    chunk.push(catch(|| claim_of(&c)));
+                }
                 exhausted = chunk.len() < CHUNK;
                 if !chunk.is_empty() {
-                    pool.submit(chunk);
+                    pool.submit(chunk.drain(..));
                 }
             }
             if exhausted && pool.outstanding() == 0 {
