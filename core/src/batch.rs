@@ -69,6 +69,11 @@ type Job = Vec<(usize, Result<Claim>)>;
 /// one each time costs the kernel fresh zeroed pages.
 type Done = (Vec<(usize, Result<Arc<Settlement>>)>, Job);
 
+/// Emptied job vectors kept per worker for the next chunks.
+const SPARE_PER_WORKER: usize = 4;
+/// Largest emptied job vector kept (in claims, about 750 bytes each).
+const SPARE_MAX_CLAIMS: usize = 1024;
+
 /// Long-lived workers that settle a stream of claims submitted chunk by
 /// chunk. Each member always goes to the same worker (by a hash of
 /// `psn_no`), so its accumulators carry across chunks; results are handed
@@ -196,8 +201,10 @@ impl Pool {
             };
             let results = match got {
                 Ok((results, emptied)) => {
-                    // As many as can be in flight at once are kept, no more.
-                    if self.spare.len() < 4 * self.jobs.len() {
+                    // A few vectors per worker, none larger than a chunk
+                    // worth keeping: memory stays bounded by what the caller
+                    // leaves in flight, even after one huge chunk.
+                    if self.spare.len() < SPARE_PER_WORKER * self.jobs.len() && emptied.capacity() <= SPARE_MAX_CLAIMS {
                         self.spare.push(emptied);
                     }
                     results
@@ -265,5 +272,32 @@ mod tests {
         let mut fresh = Carry::default();
         assert!(fresh.settle(&engine, claim("77")).is_err());
         assert_eq!(fresh.settle(&engine, claim("21")).unwrap().ytd_after.admissions, 1);
+    }
+
+    #[test]
+    fn the_pool_reuses_chunk_vectors_but_keeps_no_huge_one() {
+        let engine = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        let mut pool = Pool::new(&engine, 1);
+        let drain = |pool: &mut Pool| {
+            let mut n = 0;
+            while pool.outstanding() > 0 {
+                n += pool.ready(true).len();
+            }
+            n
+        };
+        // Claims that fail validation: cheap, and still a round trip each.
+        let huge = SPARE_MAX_CLAIMS + 1;
+        pool.submit((0..huge).map(|_| Ok(claim("77"))));
+        assert_eq!(drain(&mut pool), huge);
+        assert!(pool.spare.is_empty(), "a vector above the limit is not kept");
+        pool.submit((0..8).map(|_| Ok(claim("77"))));
+        assert_eq!(drain(&mut pool), 8);
+        assert_eq!(pool.spare.len(), 1);
+        assert!(pool.spare[0].is_empty() && pool.spare[0].capacity() >= 8);
+        // The kept vector carries the next chunk: none is added.
+        pool.submit((0..8).map(|_| Ok(claim("77"))));
+        assert!(pool.spare.is_empty());
+        assert_eq!(drain(&mut pool), 8);
+        assert_eq!(pool.spare.len(), 1);
     }
 }

@@ -23,6 +23,7 @@ impl Sink for Sha256 {
     }
 }
 
+#[cfg(test)]
 impl Sink for Vec<u8> {
     fn take(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
