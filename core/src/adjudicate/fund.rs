@@ -8,7 +8,7 @@ use super::Run;
 use crate::error::Result;
 use crate::money::{fen, Decimal};
 use crate::policy::cond::Facts;
-use crate::policy::schema::{Adjust, Cap, Ratio, Rid, Scope, Segment, SegmentBasis};
+use crate::policy::schema::{Adjust, Cap, Ratio, Rid, Scope, Segment, SegmentBasis, SegmentMeasure};
 use crate::ytd::Ytd;
 
 /// A ratio after the modifiers that hold, clamped to 0–1.
@@ -140,16 +140,22 @@ pub fn apply(run: &mut Run) -> Result<()> {
                 let r = adjusted(p.get()?, &f.adjust, run, &mut rules)?;
                 (base * r, Some(r))
             }
-            Ratio::Segmented { segments, basis } => {
+            Ratio::Segmented { segments, basis, measure } => {
                 let start = match basis {
                     SegmentBasis::Claim => Decimal::ZERO,
                     SegmentBasis::Year => Ytd::get(&run.ytd.eligible_sum, &format!("seg:{bucket}")),
                 };
+                // Measured on the in-scope amount, the bands count the
+                // deductible this claim bore before the fund's share begins.
+                let below = match measure {
+                    SegmentMeasure::AboveDeductible => Decimal::ZERO,
+                    SegmentMeasure::InScope => run.info.act_pay_dedc.min(inscp).max(Decimal::ZERO),
+                };
                 if *basis == SegmentBasis::Year {
-                    Ytd::add(&mut run.delta.eligible_sum, &format!("seg:{bucket}"), base);
+                    Ytd::add(&mut run.delta.eligible_sum, &format!("seg:{bucket}"), below + base);
                 }
                 let mut adj_rules = Vec::new();
-                let raw = banded(segments, start, start + base, |s| {
+                let raw = banded(segments, start + below, start + below + base, |s| {
                     adjusted(s.ratio.get()?, &f.adjust, run, &mut adj_rules)
                 })?;
                 for r in adj_rules {
@@ -157,7 +163,10 @@ pub fn apply(run: &mut Run) -> Result<()> {
                         rules.push(r);
                     }
                 }
-                notes.push("by cost band".to_string());
+                notes.push(match measure {
+                    SegmentMeasure::AboveDeductible => "by cost band".to_string(),
+                    SegmentMeasure::InScope => "by cost band counted on the in-scope amount".to_string(),
+                });
                 (raw, None)
             }
         }

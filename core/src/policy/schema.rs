@@ -146,6 +146,20 @@ pub enum SegmentBasis {
     Year,
 }
 
+/// Where the cost bands of a basic fund start counting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SegmentMeasure {
+    /// From the first yuan above the deductible: a band `0–5000` is the first
+    /// 5 000 the fund shares in.
+    #[default]
+    AboveDeductible,
+    /// From the first yuan of the in-scope amount, the deductible included
+    /// (起付标准至 3 万元): with a deductible of 1 300, a band `0–30000` holds
+    /// the 28 700 above it, whatever the deductible of the admission.
+    InScope,
+}
+
 /// A ratio: flat, or segmented by cost band.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ratio {
@@ -157,6 +171,8 @@ pub enum Ratio {
         segments: Vec<Segment>,
         /// What the bands measure.
         basis: SegmentBasis,
+        /// Where the bands start counting.
+        measure: SegmentMeasure,
     },
 }
 
@@ -166,7 +182,9 @@ impl<'de> Deserialize<'de> for Ratio {
         impl<'de> Visitor<'de> for V {
             type Value = Ratio;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a ratio, or {\"segments\": […], \"basis\": \"claim\"|\"year\"}")
+                f.write_str(
+                    "a ratio, or {\"segments\": […], \"basis\": \"claim\"|\"year\", \"measure\": \"above_deductible\"|\"in_scope\"}",
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Ratio, E> {
                 P::deserialize(de::value::StrDeserializer::<E>::new(v)).map(Ratio::Flat)
@@ -183,11 +201,13 @@ impl<'de> Deserialize<'de> for Ratio {
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Ratio, A::Error> {
                 let mut segments = None;
                 let mut basis = SegmentBasis::Claim;
+                let mut measure = SegmentMeasure::AboveDeductible;
                 let mut missing: Option<(String, String)> = None;
                 while let Some(k) = m.next_key::<String>()? {
                     match k.as_str() {
                         "segments" => segments = Some(m.next_value::<Vec<Segment>>()?),
                         "basis" => basis = m.next_value()?,
+                        "measure" => measure = m.next_value()?,
                         "$missing" => missing = Some((m.next_value()?, String::new())),
                         "rule" => {
                             let r: String = m.next_value()?;
@@ -195,14 +215,14 @@ impl<'de> Deserialize<'de> for Ratio {
                                 x.1 = r;
                             }
                         }
-                        _ => return Err(de::Error::unknown_field(&k, &["segments", "basis"])),
+                        _ => return Err(de::Error::unknown_field(&k, &["segments", "basis", "measure"])),
                     }
                 }
                 if let Some((name, rule)) = missing {
                     return Ok(Ratio::Flat(P::Missing { name: name.into(), rule: rule.into() }));
                 }
                 let segments = segments.ok_or_else(|| de::Error::missing_field("segments"))?;
-                Ok(Ratio::Segmented { segments, basis })
+                Ok(Ratio::Segmented { segments, basis, measure })
             }
         }
         d.deserialize_any(V)

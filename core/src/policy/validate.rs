@@ -143,7 +143,7 @@ impl Ctx<'_> {
                 if !f.is_zero() {
                     return Err(self.err(
                         format!("{path}[0].from"),
-                        "claim cost bands start at 0 (the amount above the deductible)",
+                        "claim cost bands start at 0 (the first yuan above the deductible, or of the in-scope amount with `measure: in_scope`)",
                     ));
                 }
             }
@@ -169,7 +169,7 @@ impl Ctx<'_> {
     fn ratio_choice(&self, c: &Choice<Ratio>, path: &str) -> Result<()> {
         self.choice(c, path, &|r, p| match r {
             Ratio::Flat(v) => self.ratio(v, p),
-            Ratio::Segmented { segments, basis } => {
+            Ratio::Segmented { segments, basis, .. } => {
                 self.segments(segments, &format!("{p}.segments"), *basis == SegmentBasis::Claim)
             }
         })
