@@ -2,7 +2,8 @@
 //! (`yibao-claim-v2`): every field in a fixed order, lengths and counts as
 //! LEB128 varints, strings length-prefixed, decimals as their exact value
 //! (in units of 10⁻⁸ when that is exact, else normalised mantissa and scale),
-//! absent values marked. Two claims with the same meaning hash the same however their
+//! absent values marked; fields added since (the member's identities) follow
+//! the fee lines, only when present. Two claims with the same meaning hash the same however their
 //! JSON was spelled (spacing, key order, "12.5" or "12.50").
 
 use crate::amounts::Amounts;
@@ -300,6 +301,19 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
     for l in &c.feedetail {
         w.line(l);
     }
+    // Fields added after v2 come last, and only when present: a claim
+    // without them keeps the hash it always had. The encoding above is
+    // self-delimiting, so the extra bytes cannot make two claims alike.
+    if !p.idetinfo.is_empty() {
+        w.s("idetinfo");
+        w.len(p.idetinfo.len());
+        for i in &p.idetinfo {
+            w.s(&i.psn_idet_type);
+            w.os(i.psn_type_lv.as_deref());
+            w.date(i.begntime);
+            w.date(i.endtime);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -352,6 +366,25 @@ mod tests {
         b.feedetail[2].cnt += Decimal::new(1, 4);
         assert_ne!(super::claim_hash(&a), super::claim_hash(&b));
         assert!(super::claim_hash(&a).starts_with("sha256:") && super::claim_hash(&a).len() == 71);
+    }
+
+    #[test]
+    fn identities_count_in_the_hash_however_their_times_are_spelt() {
+        let text = crate::demo::sample_claim(3);
+        let plain = crate::parse_claim(&text).unwrap();
+        let with = |ids: &str| {
+            let t = text.replacen("\"psn_type\":", &format!("\"idetinfo\":{ids},\"psn_type\":"), 1);
+            super::claim_hash(&crate::parse_claim(&t).unwrap())
+        };
+        let by_date = with(r#"[{"psn_idet_type":"2302","begntime":"2010-01-01"}]"#);
+        let by_datetime = with(r#"[{"psn_idet_type":"2302","begntime":"2010-01-01 08:30:00"}]"#);
+        assert_eq!(by_date, by_datetime);
+        assert_ne!(by_date, super::claim_hash(&plain));
+        assert_ne!(by_date, with(r#"[{"psn_idet_type":"2301","begntime":"2010-01-01"}]"#));
+        assert_ne!(by_date, with(r#"[{"psn_idet_type":"2302","begntime":"2010-01-02"}]"#));
+        assert_ne!(by_date, with(r#"[{"psn_idet_type":"2302","begntime":"2010-01-01","endtime":"2010-12-31"}]"#));
+        // An empty list is no identity: the hash a claim always had.
+        assert_eq!(with("[]"), super::claim_hash(&plain));
     }
 
     /// The hash is part of every stamped settlement, kept for audit: the

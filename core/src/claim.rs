@@ -74,6 +74,11 @@ pub struct Person {
     /// Chronic or special disease certifications (慢特病认定).
     #[serde(default)]
     pub chronic_certs: Vec<ChronicCert>,
+    /// The member's identities (人员身份, the platform's `idetinfo`): 特困供养,
+    /// 低保, 返贫致贫… in the region's own code table. Medical assistance and
+    /// the serious-illness tilt for these groups depend on them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub idetinfo: Vec<Identity>,
     /// Balances of member quota accounts the policy defines (e.g. the
     /// outpatient pooling account, 门诊统筹), keyed by account ID.
     #[serde(with = "money::money_map", default)]
@@ -120,6 +125,32 @@ pub struct ChronicCert {
     /// Last day of benefits, if it ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enddate: Option<Date>,
+}
+
+/// One identity of the member (人员身份, `idetinfo[]` of the platform's 1101).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    /// Identity type (人员身份类别), in the region's code table; policy
+    /// conditions match it by prefix.
+    pub psn_idet_type: Code,
+    /// Identity level (人员类别等级), where the region grades it; kept, not used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub psn_type_lv: Option<Code>,
+    /// First day the identity holds: `YYYY-MM-DD`, or the platform's
+    /// `YYYY-MM-DD HH:MM:SS` (the time of day is dropped). Absent: always.
+    #[serde(default, deserialize_with = "crate::date::opt_date_or_datetime", skip_serializing_if = "Option::is_none")]
+    pub begntime: Option<Date>,
+    /// Last day the identity holds, in the same forms. Absent: open-ended.
+    #[serde(default, deserialize_with = "crate::date::opt_date_or_datetime", skip_serializing_if = "Option::is_none")]
+    pub endtime: Option<Date>,
+}
+
+impl Identity {
+    /// Whether the identity holds on `day`.
+    pub fn holds_on(&self, day: Date) -> bool {
+        self.begntime.is_none_or(|b| b <= day) && self.endtime.is_none_or(|e| day <= e)
+    }
 }
 
 /// The visit (就诊信息, `mdtrt`).

@@ -11,7 +11,7 @@
 //! reporting errors with their paths.
 
 use crate::amounts::Amounts;
-use crate::claim::{ChronicCert, Code, Date, FeeLine, Filing, Person, Visit};
+use crate::claim::{ChronicCert, Code, Date, FeeLine, Filing, Identity, Person, Visit};
 use crate::money::{self, Decimal};
 use crate::ytd::Ytd;
 
@@ -36,6 +36,8 @@ pub trait FieldValue: Sized {
     fn filings(self) -> Option<Vec<Filing>>;
     /// A list of chronic-disease certifications.
     fn chronic_certs(self) -> Option<Vec<ChronicCert>>;
+    /// A list of the member's identities.
+    fn identities(self) -> Option<Vec<Identity>>;
     /// A ytd object.
     fn ytd(self) -> Option<Ytd>;
 
@@ -96,6 +98,7 @@ pub fn blank_person() -> Person {
         primary_fixmedins_code: None,
         filings: Vec::new(),
         chronic_certs: Vec::new(),
+        idetinfo: Vec::new(),
         quota_balc: Amounts::new(),
         death_date: None,
     }
@@ -118,6 +121,7 @@ pub fn person(p: &mut Person, key: &str, v: impl FieldValue) -> Option<u32> {
         "chronic_certs" => set(&mut p.chronic_certs, v.chronic_certs(), 10),
         "quota_balc" => set(&mut p.quota_balc, v.amounts(), 11),
         "death_date" => set(&mut p.death_date, v.opt(FieldValue::date), 12),
+        "idetinfo" => set(&mut p.idetinfo, v.identities(), 13),
         _ => None,
     }
 }
@@ -162,6 +166,26 @@ pub fn chronic_cert(c: &mut ChronicCert, key: &str, v: impl FieldValue) -> Optio
         "disease" => set(&mut c.disease, v.code(), 0),
         "begndate" => set(&mut c.begndate, v.date(), 1),
         "enddate" => set(&mut c.enddate, v.opt(FieldValue::date), 2),
+        _ => None,
+    }
+}
+
+/// Required identity fields: `psn_idet_type`.
+pub const IDENTITY_REQUIRED: u32 = 0b1;
+
+/// An identity with every field at serde's default (required ones empty).
+pub fn blank_identity() -> Identity {
+    Identity { psn_idet_type: Code::default(), psn_type_lv: None, begntime: None, endtime: None }
+}
+
+/// Sets the identity field `key` (see [`person`]). Times read as dates
+/// only: a date-time gives up, and serde reads it.
+pub fn identity(c: &mut Identity, key: &str, v: impl FieldValue) -> Option<u32> {
+    match key {
+        "psn_idet_type" => set(&mut c.psn_idet_type, v.code(), 0),
+        "psn_type_lv" => set(&mut c.psn_type_lv, v.opt(FieldValue::code), 1),
+        "begntime" => set(&mut c.begntime, v.opt(FieldValue::date), 2),
+        "endtime" => set(&mut c.endtime, v.opt(FieldValue::date), 3),
         _ => None,
     }
 }

@@ -17,7 +17,7 @@
 //! same claim).
 
 use crate::amounts::Amounts;
-use crate::claim::{ChronicCert, Claim, Code, Date, Filing};
+use crate::claim::{ChronicCert, Claim, Code, Date, Filing, Identity};
 use crate::claim_fields::{self as fields, FieldValue, Seen};
 use crate::money::{self, parse_decimal, Decimal};
 use crate::ytd::Ytd;
@@ -312,6 +312,11 @@ impl FieldValue for &mut Reader<'_> {
             r.fill_in(c, |t, k, r| fields::chronic_cert(t, k, r), fields::CHRONIC_CERT_REQUIRED)
         })
     }
+    fn identities(self) -> Option<Vec<Identity>> {
+        self.array(0, fields::blank_identity, |r, c| {
+            r.fill_in(c, |t, k, r| fields::identity(t, k, r), fields::IDENTITY_REQUIRED)
+        })
+    }
     fn ytd(self) -> Option<Ytd> {
         self.fill(fields::blank_ytd(), |t, k, r| fields::ytd(t, k, r), fields::YTD_REQUIRED)
     }
@@ -332,6 +337,8 @@ mod tests {
                 "area_admdvs": "650100", "status": "cancelled"}, {"kind": "emergency_registration",
                 "begndate": "2025-03-01", "area_admdvs": "650000"}],
             "chronic_certs": [{"disease": "diabetes", "begndate": "2024-01-01", "enddate": null}],
+            "idetinfo": [{"psn_idet_type": "2302", "psn_type_lv": null, "begntime": "2024-01-01"},
+                {"psn_idet_type": "2301", "psn_type_lv": "2", "endtime": "2026-12-31", "begntime": null}],
             "quota_balc": {"opc": "300.00", "b": 7, "opc": "12"}, "death_date": "2026-01-01"},
         "ytd": {"year": 2025, "dedc_paid": 800, "dedc_paid_by": {"inpatient": "800.00"},
             "admissions": 2, "cost_sum": "10000.10", "fund_paid": {"310100": "5000"},
@@ -371,6 +378,9 @@ mod tests {
         assert_eq!(rich.psn.quota_balc.get("opc").map(ToString::to_string).as_deref(), Some("12"));
         assert_eq!(rich.psn.filings[1].status, "active");
         assert!(rich.mdtrt.disease.is_none() && rich.mdtrt.referral_leg && !rich.mdtrt.networked);
+        assert_eq!(rich.psn.idetinfo.len(), 2);
+        assert_eq!(rich.psn.idetinfo[1].psn_type_lv.as_deref(), Some("2"));
+        assert!(rich.psn.idetinfo[1].begntime.is_none());
     }
 
     #[test]
@@ -387,6 +397,11 @@ mod tests {
             ("\"year\":2010", "\"year\":2010.0"),
             ("\"year\":2010", "\"year\":99999999999"),
             ("\"psn_no\":\"P1\",", ""),
+            // The platform's date-times are read by serde (the time dropped).
+            (
+                "\"psn_no\":\"P1\"",
+                "\"psn_no\":\"P1\",\"idetinfo\":[{\"psn_idet_type\":\"1\",\"begntime\":\"2010-01-01 00:00:00\"}]",
+            ),
         ] {
             assert!(base.contains(from), "{from}");
             let text = base.replacen(from, to, 1);

@@ -151,6 +151,30 @@ impl FromStr for Date {
     }
 }
 
+/// Reads an optional date given as `YYYY-MM-DD` or as the platform's
+/// `YYYY-MM-DD HH:MM:SS` (the time must be well formed and is dropped).
+pub fn opt_date_or_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+    let Some(s) = <Option<std::borrow::Cow<'de, str>>>::deserialize(d)? else {
+        return Ok(None);
+    };
+    date_or_datetime(&s).map(Some).map_err(de::Error::custom)
+}
+
+/// A date from `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`.
+pub fn date_or_datetime(s: &str) -> Result<Date, String> {
+    let Some((day, time)) = s.split_once(' ') else {
+        return s.parse();
+    };
+    let t = time.as_bytes();
+    let two = |i: usize, max: u8| {
+        t[i].is_ascii_digit() && t[i + 1].is_ascii_digit() && (t[i] - b'0') * 10 + (t[i + 1] - b'0') <= max
+    };
+    if !(t.len() == 8 && t[2] == b':' && t[5] == b':' && two(0, 23) && two(3, 59) && two(6, 59)) {
+        return Err(format!("`{s}` is not a date YYYY-MM-DD or a date-time YYYY-MM-DD HH:MM:SS"));
+    }
+    day.parse()
+}
+
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -170,6 +194,17 @@ mod tests {
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_platform_date_time_reads_as_its_day() {
+        assert_eq!(date_or_datetime("2010-01-01 23:59:59"), Ok(d("2010-01-01")));
+        assert_eq!(date_or_datetime("2010-01-01"), Ok(d("2010-01-01")));
+        for bad in
+            ["2010-01-01 24:00:00", "2010-01-01 12:60:00", "2010-01-01 12:00", "2010-01-01 ", "2010-02-30 00:00:00"]
+        {
+            assert!(date_or_datetime(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -16,6 +16,8 @@ fn engines() -> Vec<Engine> {
         "item-caps",
         "deductible-pct-of-cost",
         "segmented-ratio",
+        "segmented-in-scope",
+        "identity-layers",
         "outpatient-pooling",
         "tiemenguan-special-cap",
     ] {
@@ -61,8 +63,9 @@ fn claim() -> impl Strategy<Value = Value> {
         (0u32..4, money(4_000_000), money(3_000_000), money(500_000), money(5000)),
         prop::sample::select(vec!["dialysis_renal_failure", "coronary_stent", "diabetes", "malignant_tumour", "cerebrovascular_sequela"]),
         any::<bool>(),
+        prop::sample::select(vec!["", "2301", "2302", "9"]),
     )
-        .prop_map(|(med, lv, pt, route, area, mut lines, (adm, paid, elig, balc, quota), disease, acct)| {
+        .prop_map(|(med, lv, pt, route, area, mut lines, (adm, paid, elig, balc, quota), disease, acct, idet)| {
             for (i, l) in lines.iter_mut().enumerate() {
                 l["feedetl_sn"] = json!((i + 1).to_string());
             }
@@ -71,10 +74,12 @@ fn claim() -> impl Strategy<Value = Value> {
                 "psn": {"psn_no": "P", "insutype": insutype, "psn_type": pt, "brdy": "1970-01-01", "insu_begn_date": "2005-01-01",
                         "balc": balc, "acct_used_flag": if acct {"1"} else {"0"}, "primary_fixmedins_code": "H001",
                         "quota_balc": {"opool": quota},
-                        "chronic_certs": [{"disease": disease, "begndate": "2010-01-01"}, {"disease": "copd", "begndate": "2010-01-01"}]},
+                        "chronic_certs": [{"disease": disease, "begndate": "2010-01-01"}, {"disease": "copd", "begndate": "2010-01-01"}],
+                        "idetinfo": if idet.is_empty() { json!([]) } else { json!([{"psn_idet_type": idet, "begntime": "2010-01-01 00:00:00"}]) }},
                 "ytd": {"year": 2010, "admissions": adm, "dedc_paid": "0.00",
                         "benefit_paid": {"inpatient": paid, "chronic": paid, "special": paid},
-                        "eligible_sum": {"inpatient": elig, "general_outpatient": elig, "layer:serious_illness": elig}},
+                        "eligible_sum": {"inpatient": elig, "general_outpatient": elig, "layer:serious_illness": elig,
+                                         "layer:serious_illness_assisted": elig, "seg:inpatient": elig}},
                 "mdtrt": {"mdtrt_id": "M", "med_type": med, "begndate": "2010-06-01", "enddate": "2010-06-20",
                           "fixmedins_code": if route == "emergency" {"H009"} else {"H001"}, "hosp_lv": lv,
                           "insuplc_admdvs": "140100", "mdtrtarea_admvs": area, "adm_route": route, "disease": disease},

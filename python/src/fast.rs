@@ -14,7 +14,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyType};
 use std::str::FromStr;
 use yibao_core::amounts::Amounts;
-use yibao_core::claim::{ChronicCert, Code, Filing};
+use yibao_core::claim::{ChronicCert, Code, Filing, Identity};
 use yibao_core::claim_fields::{self as fields, FieldValue, Seen};
 use yibao_core::money::{self, parse_decimal, Decimal};
 use yibao_core::{Claim, Ytd};
@@ -112,6 +112,9 @@ impl FieldValue for Value<'_> {
         by_serde(&self.0)
     }
     fn chronic_certs(self) -> Option<Vec<ChronicCert>> {
+        by_serde(&self.0)
+    }
+    fn identities(self) -> Option<Vec<Identity>> {
         by_serde(&self.0)
     }
     fn ytd(self) -> Option<Ytd> {

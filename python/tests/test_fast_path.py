@@ -73,6 +73,13 @@ def variants():
     edit("filing", lambda c: c["psn"].update(filings=[{"kind": "referral", "begndate": "2010-01-01",
                                                         "area_admdvs": "110000"}]))
     edit("bad-filing", lambda c: c["psn"].update(filings=[{"kind": "referral"}]))
+    edit("identity", lambda c: c["psn"].update(idetinfo=[{"psn_idet_type": "2302", "begntime": "2010-01-01"}]))
+    edit("identity-datetime", lambda c: c["psn"].update(idetinfo=[{"psn_idet_type": "2301", "psn_type_lv": "1",
+                                                                   "begntime": "2010-01-01 00:00:00",
+                                                                   "endtime": "2010-12-31 23:59:59"}]))
+    edit("bad-identity", lambda c: c["psn"].update(idetinfo=[{"begntime": "2010-01-01"}]))
+    edit("bad-identity-time", lambda c: c["psn"].update(idetinfo=[{"psn_idet_type": "1",
+                                                                   "endtime": "2010-12-31 25:00:00"}]))
     edit("ytd", lambda c: c.update(ytd={"year": 2010, "admissions": 1, "dedc_paid": Decimal("750")}))
     edit("bad-ytd", lambda c: c.update(ytd={"year": 2010, "admissions": -1}))
     edit("ytd-maps", lambda c: c.update(ytd={"year": 2010, "cost_sum": "120.5", "fund_paid": {"390100": 300},

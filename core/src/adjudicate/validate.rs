@@ -107,6 +107,14 @@ pub fn claim(c: &Claim) -> Result<()> {
     for (i, cc) in p.chronic_certs.iter().enumerate() {
         nonempty(&cc.disease, &|| format!("psn.chronic_certs[{i}].disease"))?;
     }
+    for (i, id) in p.idetinfo.iter().enumerate() {
+        nonempty(&id.psn_idet_type, &|| format!("psn.idetinfo[{i}].psn_idet_type"))?;
+        if let (Some(b), Some(e)) = (id.begntime, id.endtime) {
+            if e < b {
+                return Err(Error::claim(format!("psn.idetinfo[{i}].endtime"), "ends before it begins"));
+            }
+        }
+    }
     let v = &c.mdtrt;
     nonempty(&v.mdtrt_id, &s("mdtrt.mdtrt_id"))?;
     let local_ext =

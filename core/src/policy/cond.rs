@@ -181,6 +181,9 @@ pub struct Cond {
     pub filing_months: Option<AgeBand>,
     /// A filing covering the place exists but began after the visit.
     pub filed_later: Option<bool>,
+    /// Prefixes of an identity the member holds on the admission date
+    /// (人员身份: 特困供养, 低保…; the region's codes).
+    pub psn_idet_type: Option<Vec<String>>,
     /// Line: a dual-channel drug (双通道药品).
     pub dual_channel: Option<bool>,
     /// Line: charge item levels.
@@ -263,6 +266,16 @@ impl Cond {
             let Some(start) = f.filing_begin else { return false };
             let m = f.day().months_since(start);
             if b.min.is_some_and(|x| m < x) || b.max.is_some_and(|x| m >= x) {
+                return false;
+            }
+        }
+        if let Some(kinds) = &self.psn_idet_type {
+            let day = f.day();
+            let holds = c.psn.idetinfo.iter().any(|i| {
+                i.holds_on(day)
+                    && kinds.iter().any(|x| i.psn_idet_type.get(..x.len()).is_some_and(|h| crate::claim::code_eq(h, x)))
+            });
+            if !holds {
                 return false;
             }
         }
