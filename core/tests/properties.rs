@@ -18,6 +18,7 @@ fn engines() -> Vec<Engine> {
         "segmented-ratio",
         "segmented-in-scope",
         "identity-layers",
+        "layers-preselfpay",
         "outpatient-pooling",
         "tiemenguan-special-cap",
     ] {

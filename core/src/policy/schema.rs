@@ -574,6 +574,9 @@ pub enum Basis {
     /// The in-scope personal burden left after the funds before it.
     #[default]
     Burden,
+    /// That burden plus the pre-self-pay part (乙类先行自付), where the
+    /// region counts it as compliant cost (合规医疗费用) for this layer.
+    BurdenWithPreselfpay,
     /// Eligible cost above the basic fund's ceiling or cap.
     Overflow,
 }
