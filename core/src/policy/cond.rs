@@ -269,12 +269,10 @@ impl Cond {
                 return false;
             }
         }
-        if let Some(kinds) = &self.psn_idet_type {
+        if self.psn_idet_type.is_some() {
             let day = f.day();
-            let holds = c.psn.idetinfo.iter().any(|i| {
-                i.holds_on(day)
-                    && kinds.iter().any(|x| i.psn_idet_type.get(..x.len()).is_some_and(|h| crate::claim::code_eq(h, x)))
-            });
+            let holds =
+                c.psn.idetinfo.iter().any(|i| i.holds_on(day) && has_prefix(&self.psn_idet_type, &i.psn_idet_type));
             if !holds {
                 return false;
             }
