@@ -312,6 +312,7 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
             w.os(i.psn_type_lv.as_deref());
             w.date(i.begntime);
             w.date(i.endtime);
+            w.os(i.memo.as_deref());
         }
     }
 }
@@ -383,6 +384,8 @@ mod tests {
         assert_ne!(by_date, with(r#"[{"psn_idet_type":"2301","begntime":"2010-01-01"}]"#));
         assert_ne!(by_date, with(r#"[{"psn_idet_type":"2302","begntime":"2010-01-02"}]"#));
         assert_ne!(by_date, with(r#"[{"psn_idet_type":"2302","begntime":"2010-01-01","endtime":"2010-12-31"}]"#));
+        assert_ne!(by_date, with(r#"[{"psn_idet_type":"2302","begntime":"2010-01-01","memo":""}]"#));
+        assert_ne!(by_date, with(r#"[{"psn_idet_type":"2302","begntime":"2010-01-01","psn_type_lv":"1"}]"#));
         // An empty list is no identity: the hash a claim always had.
         assert_eq!(with("[]"), super::claim_hash(&plain));
     }

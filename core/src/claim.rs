@@ -144,6 +144,9 @@ pub struct Identity {
     /// Last day the identity holds, in the same forms. Absent: open-ended.
     #[serde(default, deserialize_with = "crate::date::opt_date_or_datetime", skip_serializing_if = "Option::is_none")]
     pub endtime: Option<Date>,
+    /// The platform's note (备注), passed through; kept, not used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memo: Option<String>,
 }
 
 impl Identity {

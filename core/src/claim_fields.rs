@@ -175,7 +175,7 @@ pub const IDENTITY_REQUIRED: u32 = 0b1;
 
 /// An identity with every field at serde's default (required ones empty).
 pub fn blank_identity() -> Identity {
-    Identity { psn_idet_type: Code::default(), psn_type_lv: None, begntime: None, endtime: None }
+    Identity { psn_idet_type: Code::default(), psn_type_lv: None, begntime: None, endtime: None, memo: None }
 }
 
 /// Sets the identity field `key` (see [`person`]). Times read as dates
@@ -186,6 +186,7 @@ pub fn identity(c: &mut Identity, key: &str, v: impl FieldValue) -> Option<u32> 
         "psn_type_lv" => set(&mut c.psn_type_lv, v.opt(FieldValue::code), 1),
         "begntime" => set(&mut c.begntime, v.opt(FieldValue::date), 2),
         "endtime" => set(&mut c.endtime, v.opt(FieldValue::date), 3),
+        "memo" => set(&mut c.memo, v.opt(|v| v.code().map(String::from)), 4),
         _ => None,
     }
 }

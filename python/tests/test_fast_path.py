@@ -76,7 +76,7 @@ def variants():
     edit("identity", lambda c: c["psn"].update(idetinfo=[{"psn_idet_type": "2302", "begntime": "2010-01-01"}]))
     edit("identity-datetime", lambda c: c["psn"].update(idetinfo=[{"psn_idet_type": "2301", "psn_type_lv": "1",
                                                                    "begntime": "2010-01-01 00:00:00",
-                                                                   "endtime": "2010-12-31 23:59:59"}]))
+                                                                   "endtime": "2010-12-31 23:59:59", "memo": "特困"}]))
     edit("bad-identity", lambda c: c["psn"].update(idetinfo=[{"begntime": "2010-01-01"}]))
     edit("bad-identity-time", lambda c: c["psn"].update(idetinfo=[{"psn_idet_type": "1",
                                                                    "endtime": "2010-12-31 25:00:00"}]))
