@@ -56,7 +56,10 @@ impl PolicySummary {
             versions: p
                 .versions
                 .iter()
-                .map(|v| format!("{} ({} – {})", v.label, v.from, v.to.map(|t| t.to_string()).unwrap_or_default()))
+                .map(|v| match v.label == load::UNVERSIONED {
+                    true => format!("{} (every date)", v.label),
+                    false => format!("{} ({} – {})", v.label, v.from, v.to.map(|t| t.to_string()).unwrap_or_default()),
+                })
                 .collect(),
             hash: p.hash.clone(),
             rules: p.rules.keys().cloned().collect(),

@@ -191,3 +191,30 @@ fn a_deductible_only_for_remote_care_refuses_a_local_claim_instead_of_panicking(
     assert_eq!(err.code, ErrorCode::PolicyParameterMissing);
     assert_eq!(err.path.as_deref(), Some("benefits.inpatient.deductible.amount"));
 }
+
+#[test]
+fn errors_name_the_version_only_where_the_policy_has_versions() {
+    let (_, _, m) = load_err(with(json!({"benefits": {"inpatient": {"fund": {"ratio": "1.5"}}}})));
+    assert!(!m.contains("version"), "{m}");
+    let (_, _, m) = load_err(with(json!({"benefits": {"inpatient": {"fund": {"ratoi": "0.5"}}}})));
+    assert!(!m.contains("version"), "{m}");
+    let (_, _, m) = load_err(with(json!({"versions": [{"label": "2024", "from": "2024-01-01",
+        "benefits": {"inpatient": {"fund": {"ratio": "1.5"}}}}]})));
+    assert!(m.starts_with("version `2024`: "), "{m}");
+}
+
+#[test]
+fn cost_bands_measured_on_the_in_scope_amount_load_and_a_bad_measure_names_its_path() {
+    let bands = json!([{"from": "0", "to": "30000", "ratio": "0.85"}, {"from": "30000", "ratio": "0.9"}]);
+    Engine::from_json(
+        &with(json!({"benefits": {"inpatient": {"fund": {"ratio": {"segments": bands, "measure": "in_scope"}}}}}))
+            .to_string(),
+    )
+    .unwrap();
+    let (c, p, m) = load_err(with(
+        json!({"benefits": {"inpatient": {"fund": {"ratio": {"segments": bands, "measure": "total"}}}}}),
+    ));
+    assert_eq!(c, ErrorCode::InvalidPolicy);
+    assert_eq!(p, "benefits.inpatient.fund.ratio.measure");
+    assert!(m.contains("in_scope"), "{m}");
+}

@@ -15,6 +15,10 @@ const META: [&str; 7] = ["id", "title", "description", "extends", "rules", "para
 /// Keys of a version entry that are not part of its body.
 const VERSION_META: [&str; 4] = ["from", "to", "label", "params"];
 
+/// The version label of a policy that gives no `versions` (stamped as
+/// `policy_version`).
+pub const UNVERSIONED: &str = "unversioned";
+
 /// The largest policy file accepted (bytes).
 pub const MAX_POLICY_BYTES: usize = 8 * 1024 * 1024;
 /// The deepest `extends` chain accepted.
@@ -301,6 +305,7 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
     for k in META {
         base_body.remove(k);
     }
+    let unversioned = full.get("versions").is_none();
     let versions_v = match full.get("versions") {
         None => vec![Value::Object(Map::new())],
         Some(Value::Array(a)) if !a.is_empty() => a.clone(),
@@ -313,9 +318,16 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
         let Value::Object(mut vo) = vv else {
             return Err(Error::policy(vpath, "a version must be an object"));
         };
-        let from = date_at(vo.get("from"), &format!("{vpath}.from"))?.unwrap_or(Date { y: 1900, m: 1, d: 1 });
+        let given_from = date_at(vo.get("from"), &format!("{vpath}.from"))?;
+        let from = given_from.unwrap_or(Date { y: 1900, m: 1, d: 1 });
         let to = date_at(vo.get("to"), &format!("{vpath}.to"))?;
-        let label = vo.get("label").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| from.to_string());
+        // A policy without versions is one version for every date: its stamp
+        // says so rather than showing the placeholder start date.
+        let label = match (vo.get("label").and_then(Value::as_str), given_from) {
+            (Some(l), _) => l.to_string(),
+            (None, Some(f)) => f.to_string(),
+            (None, None) => UNVERSIONED.to_string(),
+        };
         let mut params = Value::Object(top_params.clone());
         if let Some(p) = vo.get("params") {
             merge(&mut params, p.clone());
@@ -331,7 +343,10 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
         let body: Body = serde_path_to_error::deserialize(body).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            Error::policy(path, format!("version `{label}`: {inner}"))
+            match unversioned {
+                true => Error::policy(path, inner.to_string()),
+                false => Error::policy(path, format!("version `{label}`: {inner}")),
+            }
         })?;
         validate::body(&body, &label)?;
         for p in infos {

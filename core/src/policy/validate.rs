@@ -21,6 +21,9 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn err(&self, path: impl Into<String>, msg: impl std::fmt::Display) -> Error {
+        if self.label == super::load::UNVERSIONED {
+            return Error::policy(path, msg.to_string());
+        }
         Error::policy(path, format!("version `{}`: {msg}", self.label))
     }
 
