@@ -26,6 +26,9 @@ pub trait FieldValue: Sized {
     fn dec(self, dp: u32) -> Option<Decimal>;
     /// A date `YYYY-MM-DD`.
     fn date(self) -> Option<Date>;
+    /// A date, or the platform's date-time `YYYY-MM-DD HH:MM:SS` (the time
+    /// of day dropped), as [`crate::date::date_or_datetime`] reads it.
+    fn day(self) -> Option<Date>;
     /// `true` or `false`.
     fn bool(self) -> Option<bool>;
     /// A non-negative whole number.
@@ -178,14 +181,14 @@ pub fn blank_identity() -> Identity {
     Identity { psn_idet_type: Code::default(), psn_type_lv: None, begntime: None, endtime: None, memo: None }
 }
 
-/// Sets the identity field `key` (see [`person`]). Times read as dates
-/// only: a date-time gives up, and serde reads it.
+/// Sets the identity field `key` (see [`person`]); its times are read as
+/// serde reads them, date or date-time.
 pub fn identity(c: &mut Identity, key: &str, v: impl FieldValue) -> Option<u32> {
     match key {
         "psn_idet_type" => set(&mut c.psn_idet_type, v.code(), 0),
         "psn_type_lv" => set(&mut c.psn_type_lv, v.opt(FieldValue::code), 1),
-        "begntime" => set(&mut c.begntime, v.opt(FieldValue::date), 2),
-        "endtime" => set(&mut c.endtime, v.opt(FieldValue::date), 3),
+        "begntime" => set(&mut c.begntime, v.opt(FieldValue::day), 2),
+        "endtime" => set(&mut c.endtime, v.opt(FieldValue::day), 3),
         "memo" => set(&mut c.memo, v.opt(|v| v.code().map(String::from)), 4),
         _ => None,
     }

@@ -91,6 +91,10 @@ impl FieldValue for Value<'_> {
         let s = self.0.cast_exact::<PyString>().ok()?.to_cow().ok()?;
         yibao_core::claim::Date::from_str(&s).ok()
     }
+    fn day(self) -> Option<yibao_core::claim::Date> {
+        let s = self.0.cast_exact::<PyString>().ok()?.to_cow().ok()?;
+        yibao_core::date::date_or_datetime(&s).ok()
+    }
     fn bool(self) -> Option<bool> {
         Some(self.0.cast_exact::<PyBool>().ok()?.is_true())
     }

@@ -22,21 +22,21 @@ pub fn apply(run: &mut Run) -> Result<()> {
             continue;
         }
         // What the member still bears that this layer may share in.
-        let room = match l.basis {
+        let borne = match l.basis {
             Basis::BurdenWithPreselfpay => {
                 (run.info.inscp_scp_amt + run.info.preselfpay_amt - run.info.fund_pay_sumamt).max(Decimal::ZERO)
             }
             Basis::Burden | Basis::Overflow => run.inscp_burden(),
         };
         let basis = match l.basis {
-            Basis::Overflow => run.overflow.min(room),
-            Basis::Burden | Basis::BurdenWithPreselfpay => room,
+            Basis::Overflow => run.overflow.min(borne),
+            Basis::Burden | Basis::BurdenWithPreselfpay => borne,
         };
         let key = format!("layer:{id}");
         let prev = Ytd::get(&run.ytd.eligible_sum, &key);
         let raw = banded(&l.segments, prev, prev + basis, |s| s.ratio.get())?;
         Ytd::add(&mut run.delta.eligible_sum, &key, basis);
-        let mut limit = room;
+        let mut limit = borne;
         let mut capped_by = None;
         if let Some(c) = &l.cap {
             let room = (c.get()? - Ytd::get(&run.ytd.benefit_paid, &key)).max(Decimal::ZERO);

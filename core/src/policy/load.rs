@@ -19,6 +19,16 @@ const VERSION_META: [&str; 4] = ["from", "to", "label", "params"];
 /// `policy_version`).
 pub const UNVERSIONED: &str = "unversioned";
 
+/// A load error's message, naming the version it arose in where the policy
+/// has versions.
+pub(crate) fn in_version(label: &str, msg: impl std::fmt::Display) -> String {
+    if label == UNVERSIONED {
+        msg.to_string()
+    } else {
+        format!("version `{label}`: {msg}")
+    }
+}
+
 /// The largest policy file accepted (bytes).
 pub const MAX_POLICY_BYTES: usize = 8 * 1024 * 1024;
 /// The deepest `extends` chain accepted.
@@ -305,7 +315,6 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
     for k in META {
         base_body.remove(k);
     }
-    let unversioned = full.get("versions").is_none();
     let versions_v = match full.get("versions") {
         None => vec![Value::Object(Map::new())],
         Some(Value::Array(a)) if !a.is_empty() => a.clone(),
@@ -343,10 +352,7 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
         let body: Body = serde_path_to_error::deserialize(body).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            match unversioned {
-                true => Error::policy(path, inner.to_string()),
-                false => Error::policy(path, format!("version `{label}`: {inner}")),
-            }
+            Error::policy(path, in_version(&label, inner))
         })?;
         validate::body(&body, &label)?;
         for p in infos {

@@ -21,10 +21,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn err(&self, path: impl Into<String>, msg: impl std::fmt::Display) -> Error {
-        if self.label == super::load::UNVERSIONED {
-            return Error::policy(path, msg.to_string());
-        }
-        Error::policy(path, format!("version `{}`: {msg}", self.label))
+        Error::policy(path, super::load::in_version(self.label, msg))
     }
 
     fn ratio(&self, p: &P, path: &str) -> Result<()> {
