@@ -218,3 +218,44 @@ fn cost_bands_measured_on_the_in_scope_amount_load_and_a_bad_measure_names_its_p
     assert_eq!(p, "benefits.inpatient.fund.ratio.measure");
     assert!(m.contains("in_scope"), "{m}");
 }
+
+fn benefit_order(e: &Engine) -> Vec<String> {
+    e.policy().versions[0].body.benefits.iter().map(|(k, _)| k.clone()).collect()
+}
+
+#[test]
+fn deleting_a_benefit_with_null_keeps_the_order_of_the_others() {
+    let e = Engine::from_json(
+        &json!({"id": "d", "extends": "cn-sx-taiyuan-resident-2010", "benefits": {"maternity": null}, "caps": {"maternity": null}})
+            .to_string(),
+    )
+    .unwrap();
+    assert_eq!(
+        benefit_order(&e),
+        ["family_bed", "chronic_quarterly", "chronic_quota", "inpatient", "general_outpatient"]
+    );
+}
+
+#[test]
+fn before_puts_an_added_entry_ahead_of_a_named_one() {
+    let added = json!({"when": {"med_type": ["21"]}, "before": "inpatient",
+        "fund": {"fund_pay_type": "390100", "rule": "R", "ratio": "0.9"}});
+    let e = Engine::from_json(&with(json!({"benefits": {"first": added}})).to_string()).unwrap();
+    assert_eq!(benefit_order(&e), ["first", "inpatient"]);
+    // Without `before` it goes last.
+    let mut plain = added.clone();
+    plain.as_object_mut().unwrap().remove("before");
+    let e = Engine::from_json(&with(json!({"benefits": {"first": plain}})).to_string()).unwrap();
+    assert_eq!(benefit_order(&e), ["inpatient", "first"]);
+}
+
+#[test]
+fn before_naming_no_entry_or_not_a_string_names_its_path() {
+    let (code, path, msg) = load_err(with(json!({"benefits": {"inpatient": {"before": "outpatient"}}})));
+    assert_eq!(code, ErrorCode::InvalidPolicy);
+    assert_eq!(path, "benefits.inpatient.before");
+    assert!(msg.contains("no `outpatient`") && msg.contains("it has no other entry"), "{msg}");
+    let (_, path, msg) = load_err(with(json!({"layers": {"x": {"before": 3}}})));
+    assert_eq!(path, "layers.x.before");
+    assert!(msg.contains("must name another key"), "{msg}");
+}
