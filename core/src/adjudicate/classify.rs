@@ -59,6 +59,8 @@ pub fn lines(run: &mut Run) -> Result<()> {
                 let limit = ic.limit.get().map_err(|e| at_line(e, i))?;
                 let room = match ic.per {
                     ItemCapPer::Line => limit,
+                    // Rounded to the fen once, like the line's own amount.
+                    ItemCapPer::Unit => fen(limit * l.cnt),
                     ItemCapPer::Claim => *cap_left[k].get_or_insert(limit),
                 };
                 let counted = rest.min(room.max(Decimal::ZERO));

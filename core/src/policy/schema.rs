@@ -550,6 +550,9 @@ pub enum ItemCapPer {
     Claim,
     /// Each line on its own.
     Line,
+    /// Each line, the limit times the line's count (`cnt`): an allowance per
+    /// unit or per day, such as a bed-fee standard per bed-day (床位费标准).
+    Unit,
 }
 
 /// A limit on the counted amount of a category of lines.
@@ -558,9 +561,9 @@ pub enum ItemCapPer {
 pub struct ItemCap {
     /// Which lines.
     pub when: Cond,
-    /// Most that counts.
+    /// Most that counts (per unit where `per` is `unit`).
     pub limit: P,
-    /// Per claim or per line.
+    /// Per claim, per line, or per unit of a line.
     #[serde(default)]
     pub per: ItemCapPer,
     /// Rule cited.
