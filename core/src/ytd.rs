@@ -34,7 +34,7 @@ pub struct Ytd {
     pub benefit_paid: Amounts,
     /// Eligible cost counted per bucket (S0000): yearly eligible-cost ceilings,
     /// year-based cost bands, and each further layer's cumulative basis
-    /// (`layer:<id>`, e.g. the in-scope personal burden for serious-illness insurance).
+    /// (`layer:<id>`, or `layer:<counter>` where layers share one, e.g. the in-scope personal burden for serious-illness insurance).
     #[serde(with = "money::money_map", default, skip_serializing_if = "Amounts::is_empty")]
     pub eligible_sum: Amounts,
     /// Member quota-account balances spent this year, per account.

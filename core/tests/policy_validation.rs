@@ -259,3 +259,20 @@ fn before_naming_no_entry_or_not_a_string_names_its_path() {
     assert_eq!(path, "layers.x.before");
     assert!(msg.contains("must name another key"), "{msg}");
 }
+
+#[test]
+fn layers_sharing_a_counter_must_not_both_take_a_claim() {
+    let layer = |c: &str| json!({"fund_pay_type": "390200", "rule": "R", "counter": c, "segments": [{"from": "0", "ratio": "0.5"}]});
+    let (_, path, msg) = load_err(with(json!({"layers": {"a": layer(" ")}})));
+    assert_eq!(path, "layers.a.counter");
+    assert!(msg.contains("needs a name"), "{msg}");
+    let e = Engine::from_json(&with(json!({"layers": {"a": layer("si"), "b": layer("si")}})).to_string()).unwrap();
+    let claim = json!({"psn": {"psn_no": "P", "insutype": "390", "psn_type": "1501"},
+        "mdtrt": {"mdtrt_id": "M", "med_type": "21", "begndate": "2010-03-01", "enddate": "2010-03-02", "fixmedins_code": "H",
+                  "hosp_lv": "1", "insuplc_admdvs": "140100", "mdtrtarea_admvs": "140100"},
+        "feedetail": [{"feedetl_sn": "1", "med_chrgitm_type": "09", "chrgitm_lv": "01", "pric": "500", "cnt": "1", "det_item_fee_sumamt": "500"}]});
+    let err = e.settle_json(&claim.to_string()).unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidPolicy);
+    assert_eq!(err.path.as_deref(), Some("layers.b.counter"));
+    assert!(err.message.contains("layers `a` and `b` share the counter `si`"), "{}", err.message);
+}

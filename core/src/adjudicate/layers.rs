@@ -5,7 +5,7 @@
 
 use super::fund::banded;
 use super::Run;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::money::{fen, Decimal};
 use crate::policy::schema::Basis;
 use crate::ytd::Ytd;
@@ -14,12 +14,26 @@ use crate::ytd::Ytd;
 pub fn apply(run: &mut Run) -> Result<()> {
     let (_, _, bucket) = run.chosen()?;
     let body = run.body;
+    // Shared counters already used by a layer of this claim, and by which.
+    let mut shared: Vec<(&str, &str)> = Vec::new();
     for (id, l) in body.layers.iter() {
         if !l.when.matches(&run.facts, None, &body.disease_groups) {
             continue;
         }
         if l.benefits.as_ref().is_some_and(|b| !b.iter().any(|x| x == bucket)) {
             continue;
+        }
+        if let Some(c) = l.counter.as_deref() {
+            if let Some((_, first)) = shared.iter().find(|(k, _)| *k == c) {
+                return Err(Error::policy(
+                    format!("layers.{id}.counter"),
+                    format!(
+                        "layers `{first}` and `{id}` share the counter `{c}` and both take this claim, \
+                         which would count its burden twice: give them exclusive `when` conditions"
+                    ),
+                ));
+            }
+            shared.push((c, id));
         }
         // What the member still bears that this layer may share in.
         let borne = match l.basis {
@@ -32,7 +46,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
             Basis::Overflow => run.overflow.min(borne),
             Basis::Burden | Basis::BurdenWithPreselfpay => borne,
         };
-        let key = format!("layer:{id}");
+        let key = format!("layer:{}", l.counter.as_deref().unwrap_or(id));
         let prev = Ytd::get(&run.ytd.eligible_sum, &key);
         let raw = banded(&l.segments, prev, prev + basis, |s| s.ratio.get())?;
         Ytd::add(&mut run.delta.eligible_sum, &key, basis);

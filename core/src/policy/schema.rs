@@ -609,6 +609,13 @@ pub struct Layer {
     /// Yearly cap on this layer's payments.
     #[serde(default)]
     pub cap: Option<P>,
+    /// The year's counters this layer keeps (`layer:<counter>` in the
+    /// accumulators; absent: its own key). Layers that are one insurance
+    /// under different terms (a threshold halved for assisted members) share
+    /// one, so a member whose identity changes mid-year keeps the burden
+    /// already counted and the payments already made against the cap.
+    #[serde(default)]
+    pub counter: Option<String>,
 }
 
 /// What an account may pay.

@@ -318,6 +318,9 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         if let Some(c) = &l.cap {
             cx.amount(c, &format!("{p}.cap"))?;
         }
+        if l.counter.as_deref().is_some_and(|c| c.trim().is_empty()) {
+            return Err(cx.err(format!("{p}.counter"), "a shared counter needs a name"));
+        }
     }
     for (name, q) in b.quota_accounts.iter() {
         cx.fund_code(&q.fund_pay_type, &format!("quota_accounts.{name}.fund_pay_type"))?;
