@@ -175,6 +175,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let e = Engine::from_file(&file)?;
             let p = e.policy();
             println!("{} ok: {} version(s), {} rule(s), {}", p.id, p.versions.len(), p.rules.len(), p.hash);
+            for v in &p.versions {
+                let keys = |k: Vec<&str>| if k.is_empty() { "none".to_string() } else { k.join(", ") };
+                println!("  version {}", v.describe());
+                println!("    benefits, tried in order: {}", keys(v.body.benefits.keys().collect()));
+                println!("    layers, paid in order: {}", keys(v.body.layers.keys().collect()));
+            }
             for m in p.missing_params() {
                 println!("  still required: `{}` ({})", m.name, m.rule);
             }

@@ -233,6 +233,10 @@ fn check_policy_reports_what_is_still_required() {
     let o = yibao(&["check-policy", "core/policies/cn-xj-urumqi.json"], None);
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(out.contains("still required: `inpatient_deductible`"), "{out}");
+    // The order a file that extends a pack ends up with is shown.
+    let o = yibao(&["check-policy", "examples/policies/layers-before.json"], None);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("layers, paid in order: serious_illness, civil_servant, assistance"), "{out}");
 }
 
 #[test]

@@ -53,14 +53,7 @@ impl PolicySummary {
         PolicySummary {
             id: p.id.clone(),
             title: p.title.clone(),
-            versions: p
-                .versions
-                .iter()
-                .map(|v| match v.label == load::UNVERSIONED {
-                    true => format!("{} (every date)", v.label),
-                    false => format!("{} ({} – {})", v.label, v.from, v.to.map(|t| t.to_string()).unwrap_or_default()),
-                })
-                .collect(),
+            versions: p.versions.iter().map(load::Version::describe).collect(),
             hash: p.hash.clone(),
             rules: p.rules.keys().cloned().collect(),
             required_params: p.missing_params().into_iter().cloned().collect(),

@@ -60,6 +60,18 @@ pub struct Version {
     pub body: Body,
 }
 
+impl Version {
+    /// Its label and the dates it holds for: `2010 (2010-01-01 – 2010-12-31)`,
+    /// `2011 (2011-01-01 – )`, or `unversioned (every date)`.
+    pub fn describe(&self) -> String {
+        if self.label == UNVERSIONED {
+            format!("{} (every date)", self.label)
+        } else {
+            format!("{} ({} – {})", self.label, self.from, self.to.map(|t| t.to_string()).unwrap_or_default())
+        }
+    }
+}
+
 /// A loaded, validated policy.
 #[derive(Debug, Clone)]
 pub struct Policy {

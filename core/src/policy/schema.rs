@@ -95,6 +95,10 @@ impl<T> Ordered<T> {
     pub fn get(&self, k: &str) -> Option<&T> {
         self.0.iter().find(|(n, _)| n == k).map(|(_, v)| v)
     }
+    /// The keys, in file order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
     /// Iterates in file order.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &T)> {
         self.0.iter().map(|(k, v)| (k, v))
