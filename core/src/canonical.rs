@@ -315,6 +315,10 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
             w.os(i.memo.as_deref());
         }
     }
+    if let Some(lv) = &v.dedc_hosp_lv {
+        w.s("dedc_hosp_lv");
+        w.s(lv);
+    }
 }
 
 #[cfg(test)]
@@ -388,6 +392,27 @@ mod tests {
         assert_ne!(by_date, with(r#"[{"psn_idet_type":"2302","begntime":"2010-01-01","psn_type_lv":"1"}]"#));
         // An empty list is no identity: the hash a claim always had.
         assert_eq!(with("[]"), super::claim_hash(&plain));
+    }
+
+    #[test]
+    fn the_deductible_level_counts_in_the_hash_only_when_given() {
+        let text = crate::demo::sample_claim(3);
+        let plain = super::claim_hash(&crate::parse_claim(&text).unwrap());
+        let with = |lv: &str| {
+            let t = text.replacen("\"hosp_lv\":", &format!("\"dedc_hosp_lv\":{lv},\"hosp_lv\":"), 1);
+            super::claim_hash(&crate::parse_claim(&t).unwrap())
+        };
+        assert_eq!(with("null"), plain);
+        assert_ne!(with("\"2\""), plain);
+        assert_ne!(with("\"2\""), with("\"1\""));
+        // Beside identities, each still counts on its own.
+        let both = text.replacen("\"hosp_lv\":", "\"dedc_hosp_lv\":\"2\",\"hosp_lv\":", 1).replacen(
+            "\"psn_type\":",
+            "\"idetinfo\":[{\"psn_idet_type\":\"2302\"}],\"psn_type\":",
+            1,
+        );
+        let both = super::claim_hash(&crate::parse_claim(&both).unwrap());
+        assert_ne!(both, with("\"2\""));
     }
 
     /// The hash is part of every stamped settlement, kept for audit: the

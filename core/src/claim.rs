@@ -199,6 +199,11 @@ pub struct Visit {
     /// The facility is networked for direct settlement (联网结算医院).
     #[serde(default = "yes")]
     pub networked: bool,
+    /// The level whose deductible standard applies (起付线医院等级), where the
+    /// platform gives one that differs from `hosp_lv`: the deductible tables
+    /// are then read at this level, and everything else at `hosp_lv`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedc_hosp_lv: Option<Code>,
 }
 
 fn yes() -> bool {

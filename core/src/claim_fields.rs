@@ -239,6 +239,7 @@ pub fn blank_visit() -> Visit {
         referral_leg: false,
         sudden: false,
         networked: true,
+        dedc_hosp_lv: None,
     }
 }
 
@@ -260,6 +261,7 @@ pub fn visit(m: &mut Visit, key: &str, v: impl FieldValue) -> Option<u32> {
         "referral_leg" => set(&mut m.referral_leg, v.bool(), 12),
         "sudden" => set(&mut m.sudden, v.bool(), 13),
         "networked" => set(&mut m.networked, v.bool(), 14),
+        "dedc_hosp_lv" => set(&mut m.dedc_hosp_lv, v.opt(FieldValue::code), 15),
         _ => None,
     }
 }

@@ -80,6 +80,9 @@ def variants():
     edit("bad-identity", lambda c: c["psn"].update(idetinfo=[{"begntime": "2010-01-01"}]))
     edit("bad-identity-time", lambda c: c["psn"].update(idetinfo=[{"psn_idet_type": "1",
                                                                    "endtime": "2010-12-31 25:00:00"}]))
+    edit("deductible-level", lambda c: c["mdtrt"].update(dedc_hosp_lv="2"))
+    edit("deductible-level-null", lambda c: c["mdtrt"].update(dedc_hosp_lv=None))
+    edit("bad-deductible-level", lambda c: c["mdtrt"].update(dedc_hosp_lv="9"))
     edit("ytd", lambda c: c.update(ytd={"year": 2010, "admissions": 1, "dedc_paid": Decimal("750")}))
     edit("bad-ytd", lambda c: c.update(ytd={"year": 2010, "admissions": -1}))
     edit("ytd-maps", lambda c: c.update(ytd={"year": 2010, "cost_sum": "120.5", "fund_paid": {"390100": 300},

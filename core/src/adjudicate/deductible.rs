@@ -51,12 +51,22 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let (id, ben, bucket) = run.chosen()?;
     let inscp = run.info.inscp_scp_amt;
     let g = &run.body.disease_groups;
+    // The platform's deductible level (起付线医院等级), where it differs from
+    // the hospital level, is the level the deductible tables are read at.
+    let at_level;
+    let (facts, level_note) = match run.claim.mdtrt.dedc_hosp_lv.as_deref() {
+        Some(lv) if lv != run.facts.hosp_lv => {
+            at_level = Facts { hosp_lv: lv, ..run.facts.clone() };
+            (&at_level, Some(lv))
+        }
+        _ => (&run.facts, None),
+    };
     let Some(d) = &ben.deductible else {
         let rule = ben.no_deductible_rule.clone().unwrap_or_else(|| ben.fund.rule.clone());
         run.trace.add("deductible", rule, Decimal::ZERO, "no deductible for this benefit");
         return Ok(());
     };
-    if let Some(w) = d.waive.iter().find(|w| w.when.matches(&run.facts, None, g)) {
+    if let Some(w) = d.waive.iter().find(|w| w.when.matches(facts, None, g)) {
         run.trace.add("deductible", w.rule.clone(), Decimal::ZERO, "deductible waived");
         return Ok(());
     }
@@ -64,7 +74,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let mut rule = d.rule.clone();
     let pct = match &d.pct_of_cost {
         Some(Choice::One(p)) => Some(p),
-        Some(Choice::Rows(rows)) => first(rows, &run.facts, g).map(|r| &r.value),
+        Some(Choice::Rows(rows)) => first(rows, facts, g).map(|r| &r.value),
         None => None,
     };
     let mut text: Cow<'static, str>;
@@ -88,7 +98,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         let path = || format!("benefits.{id}.deductible.amount");
         // No `pct_of_cost` row holds and there is no plain amount: the table has no row for this claim.
         let table = d.amount.as_ref().ok_or_else(|| no_row(&path()))?;
-        let (base, row_rule) = pick_row(table, &run.facts, g, &path)?;
+        let (base, row_rule) = pick_row(table, facts, g, &path)?;
         if let Some(r) = row_rule {
             rule = r.into();
         }
@@ -111,6 +121,9 @@ pub fn apply(run: &mut Run) -> Result<()> {
         }
         a
     };
+    if let Some(lv) = level_note {
+        text = format!("{text} (at deductible level {lv}, dedc_hosp_lv)").into();
+    }
     if d.per == Per::Year {
         let paid = Ytd::get(&run.ytd.dedc_paid_by, bucket);
         amount = (amount - paid).max(Decimal::ZERO);

@@ -104,16 +104,17 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
     validate::claim(claim)?;
     let version = policy.version_on(claim.mdtrt.begndate)?;
     let body = &version.body;
-    if !body.hosp_levels.is_empty() && !body.hosp_levels.iter().any(|l| *l == claim.mdtrt.hosp_lv) {
-        return Err(crate::Error::at(
-            crate::ErrorCode::UnknownCode,
-            "mdtrt.hosp_lv",
-            format!(
-                "hospital level `{}` is not one this policy knows ({})",
-                claim.mdtrt.hosp_lv,
-                body.hosp_levels.join(", ")
-            ),
-        ));
+    let levels =
+        [("mdtrt.hosp_lv", Some(&claim.mdtrt.hosp_lv)), ("mdtrt.dedc_hosp_lv", claim.mdtrt.dedc_hosp_lv.as_ref())];
+    for (path, lv) in levels {
+        let Some(lv) = lv.filter(|_| !body.hosp_levels.is_empty()) else { continue };
+        if !body.hosp_levels.iter().any(|l| *l == *lv) {
+            return Err(crate::Error::at(
+                crate::ErrorCode::UnknownCode,
+                path,
+                format!("hospital level `{lv}` is not one this policy knows ({})", body.hosp_levels.join(", ")),
+            ));
+        }
     }
     let ytd = starting_ytd(claim);
     let mut run = Run {

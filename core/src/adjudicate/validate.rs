@@ -133,6 +133,9 @@ pub fn claim(c: &Claim) -> Result<()> {
     }
     nonempty(&v.fixmedins_code, &s("mdtrt.fixmedins_code"))?;
     nonempty(&v.hosp_lv, &s("mdtrt.hosp_lv"))?;
+    if let Some(lv) = &v.dedc_hosp_lv {
+        nonempty(lv, &s("mdtrt.dedc_hosp_lv"))?;
+    }
     admvs(&v.insuplc_admdvs, &s("mdtrt.insuplc_admdvs"))?;
     admvs(&v.mdtrtarea_admvs, &s("mdtrt.mdtrtarea_admvs"))?;
     one_of(&v.adm_route, &ADM_ROUTES, &s("mdtrt.adm_route"), "admission route")?;

@@ -62,6 +62,9 @@ pub struct Facts<'a> {
     pub active_kinds: Vec<&'a str>,
     /// A covering filing exists that began after the visit.
     pub filed_later: bool,
+    /// The hospital level conditions test: the visit's `hosp_lv`, or, while
+    /// a deductible table is read, its `dedc_hosp_lv` where it gives one.
+    pub hosp_lv: &'a str,
 }
 
 /// True when a filing's area covers the treatment admvs (city level: first 4
@@ -107,6 +110,7 @@ impl<'a> Facts<'a> {
             filing_begin: covering.map(|f| f.begndate),
             active_kinds: claim.psn.filings.iter().filter(|f| active(f)).map(|f| f.kind.as_str()).collect(),
             filed_later,
+            hosp_lv: v.hosp_lv.as_str(),
         }
     }
     /// The admission date.
@@ -232,7 +236,7 @@ impl Cond {
         if !(has(&self.med_type, &v.med_type)
             && has(&self.insutype, &c.psn.insutype)
             && has_prefix(&self.psn_type, &c.psn.psn_type)
-            && has(&self.hosp_lv, &v.hosp_lv)
+            && has(&self.hosp_lv, f.hosp_lv)
             && has(&self.adm_route, &v.adm_route)
             && has(&self.cause, v.cause.as_deref().unwrap_or("none"))
             && has(&self.area, f.area.as_str())
