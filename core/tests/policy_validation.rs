@@ -21,6 +21,14 @@ fn load_err(v: Value) -> (ErrorCode, String, String) {
     (e.code, e.path.unwrap_or_default(), e.message)
 }
 
+/// A level-1 local inpatient claim of one class-A line of `amount`.
+fn local_inpatient_claim(amount: &str) -> Value {
+    json!({"psn": {"psn_no": "P", "insutype": "390", "psn_type": "1501"},
+        "mdtrt": {"mdtrt_id": "M", "med_type": "21", "begndate": "2010-03-01", "enddate": "2010-03-02", "fixmedins_code": "H",
+                  "hosp_lv": "1", "insuplc_admdvs": "140100", "mdtrtarea_admvs": "140100"},
+        "feedetail": [{"feedetl_sn": "1", "med_chrgitm_type": "09", "chrgitm_lv": "01", "pric": amount, "cnt": "1", "det_item_fee_sumamt": amount}]})
+}
+
 fn with(patch: Value) -> Value {
     let mut b = base();
     yibao_core::policy::load::merge(&mut b, patch);
@@ -183,11 +191,7 @@ fn a_deductible_only_for_remote_care_refuses_a_local_claim_instead_of_panicking(
     p["benefits"]["inpatient"]["deductible"] = json!({"rule": "R", "pct_of_cost": [
         {"when": {"area": ["cross_province"]}, "value": {"pct": "0.1", "rule": "R"}}]});
     let e = Engine::from_json(&p.to_string()).unwrap();
-    let claim = json!({"psn": {"psn_no": "P", "insutype": "390", "psn_type": "1501"},
-        "mdtrt": {"mdtrt_id": "M", "med_type": "21", "begndate": "2010-03-01", "enddate": "2010-03-02", "fixmedins_code": "H",
-                  "hosp_lv": "1", "insuplc_admdvs": "140100", "mdtrtarea_admvs": "140100"},
-        "feedetail": [{"feedetl_sn": "1", "med_chrgitm_type": "09", "chrgitm_lv": "01", "pric": "100", "cnt": "1", "det_item_fee_sumamt": "100"}]});
-    let err = e.settle_json(&claim.to_string()).unwrap_err();
+    let err = e.settle_json(&local_inpatient_claim("100").to_string()).unwrap_err();
     assert_eq!(err.code, ErrorCode::PolicyParameterMissing);
     assert_eq!(err.path.as_deref(), Some("benefits.inpatient.deductible.amount"));
 }
@@ -267,11 +271,7 @@ fn layers_sharing_a_counter_must_not_both_take_a_claim() {
     assert_eq!(path, "layers.a.counter");
     assert!(msg.contains("needs a name"), "{msg}");
     let e = Engine::from_json(&with(json!({"layers": {"a": layer("si"), "b": layer("si")}})).to_string()).unwrap();
-    let claim = json!({"psn": {"psn_no": "P", "insutype": "390", "psn_type": "1501"},
-        "mdtrt": {"mdtrt_id": "M", "med_type": "21", "begndate": "2010-03-01", "enddate": "2010-03-02", "fixmedins_code": "H",
-                  "hosp_lv": "1", "insuplc_admdvs": "140100", "mdtrtarea_admvs": "140100"},
-        "feedetail": [{"feedetl_sn": "1", "med_chrgitm_type": "09", "chrgitm_lv": "01", "pric": "500", "cnt": "1", "det_item_fee_sumamt": "500"}]});
-    let err = e.settle_json(&claim.to_string()).unwrap_err();
+    let err = e.settle_json(&local_inpatient_claim("500").to_string()).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidPolicy);
     assert_eq!(err.path.as_deref(), Some("layers.b.counter"));
     assert!(err.message.contains("layers `a` and `b` share the counter `si`"), "{}", err.message);
