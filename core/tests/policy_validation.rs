@@ -276,3 +276,14 @@ fn layers_sharing_a_counter_must_not_both_take_a_claim() {
     assert_eq!(err.path.as_deref(), Some("layers.b.counter"));
     assert!(err.message.contains("layers `a` and `b` share the counter `si`"), "{}", err.message);
 }
+
+#[test]
+fn a_deductible_counter_needs_a_name_and_a_yearly_deductible() {
+    let (_, path, msg) =
+        load_err(with(json!({"benefits": {"inpatient": {"deductible": {"per": "year", "counter": ""}}}})));
+    assert_eq!(path, "benefits.inpatient.deductible.counter");
+    assert!(msg.contains("needs a name"), "{msg}");
+    let (_, path, msg) = load_err(with(json!({"benefits": {"inpatient": {"deductible": {"counter": "all"}}}})));
+    assert_eq!(path, "benefits.inpatient.deductible.counter");
+    assert!(msg.contains("yearly deductible only"), "{msg}");
+}

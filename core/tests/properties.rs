@@ -16,6 +16,7 @@ fn engines() -> Vec<Engine> {
         "layers-before",
         "item-caps",
         "deductible-pct-of-cost",
+        "deductible-shared-year",
         "segmented-ratio",
         "segmented-in-scope",
         "identity-layers",

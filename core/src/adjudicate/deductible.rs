@@ -124,8 +124,9 @@ pub fn apply(run: &mut Run) -> Result<()> {
     if let Some(lv) = level_note {
         text = format!("{text} (at deductible level {lv}, dedc_hosp_lv)").into();
     }
+    let counter = d.counter.as_deref().unwrap_or(bucket);
     if d.per == Per::Year {
-        let paid = Ytd::get(&run.ytd.dedc_paid_by, bucket);
+        let paid = Ytd::get(&run.ytd.dedc_paid_by, counter);
         amount = (amount - paid).max(Decimal::ZERO);
         text = format!("{text}, {paid} already borne this year").into();
     }
@@ -141,7 +142,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
     run.info.act_pay_dedc = act;
     run.delta.dedc_paid += act;
     if d.per == Per::Year {
-        Ytd::add(&mut run.delta.dedc_paid_by, bucket, act);
+        Ytd::add(&mut run.delta.dedc_paid_by, counter, act);
     }
     run.trace.add("deductible", rule, act, text);
     Ok(())

@@ -319,6 +319,12 @@ pub struct Deductible {
     /// When no deductible is borne.
     #[serde(default)]
     pub waive: Vec<Waiver>,
+    /// The year's counter of a yearly deductible (its key in
+    /// `dedc_paid_by`; absent: the benefit's bucket). Benefits that name
+    /// one counter share one yearly deductible (a deductible for all
+    /// outpatient care) while keeping their own caps.
+    #[serde(default)]
+    pub counter: Option<String>,
 }
 
 /// A modifier of the basic ratio: "N points lower" (`delta` negative),

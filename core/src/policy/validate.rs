@@ -224,6 +224,17 @@ impl Ctx<'_> {
         for (i, w) in d.waive.iter().enumerate() {
             self.cond(&w.when, &format!("{path}.waive[{i}].when"))?;
         }
+        if let Some(c) = &d.counter {
+            if c.trim().is_empty() {
+                return Err(self.err(format!("{path}.counter"), "a shared counter needs a name"));
+            }
+            if d.per != Per::Year {
+                return Err(self.err(
+                    format!("{path}.counter"),
+                    "a counter is kept for a yearly deductible only: add `\"per\": \"year\"`",
+                ));
+            }
+        }
         Ok(())
     }
 }
