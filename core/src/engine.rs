@@ -66,8 +66,17 @@ pub fn policies() -> Result<Vec<PolicySummary>> {
     builtin::ids().map(|id| builtin::get(id).expect("listed ids exist").map(|p| PolicySummary::of(&p))).collect()
 }
 
+/// Text without a leading byte-order mark (U+FEFF). Windows editors write
+/// one at the start of UTF-8 files, and a UTF-16 or GB18030 mark decodes to
+/// it; JSON does not allow it and it means nothing, so every reader of
+/// claims, settlements, requests and policies drops it.
+pub(crate) fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// Parses a claim, reporting the JSON path of the first bad field.
 pub fn parse_claim(json: &str) -> Result<Claim> {
+    let json = without_bom(json);
     if json.len() > MAX_CLAIM_BYTES {
         return Err(Error::new(ErrorCode::InputTooLarge, format!("claim is larger than {MAX_CLAIM_BYTES} bytes")));
     }
@@ -99,6 +108,7 @@ pub fn claim_from_value(v: serde_json::Value) -> Result<Claim> {
 
 /// Parses a settlement (for reversal).
 pub fn parse_settlement(json: &str) -> Result<Settlement> {
+    let json = without_bom(json);
     let de = &mut serde_json::Deserializer::from_str(json);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -227,7 +237,7 @@ impl Engine {
 
     /// This engine with its holiday calendar extended by a calendar file.
     pub fn with_calendar_json(mut self, text: &str) -> Result<Engine> {
-        self.calendar = Arc::new(self.calendar.extended(&paperwork::calendar::Calendar::from_json(text)?));
+        self.calendar = Arc::new(self.calendar.extended(&paperwork::calendar::Calendar::from_json(without_bom(text))?));
         Ok(self)
     }
 
@@ -241,6 +251,7 @@ impl Engine {
     /// `certification`, `deadline` (a claim), `workdays` (`{"from", "days"}`).
     pub fn call(&self, op: &str, input: &str) -> Result<String> {
         fn parse<T: serde::de::DeserializeOwned>(input: &str) -> Result<T> {
+            let input = without_bom(input);
             if input.len() > MAX_CLAIM_BYTES {
                 return Err(Error::new(
                     ErrorCode::InputTooLarge,

@@ -287,3 +287,10 @@ fn a_deductible_counter_needs_a_name_and_a_yearly_deductible() {
     assert_eq!(path, "benefits.inpatient.deductible.counter");
     assert!(msg.contains("yearly deductible only"), "{msg}");
 }
+
+#[test]
+fn a_policy_saved_with_a_byte_order_mark_loads_with_the_same_hash() {
+    let plain = Engine::from_json(&base().to_string()).unwrap();
+    let marked = Engine::from_json(&format!("\u{feff}{}", base())).unwrap();
+    assert_eq!(plain.policy().hash, marked.policy().hash);
+}

@@ -11,6 +11,56 @@
 #include <stdlib.h>
 #include <string.h>
 
+
+static unsigned hex4(const char *h) {
+    unsigned v = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        char ch = h[i];
+        v <<= 4;
+        if (ch >= '0' && ch <= '9') v |= (unsigned)(ch - '0');
+        else if (ch >= 'a' && ch <= 'f') v |= (unsigned)(ch - 'a' + 10);
+        else if (ch >= 'A' && ch <= 'F') v |= (unsigned)(ch - 'A' + 10);
+    }
+    return v;
+}
+
+/* Decodes a JSON string literal (quotes included) in place into its text:
+ * the simple escapes, and \uXXXX (surrogate pairs joined) as UTF-8. */
+static void json_unescape(char *raw) {
+    char *w = raw, *r = raw + 1;
+    while (*r && !(r[0] == '"' && r[1] == 0)) {
+        unsigned cp;
+        if (r[0] != '\\' || !r[1]) { *w++ = *r++; continue; }
+        r++;
+        switch (*r) {
+        case 'n': *w++ = '\n'; r++; continue;
+        case 't': *w++ = '\t'; r++; continue;
+        case 'r': *w++ = '\r'; r++; continue;
+        case 'b': *w++ = '\b'; r++; continue;
+        case 'f': *w++ = '\f'; r++; continue;
+        case 'u': break;
+        default: *w++ = *r++; continue;
+        }
+        if (strlen(r) < 5) break;
+        cp = hex4(r + 1);
+        r += 5;
+        if (cp >= 0xD800 && cp < 0xDC00 && r[0] == '\\' && r[1] == 'u' && strlen(r) >= 6) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (hex4(r + 2) - 0xDC00);
+            r += 6;
+        }
+        if (cp < 0x80) *w++ = (char)cp;
+        else if (cp < 0x800) { *w++ = (char)(0xC0 | (cp >> 6)); *w++ = (char)(0x80 | (cp & 0x3F)); }
+        else if (cp < 0x10000) {
+            *w++ = (char)(0xE0 | (cp >> 12)); *w++ = (char)(0x80 | ((cp >> 6) & 0x3F)); *w++ = (char)(0x80 | (cp & 0x3F));
+        } else {
+            *w++ = (char)(0xF0 | (cp >> 18)); *w++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+            *w++ = (char)(0x80 | ((cp >> 6) & 0x3F)); *w++ = (char)(0x80 | (cp & 0x3F));
+        }
+    }
+    *w = 0;
+}
+
 static int passed, failed;
 static const char *root;
 
@@ -98,13 +148,9 @@ static void run_case(const char *file) {
     } else if (claim) {
         k->claim = mj_text(claim);
     } else {
-        /* claim_text is a JSON string; the cases that use it hold no escapes but \" */
-        char *raw = mj_text(claim_text), *w = raw, *r = raw + 1;
-        while (*r && !(r[0] == '"' && r[1] == 0)) {
-            if (r[0] == '\\' && r[1]) r++;
-            *w++ = *r++;
-        }
-        *w = 0;
+        /* claim_text is a JSON string: its text is the claim, escapes decoded */
+        char *raw = mj_text(claim_text);
+        json_unescape(raw);
         k->claim = raw;
     }
     k->engine = engine_for(k->policy);

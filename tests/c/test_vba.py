@@ -78,6 +78,11 @@ s = json.loads(text)
 check(s["setlinfo"]["hifp_pay"] == "4114.50", "fund 4114.50")
 check(s["mdtrt_id"] == "住院-𠀀1", "Chinese and non-BMP text survive UTF-16 both ways")
 
+# A string read from a UTF-16 file keeps its byte-order mark (U+FEFF): it is dropped.
+bom, bom_n, _kb = strptr("\ufeff" + json.dumps(claim, ensure_ascii=False))
+st0, st, btext = call_with_buffer(lib.yibao_vba_settle, pol, pol_n, bom, bom_n)
+check(st == OK and json.loads(btext)["setlinfo"]["hifp_pay"] == "4114.50", f"a leading byte-order mark: {st} {btext[:80]}")
+
 # A buffer one unit short is refused whole: nothing written, needed given.
 needed = ctypes.c_int32(0)
 lib.yibao_vba_settle(pol, pol_n, cl, cl_n, None, 0, ctypes.byref(needed))

@@ -148,6 +148,7 @@ pub fn read_policy_file(p: &Path) -> Result<String> {
 }
 
 fn parse_obj(text: &str) -> Result<Map<String, Value>> {
+    let text = crate::engine::without_bom(text);
     if text.len() > MAX_POLICY_BYTES {
         return Err(Error::new(ErrorCode::InputTooLarge, format!("policy is larger than {MAX_POLICY_BYTES} bytes")));
     }
