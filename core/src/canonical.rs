@@ -319,6 +319,10 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
         w.s("dedc_hosp_lv");
         w.s(lv);
     }
+    if let Some(d) = v.prior_leg_dedc {
+        w.s("prior_leg_dedc");
+        w.d(d);
+    }
 }
 
 #[cfg(test)]
@@ -413,6 +417,20 @@ mod tests {
         );
         let both = super::claim_hash(&crate::parse_claim(&both).unwrap());
         assert_ne!(both, with("\"2\""));
+    }
+
+    #[test]
+    fn the_earlier_legs_deductible_counts_by_value_only_when_given() {
+        let text = crate::demo::sample_claim(3);
+        let plain = super::claim_hash(&crate::parse_claim(&text).unwrap());
+        let with = |d: &str| {
+            let t = text.replacen("\"hosp_lv\":", &format!("\"prior_leg_dedc\":{d},\"hosp_lv\":"), 1);
+            super::claim_hash(&crate::parse_claim(&t).unwrap())
+        };
+        assert_eq!(with("null"), plain);
+        assert_eq!(with("\"600\""), with("\"600.00\""));
+        assert_ne!(with("\"600\""), plain);
+        assert_ne!(with("\"600\""), with("\"600.01\""));
     }
 
     /// The hash is part of every stamped settlement, kept for audit: the

@@ -199,6 +199,11 @@ pub struct Visit {
     /// The facility is networked for direct settlement (联网结算医院).
     #[serde(default = "yes")]
     pub networked: bool,
+    /// The deductible borne on the earlier leg of this admission (转院前已付
+    /// 起付线), for a later leg under a policy that charges only the
+    /// difference (补差).
+    #[serde(with = "money::money::opt", default, skip_serializing_if = "Option::is_none")]
+    pub prior_leg_dedc: Option<Decimal>,
     /// The level whose deductible standard applies (起付线医院等级), where the
     /// platform gives one that differs from `hosp_lv`: the deductible tables
     /// are then read at this level, and everything else at `hosp_lv`.

@@ -240,6 +240,7 @@ pub fn blank_visit() -> Visit {
         sudden: false,
         networked: true,
         dedc_hosp_lv: None,
+        prior_leg_dedc: None,
     }
 }
 
@@ -262,6 +263,7 @@ pub fn visit(m: &mut Visit, key: &str, v: impl FieldValue) -> Option<u32> {
         "sudden" => set(&mut m.sudden, v.bool(), 13),
         "networked" => set(&mut m.networked, v.bool(), 14),
         "dedc_hosp_lv" => set(&mut m.dedc_hosp_lv, v.opt(FieldValue::code), 15),
+        "prior_leg_dedc" => set(&mut m.prior_leg_dedc, v.opt(|v| v.dec(money::MONEY_DP)), 16),
         _ => None,
     }
 }

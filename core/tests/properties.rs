@@ -17,6 +17,7 @@ fn engines() -> Vec<Engine> {
         "item-caps",
         "deductible-pct-of-cost",
         "deductible-shared-year",
+        "referral-top-up",
         "segmented-ratio",
         "segmented-in-scope",
         "identity-layers",
@@ -91,9 +92,15 @@ fn claim() -> impl Strategy<Value = Value> {
         (0u32..4, money(4_000_000), money(3_000_000), money(500_000), money(5000)),
         prop::sample::select(vec!["dialysis_renal_failure", "coronary_stent", "diabetes", "malignant_tumour", "cerebrovascular_sequela"]),
         any::<bool>(),
-        (prop::sample::select(vec!["", "2301", "2302", "9"]), any::<bool>(), prop::option::of(prop::sample::select(vec!["1", "2", "3"]))),
+        (
+            prop::sample::select(vec!["", "2301", "2302", "9"]),
+            any::<bool>(),
+            prop::option::of(prop::sample::select(vec!["1", "2", "3"])),
+            prop::sample::select(vec![false, false, false, true]),
+            money(200_000),
+        ),
     )
-        .prop_map(|(med, lv, pt, route, area, mut lines, (adm, paid, elig, balc, quota), disease, acct, (idet, cvlserv, dedc_lv))| {
+        .prop_map(|(med, lv, pt, route, area, mut lines, (adm, paid, elig, balc, quota), disease, acct, (idet, cvlserv, dedc_lv, leg, prior))| {
             for (i, l) in lines.iter_mut().enumerate() {
                 l["feedetl_sn"] = json!((i + 1).to_string());
             }
@@ -111,6 +118,7 @@ fn claim() -> impl Strategy<Value = Value> {
                                          "layer:serious_illness_assisted": elig, "seg:inpatient": elig}},
                 "mdtrt": {"mdtrt_id": "M", "med_type": med, "begndate": "2010-06-01", "enddate": "2010-06-20",
                           "fixmedins_code": if route == "emergency" {"H009"} else {"H001"}, "hosp_lv": lv, "dedc_hosp_lv": dedc_lv,
+                          "referral_leg": leg, "prior_leg_dedc": prior,
                           "insuplc_admdvs": "140100", "mdtrtarea_admvs": area, "adm_route": route, "disease": disease},
                 "feedetail": lines
             })

@@ -83,6 +83,9 @@ def variants():
     edit("deductible-level", lambda c: c["mdtrt"].update(dedc_hosp_lv="2"))
     edit("deductible-level-null", lambda c: c["mdtrt"].update(dedc_hosp_lv=None))
     edit("bad-deductible-level", lambda c: c["mdtrt"].update(dedc_hosp_lv="9"))
+    edit("prior-leg-deductible", lambda c: c["mdtrt"].update(referral_leg=True, prior_leg_dedc=Decimal("600.00")))
+    edit("prior-leg-deductible-int", lambda c: c["mdtrt"].update(prior_leg_dedc=600))
+    edit("bad-prior-leg-deductible", lambda c: c["mdtrt"].update(prior_leg_dedc="-1"))
     edit("ytd", lambda c: c.update(ytd={"year": 2010, "admissions": 1, "dedc_paid": Decimal("750")}))
     edit("bad-ytd", lambda c: c.update(ytd={"year": 2010, "admissions": -1}))
     edit("ytd-maps", lambda c: c.update(ytd={"year": 2010, "cost_sum": "120.5", "fund_paid": {"390100": 300},

@@ -70,7 +70,9 @@ pub fn apply(run: &mut Run) -> Result<()> {
         run.trace.add("deductible", w.rule.clone(), Decimal::ZERO, "deductible waived");
         return Ok(());
     }
-    let order = run.ytd.admissions as usize;
+    // A later leg of one admission (moved to another hospital) continues the
+    // admission the earlier leg already counted.
+    let order = (run.ytd.admissions as usize).saturating_sub(usize::from(run.claim.mdtrt.referral_leg));
     let mut rule = d.rule.clone();
     let pct = match &d.pct_of_cost {
         Some(Choice::One(p)) => Some(p),
@@ -123,6 +125,22 @@ pub fn apply(run: &mut Run) -> Result<()> {
     };
     if let Some(lv) = level_note {
         text = format!("{text} (at deductible level {lv}, dedc_hosp_lv)").into();
+    }
+    if let Some(t) = d.top_up.as_ref().filter(|t| t.when.matches(facts, None, g)) {
+        let prior = run.claim.mdtrt.prior_leg_dedc.ok_or_else(|| {
+            Error::claim(
+                "mdtrt.prior_leg_dedc",
+                format!(
+                    "this leg bears only what its deductible exceeds the earlier leg's ({}): \
+                     give the deductible borne on the earlier leg",
+                    t.rule
+                ),
+            )
+            .with_rule(t.rule.as_str())
+        })?;
+        amount = (amount - prior).max(Decimal::ZERO);
+        rule = t.rule.clone();
+        text = format!("{text}, less {} borne on the earlier leg (补差)", fen(prior)).into();
     }
     let counter = d.counter.as_deref().unwrap_or(bucket);
     if d.per == Per::Year {

@@ -136,6 +136,9 @@ pub fn claim(c: &Claim) -> Result<()> {
     if let Some(lv) = &v.dedc_hosp_lv {
         nonempty(lv, &s("mdtrt.dedc_hosp_lv"))?;
     }
+    if let Some(d) = v.prior_leg_dedc {
+        amount(d, &s("mdtrt.prior_leg_dedc"))?;
+    }
     admvs(&v.insuplc_admdvs, &s("mdtrt.insuplc_admdvs"))?;
     admvs(&v.mdtrtarea_admvs, &s("mdtrt.mdtrtarea_admvs"))?;
     one_of(&v.adm_route, &ADM_ROUTES, &s("mdtrt.adm_route"), "admission route")?;

@@ -280,7 +280,8 @@ pub struct PctOfCost {
     pub rule: Rid,
 }
 
-/// A waiver: when it holds, no deductible is borne.
+/// A waiver: when it holds, no deductible is borne (or, as a deductible's
+/// `top_up`, only the difference).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Waiver {
@@ -319,6 +320,11 @@ pub struct Deductible {
     /// When no deductible is borne.
     #[serde(default)]
     pub waive: Vec<Waiver>,
+    /// When it holds (a later leg of one admission, moved to another
+    /// hospital), only what this deductible exceeds the one borne on the
+    /// earlier leg (`mdtrt.prior_leg_dedc`) is borne: 补足起付标准差额.
+    #[serde(default)]
+    pub top_up: Option<Waiver>,
     /// The year's counter of a yearly deductible (its key in
     /// `dedc_paid_by`; absent: the benefit's bucket). Benefits that name
     /// one counter share one yearly deductible (a deductible for all

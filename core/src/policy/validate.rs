@@ -224,6 +224,9 @@ impl Ctx<'_> {
         for (i, w) in d.waive.iter().enumerate() {
             self.cond(&w.when, &format!("{path}.waive[{i}].when"))?;
         }
+        if let Some(t) = &d.top_up {
+            self.cond(&t.when, &format!("{path}.top_up.when"))?;
+        }
         if let Some(c) = &d.counter {
             if c.trim().is_empty() {
                 return Err(self.err(format!("{path}.counter"), "a shared counter needs a name"));
