@@ -398,39 +398,34 @@ mod tests {
         assert_eq!(with("[]"), super::claim_hash(&plain));
     }
 
-    #[test]
-    fn the_deductible_level_counts_in_the_hash_only_when_given() {
-        let text = crate::demo::sample_claim(3);
-        let plain = super::claim_hash(&crate::parse_claim(&text).unwrap());
-        let with = |lv: &str| {
-            let t = text.replacen("\"hosp_lv\":", &format!("\"dedc_hosp_lv\":{lv},\"hosp_lv\":"), 1);
-            super::claim_hash(&crate::parse_claim(&t).unwrap())
-        };
-        assert_eq!(with("null"), plain);
-        assert_ne!(with("\"2\""), plain);
-        assert_ne!(with("\"2\""), with("\"1\""));
-        // Beside identities, each still counts on its own.
-        let both = text.replacen("\"hosp_lv\":", "\"dedc_hosp_lv\":\"2\",\"hosp_lv\":", 1).replacen(
-            "\"psn_type\":",
-            "\"idetinfo\":[{\"psn_idet_type\":\"2302\"}],\"psn_type\":",
-            1,
-        );
-        let both = super::claim_hash(&crate::parse_claim(&both).unwrap());
-        assert_ne!(both, with("\"2\""));
+    /// The hash of the 3-line sample claim with visit fields added (`"key":value,` each).
+    fn hash_with_visit_fields(fields: &[(&str, &str)]) -> String {
+        let added: String = fields.iter().map(|(k, v)| format!("\"{k}\":{v},")).collect();
+        let text = crate::demo::sample_claim(3).replacen("\"hosp_lv\":", &format!("{added}\"hosp_lv\":"), 1);
+        super::claim_hash(&crate::parse_claim(&text).unwrap())
     }
 
+    /// Visit fields added since v2 count in the hash, by value, only when given,
+    /// and each apart from the others.
     #[test]
-    fn the_earlier_legs_deductible_counts_by_value_only_when_given() {
-        let text = crate::demo::sample_claim(3);
-        let plain = super::claim_hash(&crate::parse_claim(&text).unwrap());
-        let with = |d: &str| {
-            let t = text.replacen("\"hosp_lv\":", &format!("\"prior_leg_dedc\":{d},\"hosp_lv\":"), 1);
-            super::claim_hash(&crate::parse_claim(&t).unwrap())
-        };
-        assert_eq!(with("null"), plain);
-        assert_eq!(with("\"600\""), with("\"600.00\""));
-        assert_ne!(with("\"600\""), plain);
-        assert_ne!(with("\"600\""), with("\"600.01\""));
+    fn added_visit_fields_count_in_the_hash_only_when_given() {
+        let plain = hash_with_visit_fields(&[]);
+        let lv = |v: &str| hash_with_visit_fields(&[("dedc_hosp_lv", v)]);
+        let prior = |v: &str| hash_with_visit_fields(&[("prior_leg_dedc", v)]);
+        assert_eq!(lv("null"), plain);
+        assert_eq!(prior("null"), plain);
+        assert_ne!(lv("\"2\""), plain);
+        assert_ne!(lv("\"2\""), lv("\"1\""));
+        assert_eq!(prior("\"600\""), prior("\"600.00\""));
+        assert_ne!(prior("\"600\""), plain);
+        assert_ne!(prior("\"600\""), prior("\"600.01\""));
+        let both = hash_with_visit_fields(&[("dedc_hosp_lv", "\"2\""), ("prior_leg_dedc", "\"600\"")]);
+        assert!(both != lv("\"2\"") && both != prior("\"600\""));
+        // Beside identities too.
+        let text = crate::demo::sample_claim(3)
+            .replacen("\"hosp_lv\":", "\"dedc_hosp_lv\":\"2\",\"hosp_lv\":", 1)
+            .replacen("\"psn_type\":", "\"idetinfo\":[{\"psn_idet_type\":\"2302\"}],\"psn_type\":", 1);
+        assert_ne!(super::claim_hash(&crate::parse_claim(&text).unwrap()), lv("\"2\""));
     }
 
     /// The hash is part of every stamped settlement, kept for audit: the
