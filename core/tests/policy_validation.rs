@@ -294,3 +294,10 @@ fn a_policy_saved_with_a_byte_order_mark_loads_with_the_same_hash() {
     let marked = Engine::from_json(&format!("\u{feff}{}", base())).unwrap();
     assert_eq!(plain.policy().hash, marked.policy().hash);
 }
+
+#[test]
+fn a_version_may_not_take_the_label_of_a_policy_without_versions() {
+    let (_, path, msg) = load_err(with(json!({"versions": [{"label": "unversioned", "from": "2010-01-01"}]})));
+    assert_eq!(path, "versions[0].label");
+    assert!(msg.contains("another label"), "{msg}");
+}
