@@ -394,18 +394,19 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
         let to = date_at(vo.get("to"), &format!("{vpath}.to"))?;
         // A policy without versions is one version for every date: its stamp
         // says so rather than showing the placeholder start date.
-        let label =
-            match (vo.get("label").and_then(Value::as_str), given_from) {
-                (Some(UNVERSIONED), _) => return Err(Error::policy(
+        let label = match (vo.get("label").and_then(Value::as_str), given_from) {
+            (Some(UNVERSIONED), _) => {
+                return Err(Error::policy(
                     format!("{vpath}.label"),
                     format!(
                         "`{UNVERSIONED}` is the stamp of a policy without versions; give this version another label"
                     ),
-                )),
-                (Some(l), _) => l.to_string(),
-                (None, Some(f)) => f.to_string(),
-                (None, None) => UNVERSIONED.to_string(),
-            };
+                ))
+            }
+            (Some(l), _) => l.to_string(),
+            (None, Some(f)) => f.to_string(),
+            (None, None) => UNVERSIONED.to_string(),
+        };
         let mut params = Value::Object(top_params.clone());
         if let Some(p) = vo.get("params") {
             merge(&mut params, p.clone());
