@@ -301,3 +301,24 @@ fn a_version_may_not_take_the_label_of_a_policy_without_versions() {
     assert_eq!(path, "versions[0].label");
     assert!(msg.contains("another label"), "{msg}");
 }
+
+#[test]
+fn top_up_is_for_a_per_admission_deductible() {
+    let top_up = json!({"when": {"referral_leg": true}, "rule": "R"});
+    let (_, path, msg) =
+        load_err(with(json!({"benefits": {"inpatient": {"deductible": {"per": "year", "top_up": top_up}}}})));
+    assert_eq!(path, "benefits.inpatient.deductible.top_up");
+    assert!(msg.contains("already counts"), "{msg}");
+    Engine::from_json(&with(json!({"benefits": {"inpatient": {"deductible": {"top_up": top_up}}}})).to_string())
+        .unwrap();
+}
+
+#[test]
+fn a_version_with_an_end_but_no_start_is_not_stamped_unversioned() {
+    let e = Engine::from_json(
+        &with(json!({"versions": [{"to": "2010-12-31"}, {"label": "2011", "from": "2011-01-01"}]})).to_string(),
+    )
+    .unwrap();
+    let labels: Vec<&str> = e.policy().versions.iter().map(|v| v.label.as_str()).collect();
+    assert_eq!(labels, ["until 2010-12-31", "2011"]);
+}

@@ -104,11 +104,12 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
     validate::claim(claim)?;
     let version = policy.version_on(claim.mdtrt.begndate)?;
     let body = &version.body;
+    // A policy that lists no levels takes any.
     let levels =
         [("mdtrt.hosp_lv", Some(&claim.mdtrt.hosp_lv)), ("mdtrt.dedc_hosp_lv", claim.mdtrt.dedc_hosp_lv.as_ref())];
-    for (path, lv) in levels {
-        let Some(lv) = lv.filter(|_| !body.hosp_levels.is_empty()) else { continue };
-        if !body.hosp_levels.iter().any(|l| *l == *lv) {
+    for (path, lv) in levels.into_iter().filter(|_| !body.hosp_levels.is_empty()) {
+        let Some(lv) = lv else { continue };
+        if !body.hosp_levels.iter().any(|l| l == lv) {
             return Err(crate::Error::at(
                 crate::ErrorCode::UnknownCode,
                 path,

@@ -238,7 +238,8 @@ fn place(body: &mut Value, label: &str) -> Result<()> {
         let mut entries: Vec<(String, Value)> = std::mem::take(m).into_iter().collect();
         for key in movers {
             let path = format!("{section}.{key}.before");
-            let at = entries.iter().position(|(k, _)| *k == key).unwrap_or_default();
+            // Collected from these entries just above: always found.
+            let Some(at) = entries.iter().position(|(k, _)| *k == key) else { continue };
             let (key, mut entry) = entries.remove(at);
             let target = entry.as_object_mut().and_then(|o| o.shift_remove("before"));
             let Some(Value::String(target)) = target else {
@@ -392,8 +393,9 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
         let given_from = date_at(vo.get("from"), &format!("{vpath}.from"))?;
         let from = given_from.unwrap_or(Date { y: 1900, m: 1, d: 1 });
         let to = date_at(vo.get("to"), &format!("{vpath}.to"))?;
-        // A policy without versions is one version for every date: its stamp
-        // says so rather than showing the placeholder start date.
+        // A version with neither start nor end (as for a policy without
+        // versions) holds for every date: its stamp says so rather than
+        // showing the placeholder start date.
         let label = match (vo.get("label").and_then(Value::as_str), given_from) {
             (Some(UNVERSIONED), _) => {
                 return Err(Error::policy(
@@ -405,7 +407,8 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
             }
             (Some(l), _) => l.to_string(),
             (None, Some(f)) => f.to_string(),
-            (None, None) => UNVERSIONED.to_string(),
+            // A version with an end but no start is not every date.
+            (None, None) => to.map_or_else(|| UNVERSIONED.to_string(), |t| format!("until {t}")),
         };
         let mut params = Value::Object(top_params.clone());
         if let Some(p) = vo.get("params") {

@@ -50,6 +50,15 @@ impl Ctx<'_> {
         }
     }
 
+    /// A shared counter's name, where one is given (`counter` of a layer or
+    /// of a yearly deductible).
+    fn counter(&self, c: Option<&str>, path: &str) -> Result<()> {
+        if c.is_some_and(|c| c.trim().is_empty()) {
+            return Err(self.err(path, "a shared counter needs a name"));
+        }
+        Ok(())
+    }
+
     fn cond(&self, c: &Cond, path: &str) -> Result<()> {
         if let Some(ds) = &c.disease {
             for d in ds {
@@ -226,17 +235,20 @@ impl Ctx<'_> {
         }
         if let Some(t) = &d.top_up {
             self.cond(&t.when, &format!("{path}.top_up.when"))?;
-        }
-        if let Some(c) = &d.counter {
-            if c.trim().is_empty() {
-                return Err(self.err(format!("{path}.counter"), "a shared counter needs a name"));
-            }
-            if d.per != Per::Year {
+            // A yearly deductible already counts what the earlier leg bore.
+            if d.per == Per::Year {
                 return Err(self.err(
-                    format!("{path}.counter"),
-                    "a counter is kept for a yearly deductible only: add `\"per\": \"year\"`",
+                    format!("{path}.top_up"),
+                    "a yearly deductible already counts what an earlier leg bore; `top_up` is for a per-admission one",
                 ));
             }
+        }
+        self.counter(d.counter.as_deref(), &format!("{path}.counter"))?;
+        if d.counter.is_some() && d.per != Per::Year {
+            return Err(self.err(
+                format!("{path}.counter"),
+                "a counter is kept for a yearly deductible only: add `\"per\": \"year\"`",
+            ));
         }
         Ok(())
     }
@@ -332,9 +344,7 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         if let Some(c) = &l.cap {
             cx.amount(c, &format!("{p}.cap"))?;
         }
-        if l.counter.as_deref().is_some_and(|c| c.trim().is_empty()) {
-            return Err(cx.err(format!("{p}.counter"), "a shared counter needs a name"));
-        }
+        cx.counter(l.counter.as_deref(), &format!("{p}.counter"))?;
     }
     for (name, q) in b.quota_accounts.iter() {
         cx.fund_code(&q.fund_pay_type, &format!("quota_accounts.{name}.fund_pay_type"))?;
