@@ -24,6 +24,9 @@ fn engines() -> Vec<Engine> {
         "layers-preselfpay",
         "outpatient-pooling",
         "tiemenguan-special-cap",
+        "line-adjust",
+        "line-adjust-pro-rata",
+        "line-adjust-segmented",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }
@@ -64,7 +67,7 @@ fn line(sn: usize) -> impl Strategy<Value = Value> {
         prop_oneof![Just("01"), Just("02"), Just("03")],
         prop::option::of(0u32..=10_000),
         prop::option::of(1i64..1_000_000),
-        prop::sample::select(vec!["01", "03", "04", "06", "08", "09", "11"]),
+        prop::sample::select(vec!["01", "03", "04", "06", "08", "09", "10", "11"]),
         prop_oneof![3 => Just(1i64), 1 => 2i64..15],
     )
         .prop_map(move |(fen, lv, prop, uplmt, typ, cnt)| {

@@ -8,26 +8,104 @@ use super::Run;
 use crate::error::Result;
 use crate::money::{fen, Decimal};
 use crate::policy::cond::Facts;
-use crate::policy::schema::{Adjust, Cap, Ratio, Rid, Scope, Segment, SegmentBasis, SegmentMeasure};
+use crate::policy::schema::{Adjust, Cap, LineDeductible, Ratio, Rid, Scope, Segment, SegmentBasis, SegmentMeasure};
 use crate::ytd::Ytd;
 
-/// A ratio after the modifiers that hold, clamped to 0–1.
-fn adjusted(r: Decimal, adj: &[Adjust], run: &Run, rules: &mut Vec<Rid>) -> Result<Decimal> {
+/// A ratio after the given modifiers, in order, clamped to 0–1; their rules
+/// are added to `rules`.
+fn adjusted<'x>(r: Decimal, adj: impl Iterator<Item = &'x Adjust>, rules: &mut Vec<Rid>) -> Result<Decimal> {
     let mut r = r;
     for a in adj {
-        if a.when.matches(&run.facts, None, &run.body.disease_groups) {
-            if let Some(d) = &a.delta {
-                r += d.get()?;
-            }
-            if let Some(f) = &a.factor {
-                r *= f.get()?;
-            }
-            if !rules.contains(&a.rule) {
-                rules.push(a.rule.clone());
-            }
+        if let Some(d) = &a.delta {
+            r += d.get()?;
+        }
+        if let Some(f) = &a.factor {
+            r *= f.get()?;
+        }
+        if !rules.contains(&a.rule) {
+            rules.push(a.rule.clone());
         }
     }
     Ok(r.max(Decimal::ZERO).min(Decimal::ONE))
+}
+
+/// The modifiers that hold for the whole claim (those that test no line field).
+fn claim_adjusts<'x>(adj: &'x [Adjust], run: &'x Run) -> impl Iterator<Item = &'x Adjust> {
+    adj.iter().filter(|a| !a.when.tests_line() && a.when.matches(&run.facts, None, &run.body.disease_groups))
+}
+
+/// Lines that line modifiers give another ratio: what the fund pays them
+/// beyond the claim's ratio `avg` (negative for "N points lower"), and
+/// their amount above the deductible. The
+/// amount above the deductible is `base`; `inscp − base` (the deductible and
+/// any cost above a yearly ceiling) is shared between these lines and the
+/// others as `share` says.
+fn by_line(
+    run: &Run,
+    adj: &[Adjust],
+    avg: Decimal,
+    base: Decimal,
+    share: LineDeductible,
+    rules: &mut Vec<Rid>,
+    notes: &mut Vec<String>,
+) -> Result<(Decimal, Decimal)> {
+    let g = &run.body.disease_groups;
+    // (modifiers that hold, by index; the ratio they give; in-scope amount)
+    let mut groups: Vec<(Vec<usize>, Decimal, Decimal)> = Vec::new();
+    let mut changed = Decimal::ZERO;
+    for (line, res) in run.claim.feedetail.iter().zip(&run.lines) {
+        if res.inscp_scp_amt <= Decimal::ZERO {
+            continue;
+        }
+        let hit: Vec<usize> = adj
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.when.tests_line() && a.when.matches(&run.facts, Some(line), g))
+            .map(|(i, _)| i)
+            .collect();
+        if hit.is_empty() {
+            continue;
+        }
+        changed += res.inscp_scp_amt;
+        match groups.iter_mut().find(|x| x.0 == hit) {
+            Some(x) => x.2 += res.inscp_scp_amt,
+            None => {
+                let r = adjusted(avg, hit.iter().map(|&i| &adj[i]), rules)?;
+                groups.push((hit, r, res.inscp_scp_amt));
+            }
+        }
+    }
+    if changed.is_zero() {
+        return Ok((Decimal::ZERO, Decimal::ZERO));
+    }
+    let inscp = run.info.inscp_scp_amt;
+    let cut = (inscp - base).max(Decimal::ZERO);
+    // What the changed lines bear of the deductible.
+    let borne = match share {
+        LineDeductible::OthersFirst => (cut - (inscp - changed)).max(Decimal::ZERO),
+        LineDeductible::ProRata => cut * changed / inscp,
+    };
+    let mut extra = Decimal::ZERO;
+    let mut above_all = Decimal::ZERO;
+    for (hit, r, amount) in &groups {
+        let bears = if *amount == changed { borne } else { borne * *amount / changed };
+        let above = (*amount - bears).max(Decimal::ZERO);
+        extra += (*r - avg) * above;
+        above_all += above;
+        let mut note = String::with_capacity(64);
+        push_pct(&mut note, *r);
+        note.push_str(" of ");
+        push_dec(&mut note, fen(above));
+        note.push_str(" on lines under ");
+        for (k, &i) in hit.iter().enumerate() {
+            if k > 0 {
+                note.push_str(", ");
+            }
+            note.push_str(&adj[i].rule);
+        }
+        notes.push(note);
+    }
+    Ok((extra, above_all))
 }
 
 /// Σ over bands of (overlap of `[lo, hi)` with the band) × ratio.
@@ -137,7 +215,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
     } else {
         match ratio {
             Ratio::Flat(p) => {
-                let r = adjusted(p.get()?, &f.adjust, run, &mut rules)?;
+                let r = adjusted(p.get()?, claim_adjusts(&f.adjust, run), &mut rules)?;
                 (base * r, Some(r))
             }
             Ratio::Segmented { segments, basis, measure } => {
@@ -156,7 +234,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
                 }
                 let mut adj_rules = Vec::new();
                 let raw = banded(segments, start + below, start + below + base, |s| {
-                    adjusted(s.ratio.get()?, &f.adjust, run, &mut adj_rules)
+                    adjusted(s.ratio.get()?, claim_adjusts(&f.adjust, run), &mut adj_rules)
                 })?;
                 for r in adj_rules {
                     if !rules.contains(&r) {
@@ -169,6 +247,27 @@ pub fn apply(run: &mut Run) -> Result<()> {
                 });
                 (raw, None)
             }
+        }
+    };
+    // Line modifiers: the lines they match are paid at their own ratio.
+    let (raw, shown) = if base.is_zero() || !f.adjust.iter().any(|a| a.when.tests_line()) {
+        (raw, shown)
+    } else {
+        let avg = shown.unwrap_or_else(|| raw / base);
+        let at = notes.len();
+        let (extra, changed) = by_line(run, &f.adjust, avg, base, f.line_deductible, &mut rules, &mut notes)?;
+        if let Some(r) = shown.filter(|_| notes.len() > at) {
+            let mut note = String::with_capacity(48);
+            push_pct(&mut note, r);
+            note.push_str(" of ");
+            push_dec(&mut note, fen(base - changed));
+            note.push_str(" on the other lines");
+            notes.insert(at, note);
+        }
+        if extra.is_zero() {
+            (raw, shown)
+        } else {
+            ((raw + extra).max(Decimal::ZERO).min(base), None)
         }
     };
     // Caps.

@@ -295,12 +295,7 @@ impl Cond {
                 return false;
             }
         }
-        let line_fields = self.chrgitm_lv.is_some()
-            || self.med_chrgitm_type.is_some()
-            || self.item_class.is_some()
-            || self.med_list_codg.is_some()
-            || self.dual_channel.is_some();
-        if line_fields {
+        if self.own_line_fields() {
             let Some(l) = line else { return false };
             if !(has(&self.chrgitm_lv, &l.chrgitm_lv)
                 && has(&self.med_chrgitm_type, &l.med_chrgitm_type)
@@ -322,6 +317,23 @@ impl Cond {
             }
         }
         true
+    }
+
+    /// True when this condition itself (not its `not` or `any`) tests a fee line's fields.
+    fn own_line_fields(&self) -> bool {
+        self.chrgitm_lv.is_some()
+            || self.med_chrgitm_type.is_some()
+            || self.item_class.is_some()
+            || self.med_list_codg.is_some()
+            || self.dual_channel.is_some()
+    }
+
+    /// True when this condition, or any part of it, tests a fee line's
+    /// fields: it then holds line by line, not for the claim as a whole.
+    pub fn tests_line(&self) -> bool {
+        self.own_line_fields()
+            || self.not.as_deref().is_some_and(Cond::tests_line)
+            || self.any.iter().flatten().any(Cond::tests_line)
     }
 
     /// This condition without its age band, for grouping rows when checking

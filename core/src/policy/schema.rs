@@ -334,7 +334,9 @@ pub struct Deductible {
 }
 
 /// A modifier of the basic ratio: "N points lower" (`delta` negative),
-/// "+N points", or a share of it (`factor`).
+/// "+N points", or a share of it (`factor`). When its `when` tests a fee
+/// line's fields, it changes the ratio of the matching lines only (中医药
+/// "+N points"), after the modifiers that hold for the whole claim.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Adjust {
@@ -397,6 +399,23 @@ pub struct Fund {
     /// A yearly eligible-cost ceiling.
     #[serde(default)]
     pub eligible_ceiling: Option<EligibleCeiling>,
+    /// Which lines bear the deductible when a line modifier gives some lines
+    /// another ratio.
+    #[serde(default)]
+    pub line_deductible: LineDeductible,
+}
+
+/// How the deductible (and any cost above a yearly ceiling) is shared
+/// between lines whose ratio a line modifier changes and the other lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LineDeductible {
+    /// The other lines bear it first; the changed lines only what is left
+    /// (the published form: `(cost − changed − deductible) × r + changed × r′`).
+    #[default]
+    OthersFirst,
+    /// Every line bears it in proportion to its in-scope amount.
+    ProRata,
 }
 
 /// How long a cap's money lasts.
