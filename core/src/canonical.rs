@@ -323,6 +323,10 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
         w.s("prior_leg_dedc");
         w.d(d);
     }
+    if let Some(s) = &v.psn_setlway {
+        w.s("psn_setlway");
+        w.s(s);
+    }
 }
 
 #[cfg(test)]
@@ -421,6 +425,12 @@ mod tests {
         assert_ne!(prior("\"600\""), prior("\"600.01\""));
         let both = hash_with_visit_fields(&[("dedc_hosp_lv", "\"2\""), ("prior_leg_dedc", "\"600\"")]);
         assert!(both != lv("\"2\"") && both != prior("\"600\""));
+        let way = |v: &str| hash_with_visit_fields(&[("psn_setlway", v)]);
+        assert_eq!(way("null"), plain);
+        assert_ne!(way("\"0202\""), plain);
+        assert_ne!(way("\"0202\""), way("\"0201\""));
+        // A way spelt like a deductible level still hashes apart from it.
+        assert_ne!(way("\"2\""), lv("\"2\""));
         // Beside identities too.
         let text = crate::demo::sample_claim(3)
             .replacen("\"hosp_lv\":", "\"dedc_hosp_lv\":\"2\",\"hosp_lv\":", 1)

@@ -209,6 +209,12 @@ pub struct Visit {
     /// are then read at this level, and everything else at `hosp_lv`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dedc_hosp_lv: Option<Code>,
+    /// How the stay is settled (个人结算方式): `01` by item (按项目, the
+    /// default when absent), `02` at a fixed amount (按定额), with regional
+    /// variants such as `0201` by single disease (按单病种) and `0202` day
+    /// surgery (日间手术). A pack may choose a benefit by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub psn_setlway: Option<Code>,
 }
 
 fn yes() -> bool {

@@ -241,6 +241,7 @@ pub fn blank_visit() -> Visit {
         networked: true,
         dedc_hosp_lv: None,
         prior_leg_dedc: None,
+        psn_setlway: None,
     }
 }
 
@@ -264,6 +265,7 @@ pub fn visit(m: &mut Visit, key: &str, v: impl FieldValue) -> Option<u32> {
         "networked" => set(&mut m.networked, v.bool(), 14),
         "dedc_hosp_lv" => set(&mut m.dedc_hosp_lv, v.opt(FieldValue::code), 15),
         "prior_leg_dedc" => set(&mut m.prior_leg_dedc, v.opt(|v| v.dec(money::MONEY_DP)), 16),
+        "psn_setlway" => set(&mut m.psn_setlway, v.opt(FieldValue::code), 17),
         _ => None,
     }
 }

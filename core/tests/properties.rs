@@ -27,6 +27,7 @@ fn engines() -> Vec<Engine> {
         "line-adjust",
         "line-adjust-pro-rata",
         "line-adjust-segmented",
+        "day-surgery",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }
@@ -101,9 +102,10 @@ fn claim() -> impl Strategy<Value = Value> {
             prop::option::of(prop::sample::select(vec!["1", "2", "3"])),
             prop::sample::select(vec![false, false, false, true]),
             money(200_000),
+            prop::option::of(prop::sample::select(vec!["01", "0202"])),
         ),
     )
-        .prop_map(|(med, lv, pt, route, area, mut lines, (adm, paid, elig, balc, quota), disease, acct, (idet, cvlserv, dedc_lv, leg, prior))| {
+        .prop_map(|(med, lv, pt, route, area, mut lines, (adm, paid, elig, balc, quota), disease, acct, (idet, cvlserv, dedc_lv, leg, prior, way))| {
             for (i, l) in lines.iter_mut().enumerate() {
                 l["feedetl_sn"] = json!((i + 1).to_string());
             }
@@ -121,7 +123,7 @@ fn claim() -> impl Strategy<Value = Value> {
                                          "layer:serious_illness_assisted": elig, "seg:inpatient": elig}},
                 "mdtrt": {"mdtrt_id": "M", "med_type": med, "begndate": "2010-06-01", "enddate": "2010-06-20",
                           "fixmedins_code": if route == "emergency" {"H009"} else {"H001"}, "hosp_lv": lv, "dedc_hosp_lv": dedc_lv,
-                          "referral_leg": leg, "prior_leg_dedc": prior,
+                          "referral_leg": leg, "prior_leg_dedc": prior, "psn_setlway": way,
                           "insuplc_admdvs": "140100", "mdtrtarea_admvs": area, "adm_route": route, "disease": disease},
                 "feedetail": lines
             })

@@ -86,6 +86,9 @@ def variants():
     edit("prior-leg-deductible", lambda c: c["mdtrt"].update(referral_leg=True, prior_leg_dedc=Decimal("600.00")))
     edit("prior-leg-deductible-int", lambda c: c["mdtrt"].update(prior_leg_dedc=600))
     edit("bad-prior-leg-deductible", lambda c: c["mdtrt"].update(prior_leg_dedc="-1"))
+    edit("settlement-way", lambda c: c["mdtrt"].update(psn_setlway="0202"))
+    edit("settlement-way-null", lambda c: c["mdtrt"].update(psn_setlway=None))
+    edit("bad-settlement-way", lambda c: c["mdtrt"].update(psn_setlway="2x"))
     edit("ytd", lambda c: c.update(ytd={"year": 2010, "admissions": 1, "dedc_paid": Decimal("750")}))
     edit("bad-ytd", lambda c: c.update(ytd={"year": 2010, "admissions": -1}))
     edit("ytd-maps", lambda c: c.update(ytd={"year": 2010, "cost_sum": "120.5", "fund_paid": {"390100": 300},

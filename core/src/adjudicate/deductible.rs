@@ -80,6 +80,8 @@ pub fn apply(run: &mut Run) -> Result<()> {
         None => None,
     };
     let mut text: Cow<'static, str>;
+    // Whether the amount was read from a table (whose rows may test the level).
+    let mut from_table = matches!(d.pct_of_cost, Some(Choice::Rows(_))) && pct.is_some();
     let mut amount = if let Some(p) = pct {
         let mut a = fen(inscp * p.pct.get()?);
         if let Some(lo) = &p.min {
@@ -101,6 +103,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         // No `pct_of_cost` row holds and there is no plain amount: the table has no row for this claim.
         let table = d.amount.as_ref().ok_or_else(|| no_row(&path()))?;
         let (base, row_rule) = pick_row(table, facts, g, &path)?;
+        from_table = matches!(table, Choice::Rows(_));
         if let Some(r) = row_rule {
             rule = r.into();
         }
@@ -123,7 +126,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         }
         a
     };
-    if let Some(lv) = level_note {
+    if let Some(lv) = level_note.filter(|_| from_table) {
         text = format!("{text} (at deductible level {lv}, dedc_hosp_lv)").into();
     }
     if let Some(t) = d.top_up.as_ref().filter(|t| t.when.matches(facts, None, g)) {

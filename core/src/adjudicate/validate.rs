@@ -136,6 +136,14 @@ pub fn claim(c: &Claim) -> Result<()> {
     if let Some(lv) = &v.dedc_hosp_lv {
         nonempty(lv, &s("mdtrt.dedc_hosp_lv"))?;
     }
+    if let Some(w) = &v.psn_setlway {
+        if !(2..=6).contains(&w.len()) || !w.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::claim(
+                "mdtrt.psn_setlway",
+                format!("`{w}` is not a settlement-way code (个人结算方式: 01 by item, 02 fixed amount, or a regional 0201…)"),
+            ));
+        }
+    }
     if let Some(d) = v.prior_leg_dedc {
         amount(d, &s("mdtrt.prior_leg_dedc"))?;
     }

@@ -145,6 +145,9 @@ pub struct Cond {
     pub psn_type: Option<Vec<String>>,
     /// Hospital levels.
     pub hosp_lv: Option<Vec<String>>,
+    /// Settlement-way prefixes (个人结算方式; `"02"` matches 02, 0201 and
+    /// 0202); a claim that gives none is settled by item, `01`.
+    pub psn_setlway: Option<Vec<String>>,
     /// Admission routes.
     pub adm_route: Option<Vec<String>>,
     /// Causes (`none` matches no cause).
@@ -236,6 +239,7 @@ impl Cond {
         if !(has(&self.med_type, &v.med_type)
             && has(&self.insutype, &c.psn.insutype)
             && has_prefix(&self.psn_type, &c.psn.psn_type)
+            && has_prefix(&self.psn_setlway, v.psn_setlway.as_deref().unwrap_or("01"))
             && has(&self.hosp_lv, f.hosp_lv)
             && has(&self.adm_route, &v.adm_route)
             && has(&self.cause, v.cause.as_deref().unwrap_or("none"))
