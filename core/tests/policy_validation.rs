@@ -322,3 +322,42 @@ fn a_version_with_an_end_but_no_start_is_not_stamped_unversioned() {
     let labels: Vec<&str> = e.policy().versions.iter().map(|v| v.label.as_str()).collect();
     assert_eq!(labels, ["until 2010-12-31", "2011"]);
 }
+
+#[test]
+fn pro_rata_line_deductible_without_a_line_modifier() {
+    let (c, p, m) = load_err(with(json!({"benefits": {"inpatient": {"fund": {"line_deductible": "pro_rata"}}}})));
+    assert_eq!(c, ErrorCode::InvalidPolicy);
+    assert_eq!(p, "benefits.inpatient.fund.line_deductible");
+    assert!(m.contains("no `adjust` tests a line field"), "{m}");
+    // With a claim-level modifier only, still refused; with a line one, loaded.
+    let claim_level = json!({"when": {"hosp_lv": ["1"]}, "delta": "0.05", "rule": "R"});
+    let line_level = json!({"when": {"med_chrgitm_type": ["10"]}, "delta": "0.05", "rule": "R"});
+    let fund = |adj: Value| {
+        with(json!({"benefits": {"inpatient": {"fund": {"line_deductible": "pro_rata", "adjust": [adj]}}}}))
+    };
+    load_err(fund(claim_level));
+    Engine::from_json(&fund(line_level).to_string()).unwrap();
+}
+
+/// A modifier testing a line field changes only the lines it matches; the
+/// same modifier tested at claim level would change every line or none.
+#[test]
+fn a_line_modifier_changes_only_its_lines() {
+    let line_level = json!({"when": {"med_chrgitm_type": ["10"]}, "delta": "0.10", "rule": "TCM"});
+    let p = with(json!({"rules": {"TCM": "t"}, "benefits": {"inpatient": {"fund": {"adjust": [line_level]}}}}));
+    let e = Engine::from_json(&p.to_string()).unwrap();
+    let mut claim = local_inpatient_claim("1000.00");
+    claim["feedetail"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"feedetl_sn": "2", "med_chrgitm_type": "10", "chrgitm_lv": "01",
+        "pric": "500.00", "cnt": "1", "det_item_fee_sumamt": "500.00"}));
+    let s = e.settle(&yibao_core::parse_claim(&claim.to_string()).unwrap()).unwrap();
+    // Deductible 100 borne by the western drug: (1000 − 100) × 50 % + 500 × 60 % = 450 + 300.
+    assert_eq!(s.setlinfo.hifp_pay.to_string(), "750.00");
+    assert!(s.trace.iter().any(|t| t.rule.as_ref() as &str == "TCM"));
+    // Without the herbal line, nothing changes: 900 × 50 %.
+    let s = e.settle(&yibao_core::parse_claim(&local_inpatient_claim("1000.00").to_string()).unwrap()).unwrap();
+    assert_eq!(s.setlinfo.hifp_pay.to_string(), "450.00");
+    assert!(!s.trace.iter().any(|t| t.rule.as_ref() as &str == "TCM"));
+}

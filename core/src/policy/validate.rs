@@ -310,6 +310,12 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
                 return Err(cx.err(&ap, "give exactly one of `delta` and `factor`"));
             }
         }
+        if f.line_deductible == LineDeductible::ProRata && !f.adjust.iter().any(|a| a.when.tests_line()) {
+            return Err(cx.err(
+                format!("{p}.fund.line_deductible"),
+                "`line_deductible` shares the deductible with lines a line modifier changes, and no `adjust` tests a line field",
+            ));
+        }
         for (i, c) in f.caps.iter().enumerate() {
             if b.caps.get(&c.cap).is_none() {
                 return Err(cx.err(format!("{p}.fund.caps[{i}].cap"), format!("unknown cap `{}`", c.cap)));
