@@ -327,6 +327,14 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
         w.s("psn_setlway");
         w.s(s);
     }
+    if let Some(d) = v.prior_dscg_date {
+        w.s("prior_dscg_date");
+        w.date(Some(d));
+    }
+    if let Some(d) = &v.prior_disease {
+        w.s("prior_disease");
+        w.s(d);
+    }
 }
 
 #[cfg(test)]
@@ -431,6 +439,14 @@ mod tests {
         assert_ne!(way("\"0202\""), way("\"0201\""));
         // A way spelt like a deductible level still hashes apart from it.
         assert_ne!(way("\"2\""), lv("\"2\""));
+        let out = |v: &str| hash_with_visit_fields(&[("prior_dscg_date", v)]);
+        assert_eq!(out("null"), plain);
+        assert_ne!(out("\"2010-02-14\""), plain);
+        assert_ne!(out("\"2010-02-14\""), out("\"2010-02-13\""));
+        let prior_disease = |v: &str| hash_with_visit_fields(&[("prior_disease", v)]);
+        assert_eq!(prior_disease("null"), plain);
+        assert_ne!(prior_disease("\"appendicitis\""), plain);
+        assert_ne!(prior_disease("\"2\""), lv("\"2\""));
         // Beside identities too.
         let text = crate::demo::sample_claim(3)
             .replacen("\"hosp_lv\":", "\"dedc_hosp_lv\":\"2\",\"hosp_lv\":", 1)

@@ -215,6 +215,15 @@ pub struct Visit {
     /// surgery (日间手术). A pack may choose a benefit by it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psn_setlway: Option<Code>,
+    /// The discharge date of the member's previous stay (上次出院日期), for
+    /// a policy that does not charge a second deductible on a readmission
+    /// within some days (出院后 N 日内再次住院).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_dscg_date: Option<Date>,
+    /// The diagnosis of that previous stay, in the same terms as `disease`,
+    /// where the rule asks for the same disease (同一疾病).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_disease: Option<Code>,
 }
 
 fn yes() -> bool {

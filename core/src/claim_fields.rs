@@ -242,6 +242,8 @@ pub fn blank_visit() -> Visit {
         dedc_hosp_lv: None,
         prior_leg_dedc: None,
         psn_setlway: None,
+        prior_dscg_date: None,
+        prior_disease: None,
     }
 }
 
@@ -266,6 +268,8 @@ pub fn visit(m: &mut Visit, key: &str, v: impl FieldValue) -> Option<u32> {
         "dedc_hosp_lv" => set(&mut m.dedc_hosp_lv, v.opt(FieldValue::code), 15),
         "prior_leg_dedc" => set(&mut m.prior_leg_dedc, v.opt(|v| v.dec(money::MONEY_DP)), 16),
         "psn_setlway" => set(&mut m.psn_setlway, v.opt(FieldValue::code), 17),
+        "prior_dscg_date" => set(&mut m.prior_dscg_date, v.opt(FieldValue::date), 18),
+        "prior_disease" => set(&mut m.prior_disease, v.opt(FieldValue::code), 19),
         _ => None,
     }
 }

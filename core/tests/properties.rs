@@ -28,6 +28,7 @@ fn engines() -> Vec<Engine> {
         "line-adjust-pro-rata",
         "line-adjust-segmented",
         "day-surgery",
+        "readmission",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }
@@ -103,9 +104,10 @@ fn claim() -> impl Strategy<Value = Value> {
             prop::sample::select(vec![false, false, false, true]),
             money(200_000),
             prop::option::of(prop::sample::select(vec!["01", "0202"])),
+            prop::option::of(prop::sample::select(vec!["2010-05-20", "2010-05-10", "2010-06-01"])),
         ),
     )
-        .prop_map(|(med, lv, pt, route, area, mut lines, (adm, paid, elig, balc, quota), disease, acct, (idet, cvlserv, dedc_lv, leg, prior, way))| {
+        .prop_map(|(med, lv, pt, route, area, mut lines, (adm, paid, elig, balc, quota), disease, acct, (idet, cvlserv, dedc_lv, leg, prior, way, out))| {
             for (i, l) in lines.iter_mut().enumerate() {
                 l["feedetl_sn"] = json!((i + 1).to_string());
             }
@@ -124,6 +126,7 @@ fn claim() -> impl Strategy<Value = Value> {
                 "mdtrt": {"mdtrt_id": "M", "med_type": med, "begndate": "2010-06-01", "enddate": "2010-06-20",
                           "fixmedins_code": if route == "emergency" {"H009"} else {"H001"}, "hosp_lv": lv, "dedc_hosp_lv": dedc_lv,
                           "referral_leg": leg, "prior_leg_dedc": prior, "psn_setlway": way,
+                          "prior_dscg_date": out, "prior_disease": "diabetes",
                           "insuplc_admdvs": "140100", "mdtrtarea_admvs": area, "adm_route": route, "disease": disease},
                 "feedetail": lines
             })

@@ -89,6 +89,10 @@ def variants():
     edit("settlement-way", lambda c: c["mdtrt"].update(psn_setlway="0202"))
     edit("settlement-way-null", lambda c: c["mdtrt"].update(psn_setlway=None))
     edit("bad-settlement-way", lambda c: c["mdtrt"].update(psn_setlway="2x"))
+    edit("readmission", lambda c: c["mdtrt"].update(prior_dscg_date="2010-02-20", prior_disease="appendicitis"))
+    edit("readmission-null", lambda c: c["mdtrt"].update(prior_dscg_date=None, prior_disease=None))
+    edit("bad-readmission-date", lambda c: c["mdtrt"].update(prior_dscg_date="2010-13-01"))
+    edit("bad-readmission-after", lambda c: c["mdtrt"].update(prior_dscg_date="2030-01-01"))
     edit("ytd", lambda c: c.update(ytd={"year": 2010, "admissions": 1, "dedc_paid": Decimal("750")}))
     edit("bad-ytd", lambda c: c.update(ytd={"year": 2010, "admissions": -1}))
     edit("ytd-maps", lambda c: c.update(ytd={"year": 2010, "cost_sum": "120.5", "fund_paid": {"390100": 300},

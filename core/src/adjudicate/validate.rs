@@ -144,6 +144,15 @@ pub fn claim(c: &Claim) -> Result<()> {
             ));
         }
     }
+    if v.prior_dscg_date.is_some_and(|d| d > v.begndate) {
+        return Err(Error::claim(
+            "mdtrt.prior_dscg_date",
+            format!("the previous discharge is after this admission ({})", v.begndate),
+        ));
+    }
+    if let Some(d) = &v.prior_disease {
+        nonempty(d, &s("mdtrt.prior_disease"))?;
+    }
     if let Some(d) = v.prior_leg_dedc {
         amount(d, &s("mdtrt.prior_leg_dedc"))?;
     }

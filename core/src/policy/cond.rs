@@ -119,6 +119,29 @@ impl<'a> Facts<'a> {
     }
 }
 
+/// A readmission within some days of the previous discharge (出院后 N 日内再次住院).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Readmission {
+    /// Most days from the previous discharge to this admission (15: admitted
+    /// on the 15th day after discharge still holds).
+    pub days: u32,
+    /// The previous stay's diagnosis (`mdtrt.prior_disease`) must be this
+    /// stay's (`mdtrt.disease`); when either is missing it does not hold.
+    #[serde(default)]
+    pub same_disease: bool,
+}
+
+impl Readmission {
+    /// True when the claim is such a readmission.
+    pub fn holds(&self, v: &crate::claim::Visit) -> bool {
+        let Some(out) = v.prior_dscg_date else { return false };
+        let gap = v.begndate.ordinal() - out.ordinal();
+        let same = || matches!((&v.disease, &v.prior_disease), (Some(a), Some(b)) if a == b);
+        (0..=i64::from(self.days)).contains(&gap) && (!self.same_disease || same())
+    }
+}
+
 /// An age band: `min` inclusive, `max` exclusive (years).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Hash)]
 #[serde(deny_unknown_fields)]
@@ -186,6 +209,9 @@ pub struct Cond {
     pub active_filing_kind: Option<Vec<String>>,
     /// Months since the covering filing began.
     pub filing_months: Option<AgeBand>,
+    /// A readmission: admitted within `days` of the previous discharge
+    /// (`mdtrt.prior_dscg_date`), for the same disease if asked.
+    pub readmission: Option<Readmission>,
     /// A filing covering the place exists but began after the visit.
     pub filed_later: Option<bool>,
     /// Prefixes of an identity the member holds on the admission date
@@ -276,6 +302,9 @@ impl Cond {
             if b.min.is_some_and(|x| m < x) || b.max.is_some_and(|x| m >= x) {
                 return false;
             }
+        }
+        if self.readmission.as_ref().is_some_and(|r| !r.holds(v)) {
+            return false;
         }
         if self.psn_idet_type.is_some() {
             let day = f.day();
