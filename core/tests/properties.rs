@@ -29,6 +29,7 @@ fn engines() -> Vec<Engine> {
         "line-adjust-segmented",
         "day-surgery",
         "readmission",
+        "layers-assistance-per-stay",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

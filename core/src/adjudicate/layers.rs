@@ -7,7 +7,7 @@ use super::fund::banded;
 use super::Run;
 use crate::error::{Error, Result};
 use crate::money::{fen, Decimal};
-use crate::policy::schema::Basis;
+use crate::policy::schema::{Basis, Per};
 use crate::ytd::Ytd;
 
 /// Pays every layer that takes part in the claim.
@@ -40,16 +40,21 @@ pub fn apply(run: &mut Run) -> Result<()> {
             Basis::BurdenWithPreselfpay => {
                 (run.info.inscp_scp_amt + run.info.preselfpay_amt - run.info.fund_pay_sumamt).max(Decimal::ZERO)
             }
+            Basis::MemberShare => (run.info.medfee_sumamt - run.info.fund_pay_sumamt).max(Decimal::ZERO),
             Basis::Burden | Basis::Overflow => run.inscp_burden(),
         };
         let basis = match l.basis {
             Basis::Overflow => run.overflow.min(borne),
-            Basis::Burden | Basis::BurdenWithPreselfpay => borne,
+            Basis::Burden | Basis::BurdenWithPreselfpay | Basis::MemberShare => borne,
         };
         let key = format!("layer:{}", l.counter.as_deref().unwrap_or(id));
-        let prev = Ytd::get(&run.ytd.eligible_sum, &key);
+        let yearly = l.per == Per::Year;
+        let prev = if yearly { Ytd::get(&run.ytd.eligible_sum, &key) } else { Decimal::ZERO };
         let raw = banded(&l.segments, prev, prev + basis, |s| s.ratio.get())?;
-        Ytd::add(&mut run.delta.eligible_sum, &key, basis);
+        if yearly {
+            Ytd::add(&mut run.delta.eligible_sum, &key, basis);
+        }
+        let what = if yearly { "cumulative basis" } else { "basis of this stay" };
         let mut limit = borne;
         let mut capped_by = None;
         if let Some(c) = &l.cap {
@@ -65,12 +70,12 @@ pub fn apply(run: &mut Run) -> Result<()> {
                 "layer",
                 l.rule.clone(),
                 paid,
-                format!("{id}: cumulative basis {} has not reached its threshold", fen(prev + basis)),
+                format!("{id}: {what} {} has not reached its threshold", fen(prev + basis)),
             );
             continue;
         }
         Ytd::add(&mut run.delta.benefit_paid, &key, paid);
-        let mut text = format!("{id}: bands on the cumulative basis {}–{}", fen(prev), fen(prev + basis));
+        let mut text = format!("{id}: bands on the {what} {}–{}", fen(prev), fen(prev + basis));
         if let Some(room) = capped_by {
             text.push_str(&format!("; capped, {} was left", fen(room)));
         }

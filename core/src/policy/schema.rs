@@ -233,7 +233,7 @@ impl<'de> Deserialize<'de> for Ratio {
     }
 }
 
-/// How often a deductible is borne.
+/// How often a deductible (or a layer's threshold) is borne.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Per {
@@ -617,6 +617,14 @@ pub enum Basis {
     BurdenWithPreselfpay,
     /// Eligible cost above the basic fund's ceiling or cap.
     Overflow,
+    /// Everything the member still bears, self-paid and over-limit items
+    /// included (个人自付总费用), for assistance that reaches out-of-scope
+    /// cost (倾斜救助).
+    MemberShare,
+}
+
+fn per_year() -> Per {
+    Per::Year
 }
 
 /// A further layer after the basic fund (大病保险, 大额补助, 公务员补助, 医疗救助…).
@@ -641,6 +649,12 @@ pub struct Layer {
     pub basis: Basis,
     /// Bands on the year's cumulative basis (the first `from` is the threshold).
     pub segments: Vec<Segment>,
+    /// `year` (the default): the bands and threshold run on the year's
+    /// cumulative basis; `admission`: on this claim's basis alone, a
+    /// threshold borne on every stay (每次住院救助起付线). The yearly cap
+    /// counts either way.
+    #[serde(default = "per_year")]
+    pub per: Per,
     /// Yearly cap on this layer's payments.
     #[serde(default)]
     pub cap: Option<P>,
