@@ -36,10 +36,11 @@ fn claim_adjusts<'x>(adj: &'x [Adjust], run: &'x Run) -> impl Iterator<Item = &'
 
 /// Lines that line modifiers give another ratio: what the fund pays them
 /// beyond the claim's ratio `avg` (negative for "N points lower"), and
-/// their amount above the deductible. The
-/// amount above the deductible is `base`; `inscp − base` (the deductible and
-/// any cost above a yearly ceiling) is shared between these lines and the
-/// others as `share` says.
+/// their amount above the deductible. The claim's amount above the
+/// deductible is `base`; `inscp − base` (the deductible and any cost above a
+/// yearly ceiling) is shared between these lines and the others as `share`
+/// says. A modifier's rule is cited when some of its lines lie above the
+/// deductible.
 fn by_line(
     run: &Run,
     adj: &[Adjust],
@@ -70,7 +71,7 @@ fn by_line(
         match groups.iter_mut().find(|x| x.0 == hit) {
             Some(x) => x.2 += res.inscp_scp_amt,
             None => {
-                let r = adjusted(avg, hit.iter().map(|&i| &adj[i]), rules)?;
+                let r = adjusted(avg, hit.iter().map(|&i| &adj[i]), &mut Vec::new())?;
                 groups.push((hit, r, res.inscp_scp_amt));
             }
         }
@@ -90,8 +91,16 @@ fn by_line(
     for (hit, r, amount) in &groups {
         let bears = if *amount == changed { borne } else { borne * *amount / changed };
         let above = (*amount - bears).max(Decimal::ZERO);
+        if above.is_zero() {
+            continue;
+        }
         extra += (*r - avg) * above;
         above_all += above;
+        for &i in hit {
+            if !rules.contains(&adj[i].rule) {
+                rules.push(adj[i].rule.clone());
+            }
+        }
         let mut note = String::with_capacity(64);
         push_pct(&mut note, *r);
         note.push_str(" of ");
