@@ -30,6 +30,8 @@ fn engines() -> Vec<Engine> {
         "day-surgery",
         "readmission",
         "layers-assistance-per-stay",
+        "layers-civil-servant",
+        "layers-civil-servant-deductible",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

@@ -41,11 +41,13 @@ pub fn apply(run: &mut Run) -> Result<()> {
                 (run.info.inscp_scp_amt + run.info.preselfpay_amt - run.info.fund_pay_sumamt).max(Decimal::ZERO)
             }
             Basis::MemberShare => (run.info.medfee_sumamt - run.info.fund_pay_sumamt).max(Decimal::ZERO),
-            Basis::Burden | Basis::Overflow => run.inscp_burden(),
+            Basis::Burden | Basis::Overflow | Basis::Deductible => run.inscp_burden(),
+            Basis::AboveDeductible => (run.inscp_burden() - run.info.act_pay_dedc).max(Decimal::ZERO),
         };
         let basis = match l.basis {
             Basis::Overflow => run.overflow.min(borne),
-            Basis::Burden | Basis::BurdenWithPreselfpay | Basis::MemberShare => borne,
+            Basis::Deductible => run.info.act_pay_dedc.min(borne),
+            Basis::Burden | Basis::BurdenWithPreselfpay | Basis::MemberShare | Basis::AboveDeductible => borne,
         };
         let key = format!("layer:{}", l.counter.as_deref().unwrap_or(id));
         let yearly = l.per == Per::Year;

@@ -617,6 +617,11 @@ pub enum Basis {
     BurdenWithPreselfpay,
     /// Eligible cost above the basic fund's ceiling or cap.
     Overflow,
+    /// The in-scope burden above the deductible (起付标准以上个人自付), for a
+    /// subsidy that leaves the deductible to the member (公务员医疗补助).
+    AboveDeductible,
+    /// The deductible borne on this claim, for a subsidy of it (起付线补助).
+    Deductible,
     /// Everything the member still bears, self-paid and over-limit items
     /// included (个人自付总费用), for assistance that reaches out-of-scope
     /// cost (倾斜救助).
