@@ -361,3 +361,47 @@ fn a_line_modifier_changes_only_its_lines() {
     assert_eq!(s.setlinfo.hifp_pay.to_string(), "450.00");
     assert!(!s.trace.iter().any(|t| t.rule.as_ref() as &str == "TCM"));
 }
+
+/// A parameter may be a table of rows where the place using it takes one;
+/// a malformed row, or a table where one value is needed, is refused with
+/// the path of the parameter or of the place.
+#[test]
+fn a_parameter_may_be_a_table_where_a_table_is_taken() {
+    let rows = json!([{"when": {"hosp_lv": ["1"]}, "value": "50"}, {"when": {"hosp_lv": ["2"]}, "value": "80"}]);
+    let with_param = |value: Value, used_at: Value| {
+        let mut p = with(used_at);
+        p["params"] = json!({"x": {"required": true, "rule": "R"}});
+        yibao_core::policy::load::merge(&mut p, json!({"params": {"x": value}}));
+        p
+    };
+    let deductible = json!({"benefits": {"inpatient": {"deductible": {"amount": "$x"}}}});
+    let e = Engine::from_json(&with_param(rows.clone(), deductible.clone()).to_string()).unwrap();
+    let s = e.settle(&yibao_core::parse_claim(&local_inpatient_claim("1000.00").to_string()).unwrap()).unwrap();
+    // Level 1: the table's 50, then 50 % of 950.
+    assert_eq!(s.setlinfo.act_pay_dedc.to_string(), "50.00");
+    assert_eq!(s.setlinfo.hifp_pay.to_string(), "475.00");
+
+    let (c, p, m) = load_err(with_param(json!([{"value": "50"}]), deductible));
+    assert_eq!(c, ErrorCode::InvalidPolicy);
+    assert_eq!(p, "params.x[0]");
+    assert!(m.contains("`when` and `value`"), "{m}");
+
+    let segment = json!({"benefits": {"inpatient": {"fund": {"ratio": {"segments": [{"from": "0", "ratio": "$x"}]}}}}});
+    let (_, p, m) = load_err(with_param(rows, segment));
+    assert_eq!(p, "benefits.inpatient.fund.ratio.segments[0].ratio");
+    assert!(m.contains("not a table of rows"), "{m}");
+
+    // An object is a definition: a segmented ratio goes under `value`.
+    let (_, p, m) = load_err(with_param(json!({"segments": []}), json!({})));
+    assert_eq!(p, "params.x.segments");
+    assert!(m.contains("goes under `value`"), "{m}");
+    let bands =
+        json!({"value": {"segments": [{"from": "0", "to": "500", "ratio": "0.5"}, {"from": "500", "ratio": "0.9"}]}});
+    let e = Engine::from_json(
+        &with_param(bands, json!({"benefits": {"inpatient": {"fund": {"ratio": "$x"}}}})).to_string(),
+    )
+    .unwrap();
+    let s = e.settle(&yibao_core::parse_claim(&local_inpatient_claim("1000.00").to_string()).unwrap()).unwrap();
+    // 900 above the deductible of 100: 500 × 50 % + 400 × 90 %.
+    assert_eq!(s.setlinfo.hifp_pay.to_string(), "610.00");
+}

@@ -39,8 +39,9 @@ const MAX_EXTENDS: usize = 16;
 pub struct ParamInfo {
     /// Name (`params.<name>`).
     pub name: String,
-    /// Its value, if set.
-    pub value: Option<String>,
+    /// Its value, if set: a decimal string, or a table of rows
+    /// (`[{when, value}]`) or other JSON that the places using it accept.
+    pub value: Option<Value>,
     /// Rule that needs it.
     pub rule: String,
     /// What it is.
@@ -271,29 +272,61 @@ fn param_infos(params: &Map<String, Value>) -> Result<Vec<ParamInfo>> {
     let mut out = Vec::new();
     for (name, def) in params {
         let path = format!("params.{name}");
-        let scalar = |v: &Value| -> Result<Option<String>> {
+        // One value, or a table of rows for the places that take one (a
+        // deductible by level); a definition object may also hold a
+        // segmented ratio under `value`. Where it is used, the policy's own
+        // schema and validation check it with that place's path.
+        let given = |v: &Value, nested: bool| -> Result<Option<Value>> {
             match v {
-                Value::String(s) => Ok(Some(s.clone())),
-                Value::Number(n) => Ok(Some(n.to_string())),
+                Value::String(s) => {
+                    crate::money::parse_decimal(s, 6).map_err(|e| Error::policy(&path, e))?;
+                    Ok(Some(v.clone()))
+                }
+                Value::Number(n) => {
+                    let s = n.to_string();
+                    crate::money::parse_decimal(&s, 6).map_err(|e| Error::policy(&path, e))?;
+                    Ok(Some(Value::String(s)))
+                }
                 Value::Null => Ok(None),
-                _ => Err(Error::policy(&path, "a parameter value must be a decimal string")),
+                Value::Array(rows) => {
+                    for (i, r) in rows.iter().enumerate() {
+                        if !r.as_object().is_some_and(|o| o.contains_key("when") && o.contains_key("value")) {
+                            return Err(Error::policy(
+                                format!("{path}[{i}]"),
+                                "a row of a parameter's table is an object with `when` and `value`",
+                            ));
+                        }
+                    }
+                    Ok(Some(v.clone()))
+                }
+                Value::Object(_) if nested => Ok(Some(v.clone())),
+                _ => Err(Error::policy(
+                    &path,
+                    "a parameter value is a decimal string, or a table of rows [{\"when\": …, \"value\": …}]",
+                )),
             }
         };
         let info = match def {
             Value::Object(o) => {
+                if let Some(k) = o.keys().find(|k| !["value", "required", "rule", "doc"].contains(&k.as_str())) {
+                    return Err(Error::policy(
+                        format!("{path}.{k}"),
+                        format!(
+                            "a parameter is a value, a table of rows, or {{\"value\", \"required\", \"rule\", \"doc\"}}; \
+                             `{k}` is none of these (a segmented ratio goes under `value`)"
+                        ),
+                    ));
+                }
                 let text = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
                 ParamInfo {
                     name: name.clone(),
-                    value: o.get("value").map(scalar).transpose()?.flatten(),
+                    value: o.get("value").map(|v| given(v, true)).transpose()?.flatten(),
                     rule: text("rule"),
                     doc: text("doc"),
                 }
             }
-            v => ParamInfo { name: name.clone(), value: scalar(v)?, rule: String::new(), doc: String::new() },
+            v => ParamInfo { name: name.clone(), value: given(v, false)?, rule: String::new(), doc: String::new() },
         };
-        if let Some(v) = &info.value {
-            crate::money::parse_decimal(v, 6).map_err(|e| Error::policy(&path, e))?;
-        }
         out.push(info);
     }
     Ok(out)
@@ -310,7 +343,7 @@ fn substitute(v: &mut Value, params: &[ParamInfo], path: &mut String) -> Result<
                 .find(|p| p.name == name)
                 .ok_or_else(|| Error::policy(path.clone(), format!("`{s}` names no parameter declared in `params`")))?;
             *v = match &p.value {
-                Some(val) => Value::String(val.clone()),
+                Some(val) => val.clone(),
                 None => {
                     let mut m = Map::new();
                     m.insert("$missing".into(), Value::String(p.name.clone()));

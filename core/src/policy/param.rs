@@ -75,6 +75,12 @@ impl<'de> Visitor<'de> for PVisitor {
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<P, E> {
         parse_decimal(&format!("{v}"), 6).map(P::Val).map_err(E::custom)
     }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<P, A::Error> {
+        Err(de::Error::custom(
+            "one value is needed here, not a table of rows: give the parameter used here a single value, \
+             or override the table that uses it",
+        ))
+    }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<P, A::Error> {
         let (mut name, mut rule) = (None, None);
         while let Some(k) = m.next_key::<String>()? {
