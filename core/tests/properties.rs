@@ -32,6 +32,7 @@ fn engines() -> Vec<Engine> {
         "layers-assistance-per-stay",
         "layers-civil-servant",
         "layers-civil-servant-deductible",
+        "region-template",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }
