@@ -335,6 +335,10 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
         w.s("prior_disease");
         w.s(d);
     }
+    if let Some(f) = &v.mid_setl_flag {
+        w.s("mid_setl_flag");
+        w.s(f);
+    }
 }
 
 #[cfg(test)]
@@ -447,6 +451,10 @@ mod tests {
         assert_eq!(prior_disease("null"), plain);
         assert_ne!(prior_disease("\"appendicitis\""), plain);
         assert_ne!(prior_disease("\"2\""), lv("\"2\""));
+        let mid = |v: &str| hash_with_visit_fields(&[("mid_setl_flag", v)]);
+        assert_eq!(mid("null"), plain);
+        assert_ne!(mid("\"0\""), plain);
+        assert_ne!(mid("\"0\""), mid("\"1\""));
         // Beside identities too.
         let text = crate::demo::sample_claim(3)
             .replacen("\"hosp_lv\":", "\"dedc_hosp_lv\":\"2\",\"hosp_lv\":", 1)

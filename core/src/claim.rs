@@ -215,6 +215,11 @@ pub struct Visit {
     /// surgery (日间手术). A pack may choose a benefit by it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psn_setlway: Option<Code>,
+    /// Mid-way settlement flag (中途结算标志), `0` or `1`: this settles part of
+    /// a long stay that goes on. The platform sends it with every inpatient
+    /// settlement; a pack may test it (`mid_setl`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mid_setl_flag: Option<Code>,
     /// The discharge date of the member's previous stay (上次出院日期), for
     /// a policy that does not charge a second deductible on a readmission
     /// within some days (出院后 N 日内再次住院).

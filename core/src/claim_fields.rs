@@ -242,6 +242,7 @@ pub fn blank_visit() -> Visit {
         dedc_hosp_lv: None,
         prior_leg_dedc: None,
         psn_setlway: None,
+        mid_setl_flag: None,
         prior_dscg_date: None,
         prior_disease: None,
     }
@@ -270,6 +271,7 @@ pub fn visit(m: &mut Visit, key: &str, v: impl FieldValue) -> Option<u32> {
         "psn_setlway" => set(&mut m.psn_setlway, v.opt(FieldValue::code), 17),
         "prior_dscg_date" => set(&mut m.prior_dscg_date, v.opt(FieldValue::date), 18),
         "prior_disease" => set(&mut m.prior_disease, v.opt(FieldValue::code), 19),
+        "mid_setl_flag" => set(&mut m.mid_setl_flag, v.opt(FieldValue::code), 20),
         _ => None,
     }
 }

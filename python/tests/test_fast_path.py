@@ -93,6 +93,8 @@ def variants():
     edit("readmission-null", lambda c: c["mdtrt"].update(prior_dscg_date=None, prior_disease=None))
     edit("bad-readmission-date", lambda c: c["mdtrt"].update(prior_dscg_date="2010-13-01"))
     edit("bad-readmission-after", lambda c: c["mdtrt"].update(prior_dscg_date="2030-01-01"))
+    edit("mid-settlement", lambda c: c["mdtrt"].update(mid_setl_flag="1"))
+    edit("bad-mid-settlement", lambda c: c["mdtrt"].update(mid_setl_flag="2"))
     edit("ytd", lambda c: c.update(ytd={"year": 2010, "admissions": 1, "dedc_paid": Decimal("750")}))
     edit("bad-ytd", lambda c: c.update(ytd={"year": 2010, "admissions": -1}))
     edit("ytd-maps", lambda c: c.update(ytd={"year": 2010, "cost_sum": "120.5", "fund_paid": {"390100": 300},

@@ -144,6 +144,9 @@ pub fn claim(c: &Claim) -> Result<()> {
             ));
         }
     }
+    if let Some(f) = &v.mid_setl_flag {
+        flag(f, &s("mdtrt.mid_setl_flag"))?;
+    }
     if v.prior_dscg_date.is_some_and(|d| d > v.begndate) {
         return Err(Error::claim(
             "mdtrt.prior_dscg_date",

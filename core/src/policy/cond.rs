@@ -199,6 +199,8 @@ pub struct Cond {
     pub certified: Option<bool>,
     /// Civil servant.
     pub cvlserv: Option<bool>,
+    /// A mid-way settlement of a stay that goes on (`mdtrt.mid_setl_flag` 1).
+    pub mid_setl: Option<bool>,
     /// A later leg of an in-city referral.
     pub referral_leg: Option<bool>,
     /// The visit falls in the member's first year of enrolment.
@@ -278,6 +280,7 @@ impl Cond {
             && flag(self.any_filing, f.any_filing_active)
             && flag(self.certified, f.certified)
             && flag(self.cvlserv, c.psn.cvlserv_flag == "1")
+            && flag(self.mid_setl, v.mid_setl_flag.as_deref() == Some("1"))
             && flag(self.referral_leg, v.referral_leg)
             && flag(self.first_enrol_year, c.psn.insu_begn_date.is_some_and(|b| b.y == v.begndate.y))
             && flag(self.networked, v.networked)
