@@ -89,6 +89,13 @@ pub fn parse_claim(json: &str) -> Result<Claim> {
     if let Ok(claim) = serde_json::from_str::<Claim>(json) {
         return Ok(claim);
     }
+    // A record copied from the platform may carry fields that settle
+    // nothing: read it without them.
+    if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(json) {
+        if crate::platform_fields::strip(&mut v) {
+            return claim_from_value(v);
+        }
+    }
     let de = &mut serde_json::Deserializer::from_str(json);
     let claim: Claim = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -98,8 +105,10 @@ pub fn parse_claim(json: &str) -> Result<Claim> {
 }
 
 /// A claim from an already-parsed JSON value (bindings that build values),
-/// reporting the path of the first bad field.
-pub fn claim_from_value(v: serde_json::Value) -> Result<Claim> {
+/// reporting the path of the first bad field. The platform's pass-through
+/// fields ([`crate::platform_fields`]) are dropped first.
+pub fn claim_from_value(mut v: serde_json::Value) -> Result<Claim> {
+    crate::platform_fields::strip(&mut v);
     serde_path_to_error::deserialize(v).map_err(|e| {
         let path = e.path().to_string();
         Error::from_serde(ErrorCode::InvalidClaim, &path, e.inner())

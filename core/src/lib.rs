@@ -30,6 +30,7 @@ pub mod error;
 pub mod identities;
 pub mod money;
 pub mod paperwork;
+pub mod platform_fields;
 pub mod policy;
 pub mod settlement;
 pub mod settlement_json;
