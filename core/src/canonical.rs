@@ -339,6 +339,10 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
         w.s("mid_setl_flag");
         w.s(f);
     }
+    if let Some(d) = v.medfee_sumamt {
+        w.s("medfee_sumamt");
+        w.d(d);
+    }
 }
 
 #[cfg(test)]
@@ -455,6 +459,11 @@ mod tests {
         assert_eq!(mid("null"), plain);
         assert_ne!(mid("\"0\""), plain);
         assert_ne!(mid("\"0\""), mid("\"1\""));
+        let declared = |v: &str| hash_with_visit_fields(&[("medfee_sumamt", v)]);
+        assert_eq!(declared("null"), plain);
+        assert_ne!(declared("\"100\""), plain);
+        assert_eq!(declared("\"100\""), declared("\"100.00\""));
+        assert_ne!(declared("\"100\""), prior("\"100\""));
         // Beside identities too.
         let text = crate::demo::sample_claim(3)
             .replacen("\"hosp_lv\":", "\"dedc_hosp_lv\":\"2\",\"hosp_lv\":", 1)

@@ -220,6 +220,11 @@ pub struct Visit {
     /// settlement; a pack may test it (`mid_setl`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mid_setl_flag: Option<Code>,
+    /// The total the HIS declares for the stay (医疗费总额, as it sends it
+    /// with the settlement): when given, the fee lines must add up to it
+    /// exactly, so a line lost or sent twice is caught rather than settled.
+    #[serde(with = "money::money::opt", default, skip_serializing_if = "Option::is_none")]
+    pub medfee_sumamt: Option<Decimal>,
     /// The discharge date of the member's previous stay (上次出院日期), for
     /// a policy that does not charge a second deductible on a readmission
     /// within some days (出院后 N 日内再次住院).

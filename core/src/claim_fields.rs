@@ -243,6 +243,7 @@ pub fn blank_visit() -> Visit {
         prior_leg_dedc: None,
         psn_setlway: None,
         mid_setl_flag: None,
+        medfee_sumamt: None,
         prior_dscg_date: None,
         prior_disease: None,
     }
@@ -272,6 +273,7 @@ pub fn visit(m: &mut Visit, key: &str, v: impl FieldValue) -> Option<u32> {
         "prior_dscg_date" => set(&mut m.prior_dscg_date, v.opt(FieldValue::date), 18),
         "prior_disease" => set(&mut m.prior_disease, v.opt(FieldValue::code), 19),
         "mid_setl_flag" => set(&mut m.mid_setl_flag, v.opt(FieldValue::code), 20),
+        "medfee_sumamt" => set(&mut m.medfee_sumamt, v.opt(|v| v.dec(money::MONEY_DP)), 21),
         _ => None,
     }
 }

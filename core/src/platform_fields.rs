@@ -5,8 +5,9 @@
 //! record copied from the platform is read as it is; every other unknown
 //! key is still refused with its path, since a misspelt optional field
 //! (`selfpay_prob`) would otherwise change the money silently. Fields that
-//! carry meaning elsewhere in a claim (`acct_used_flag`, `age`, the echoed
-//! sums) are not dropped: a claim must give them where the engine reads them.
+//! carry meaning elsewhere in a claim (`acct_used_flag`, `age`, the
+//! pre-split sums) are not dropped: a claim must give them where the engine
+//! reads them. The declared total `mdtrt.medfee_sumamt` is read and checked.
 
 use serde_json::Value;
 

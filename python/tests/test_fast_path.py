@@ -97,6 +97,8 @@ def variants():
     edit("platform-fields", lambda c: (c["psn"].update(certno="140100198005010011"),
                                        c["feedetail"][0].update(rxno="RX1", fee_ocur_time="2010-03-01 10:00:00")))
     edit("misspelt-field", lambda c: c["feedetail"][0].update(selfpay_prob="0.10"))
+    edit("declared-total-wrong", lambda c: c["mdtrt"].update(medfee_sumamt="1.00"))
+    edit("declared-total-int", lambda c: c["mdtrt"].update(medfee_sumamt=1))
     edit("bad-mid-settlement", lambda c: c["mdtrt"].update(mid_setl_flag="2"))
     edit("ytd", lambda c: c.update(ytd={"year": 2010, "admissions": 1, "dedc_paid": Decimal("750")}))
     edit("bad-ytd", lambda c: c.update(ytd={"year": 2010, "admissions": -1}))

@@ -219,6 +219,18 @@ pub fn claim(c: &Claim) -> Result<()> {
         total += l.det_item_fee_sumamt;
     }
     amount(total, &s("feedetail"))?;
+    if let Some(declared) = v.medfee_sumamt {
+        amount(declared, &s("mdtrt.medfee_sumamt"))?;
+        if declared != total {
+            return Err(Error::claim(
+                "mdtrt.medfee_sumamt",
+                format!(
+                    "the {} fee lines add up to {total}, not the declared {declared}: a line is missing or sent twice",
+                    c.feedetail.len()
+                ),
+            ));
+        }
+    }
     if let Some(y) = &c.ytd {
         if y.year > v.begndate.y {
             return Err(Error::claim(
