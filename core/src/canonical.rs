@@ -315,34 +315,29 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
             w.os(i.memo.as_deref());
         }
     }
-    if let Some(lv) = &v.dedc_hosp_lv {
-        w.s("dedc_hosp_lv");
-        w.s(lv);
-    }
-    if let Some(d) = v.prior_leg_dedc {
-        w.s("prior_leg_dedc");
-        w.d(d);
-    }
-    if let Some(s) = &v.psn_setlway {
-        w.s("psn_setlway");
-        w.s(s);
-    }
+    // Each added visit field: its name, then its value, when given.
+    let code = |w: &mut W<S>, name: &str, v: Option<&str>| {
+        if let Some(x) = v {
+            w.s(name);
+            w.s(x);
+        }
+    };
+    let money = |w: &mut W<S>, name: &str, v: Option<Decimal>| {
+        if let Some(x) = v {
+            w.s(name);
+            w.d(x);
+        }
+    };
+    code(w, "dedc_hosp_lv", v.dedc_hosp_lv.as_deref());
+    money(w, "prior_leg_dedc", v.prior_leg_dedc);
+    code(w, "psn_setlway", v.psn_setlway.as_deref());
     if let Some(d) = v.prior_dscg_date {
         w.s("prior_dscg_date");
         w.date(Some(d));
     }
-    if let Some(d) = &v.prior_disease {
-        w.s("prior_disease");
-        w.s(d);
-    }
-    if let Some(f) = &v.mid_setl_flag {
-        w.s("mid_setl_flag");
-        w.s(f);
-    }
-    if let Some(d) = v.medfee_sumamt {
-        w.s("medfee_sumamt");
-        w.d(d);
-    }
+    code(w, "prior_disease", v.prior_disease.as_deref());
+    code(w, "mid_setl_flag", v.mid_setl_flag.as_deref());
+    money(w, "medfee_sumamt", v.medfee_sumamt);
 }
 
 #[cfg(test)]
