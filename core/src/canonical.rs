@@ -436,27 +436,25 @@ mod tests {
         assert_ne!(prior("\"600\""), prior("\"600.01\""));
         let both = hash_with_visit_fields(&[("dedc_hosp_lv", "\"2\""), ("prior_leg_dedc", "\"600\"")]);
         assert!(both != lv("\"2\"") && both != prior("\"600\""));
-        let way = |v: &str| hash_with_visit_fields(&[("psn_setlway", v)]);
-        assert_eq!(way("null"), plain);
-        assert_ne!(way("\"0202\""), plain);
-        assert_ne!(way("\"0202\""), way("\"0201\""));
-        // A way spelt like a deductible level still hashes apart from it.
-        assert_ne!(way("\"2\""), lv("\"2\""));
-        let out = |v: &str| hash_with_visit_fields(&[("prior_dscg_date", v)]);
-        assert_eq!(out("null"), plain);
-        assert_ne!(out("\"2010-02-14\""), plain);
-        assert_ne!(out("\"2010-02-14\""), out("\"2010-02-13\""));
-        let prior_disease = |v: &str| hash_with_visit_fields(&[("prior_disease", v)]);
-        assert_eq!(prior_disease("null"), plain);
-        assert_ne!(prior_disease("\"appendicitis\""), plain);
-        assert_ne!(prior_disease("\"2\""), lv("\"2\""));
-        let mid = |v: &str| hash_with_visit_fields(&[("mid_setl_flag", v)]);
-        assert_eq!(mid("null"), plain);
-        assert_ne!(mid("\"0\""), plain);
-        assert_ne!(mid("\"0\""), mid("\"1\""));
+        // Each later field: absent as null, and two values apart from each other.
+        let later = [
+            ("psn_setlway", "\"0202\"", "\"0201\"", true),
+            ("prior_dscg_date", "\"2010-02-14\"", "\"2010-02-13\"", false),
+            ("prior_disease", "\"appendicitis\"", "\"2\"", true),
+            ("mid_setl_flag", "\"0\"", "\"1\"", true),
+            ("medfee_sumamt", "\"100\"", "\"100.01\"", true),
+        ];
+        for (field, a, b, takes_2) in later {
+            let h = |v: &str| hash_with_visit_fields(&[(field, v)]);
+            assert_eq!(h("null"), plain, "{field}");
+            assert_ne!(h(a), plain, "{field}");
+            assert_ne!(h(a), h(b), "{field}");
+            // A value spelt like another field's still hashes apart from it.
+            if takes_2 {
+                assert_ne!(h("\"2\""), lv("\"2\""), "{field}");
+            }
+        }
         let declared = |v: &str| hash_with_visit_fields(&[("medfee_sumamt", v)]);
-        assert_eq!(declared("null"), plain);
-        assert_ne!(declared("\"100\""), plain);
         assert_eq!(declared("\"100\""), declared("\"100.00\""));
         assert_ne!(declared("\"100\""), prior("\"100\""));
         // Beside identities too.
