@@ -321,6 +321,9 @@ fn a_version_with_an_end_but_no_start_is_not_stamped_unversioned() {
     .unwrap();
     let labels: Vec<&str> = e.policy().versions.iter().map(|v| v.label.as_str()).collect();
     assert_eq!(labels, ["until 2010-12-31", "2011"]);
+    // Described with an open start, not the placeholder date behind it.
+    let described: Vec<String> = e.policy().versions.iter().map(|v| v.describe()).collect();
+    assert_eq!(described, ["until 2010-12-31 ( – 2010-12-31)", "2011 (2011-01-01 – )"]);
 }
 
 #[test]

@@ -19,6 +19,9 @@ const VERSION_META: [&str; 4] = ["from", "to", "label", "params"];
 /// `policy_version`).
 pub const UNVERSIONED: &str = "unversioned";
 
+/// The start given to a version that names none: before any claim.
+const OPEN_START: Date = Date { y: 1900, m: 1, d: 1 };
+
 /// A load error's message, naming the version it arose in where the policy
 /// has versions.
 pub(crate) fn in_version(label: &str, msg: impl std::fmt::Display) -> String {
@@ -63,13 +66,14 @@ pub struct Version {
 
 impl Version {
     /// Its label and the dates it holds for: `2010 (2010-01-01 – 2010-12-31)`,
-    /// `2011 (2011-01-01 – )`, or `unversioned (every date)`.
+    /// `2011 (2011-01-01 – )`, `until 2009-12-31 ( – 2009-12-31)`, or
+    /// `unversioned (every date)`.
     pub fn describe(&self) -> String {
         if self.label == UNVERSIONED {
-            format!("{} (every date)", self.label)
-        } else {
-            format!("{} ({} – {})", self.label, self.from, self.to.map(|t| t.to_string()).unwrap_or_default())
+            return format!("{} (every date)", self.label);
         }
+        let from = if self.from == OPEN_START { String::new() } else { self.from.to_string() };
+        format!("{} ({from} – {})", self.label, self.to.map(|t| t.to_string()).unwrap_or_default())
     }
 }
 
@@ -278,12 +282,8 @@ fn param_infos(params: &Map<String, Value>) -> Result<Vec<ParamInfo>> {
         // schema and validation check it with that place's path.
         let given = |v: &Value, nested: bool| -> Result<Option<Value>> {
             match v {
-                Value::String(s) => {
-                    crate::money::parse_decimal(s, 6).map_err(|e| Error::policy(&path, e))?;
-                    Ok(Some(v.clone()))
-                }
-                Value::Number(n) => {
-                    let s = n.to_string();
+                Value::String(_) | Value::Number(_) => {
+                    let s = v.as_str().map_or_else(|| v.to_string(), str::to_string);
                     crate::money::parse_decimal(&s, 6).map_err(|e| Error::policy(&path, e))?;
                     Ok(Some(Value::String(s)))
                 }
@@ -424,7 +424,7 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
             return Err(Error::policy(vpath, "a version must be an object"));
         };
         let given_from = date_at(vo.get("from"), &format!("{vpath}.from"))?;
-        let from = given_from.unwrap_or(Date { y: 1900, m: 1, d: 1 });
+        let from = given_from.unwrap_or(OPEN_START);
         let to = date_at(vo.get("to"), &format!("{vpath}.to"))?;
         // A version with neither start nor end (as for a policy without
         // versions) holds for every date: its stamp says so rather than
