@@ -35,19 +35,26 @@ pub fn apply(run: &mut Run) -> Result<()> {
             }
             shared.push((c, id));
         }
-        // What the member still bears that this layer may share in.
-        let borne = match l.basis {
+        // What the member still bears that this layer may share in (its
+        // limit), and the part of it the layer's bands run on.
+        let burden = run.inscp_burden();
+        let (borne, basis) = match l.basis {
+            Basis::Burden => (burden, burden),
             Basis::BurdenWithPreselfpay => {
-                (run.info.inscp_scp_amt + run.info.preselfpay_amt - run.info.fund_pay_sumamt).max(Decimal::ZERO)
+                let b =
+                    (run.info.inscp_scp_amt + run.info.preselfpay_amt - run.info.fund_pay_sumamt).max(Decimal::ZERO);
+                (b, b)
             }
-            Basis::MemberShare => (run.info.medfee_sumamt - run.info.fund_pay_sumamt).max(Decimal::ZERO),
-            Basis::Burden | Basis::Overflow | Basis::Deductible => run.inscp_burden(),
-            Basis::AboveDeductible => (run.inscp_burden() - run.info.act_pay_dedc).max(Decimal::ZERO),
-        };
-        let basis = match l.basis {
-            Basis::Overflow => run.overflow.min(borne),
-            Basis::Deductible => run.info.act_pay_dedc.min(borne),
-            Basis::Burden | Basis::BurdenWithPreselfpay | Basis::MemberShare | Basis::AboveDeductible => borne,
+            Basis::MemberShare => {
+                let b = (run.info.medfee_sumamt - run.info.fund_pay_sumamt).max(Decimal::ZERO);
+                (b, b)
+            }
+            Basis::AboveDeductible => {
+                let b = (burden - run.info.act_pay_dedc).max(Decimal::ZERO);
+                (b, b)
+            }
+            Basis::Overflow => (burden, run.overflow.min(burden)),
+            Basis::Deductible => (burden, run.info.act_pay_dedc.min(burden)),
         };
         let key = format!("layer:{}", l.counter.as_deref().unwrap_or(id));
         let yearly = l.per == Per::Year;
