@@ -93,7 +93,7 @@ pub fn parse_claim(json: &str) -> Result<Claim> {
     // nothing: read it without them.
     if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(json) {
         if crate::platform_fields::strip(&mut v) {
-            return claim_from_value(v);
+            return claim_of_value(v);
         }
     }
     let de = &mut serde_json::Deserializer::from_str(json);
@@ -109,6 +109,11 @@ pub fn parse_claim(json: &str) -> Result<Claim> {
 /// fields ([`crate::platform_fields`]) are dropped first.
 pub fn claim_from_value(mut v: serde_json::Value) -> Result<Claim> {
     crate::platform_fields::strip(&mut v);
+    claim_of_value(v)
+}
+
+/// Reads a claim value as it stands, with the path of the first bad field.
+fn claim_of_value(v: serde_json::Value) -> Result<Claim> {
     serde_path_to_error::deserialize(v).map_err(|e| {
         let path = e.path().to_string();
         Error::from_serde(ErrorCode::InvalidClaim, &path, e.inner())
