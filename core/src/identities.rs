@@ -1,5 +1,8 @@
 //! The reconciliation identities of `contract.md`, checked on a settlement.
 //! Used by the tests and available to callers who want to verify a result.
+//! The member's share is the total less the funds and what the hospital
+//! bears (`hosp_part_amt`, zero unless the policy has a fixed standard or a
+//! hospital relief layer), which is the contract's form whenever it is zero.
 
 use crate::money::Decimal;
 use crate::settlement::Settlement;
@@ -34,7 +37,11 @@ pub fn check(s: &Settlement) -> Vec<String> {
             i.fund_pay_sumamt,
             i.hifp_pay + i.cvlserv_pay + i.hifes_pay + i.hifmi_pay + i.hifob_pay + i.maf_pay + i.oth_pay,
         ),
-        ("psn_part_amt (medfee − fund)", i.psn_part_amt, i.medfee_sumamt - i.fund_pay_sumamt),
+        (
+            "psn_part_amt (medfee − fund − hospital)",
+            i.psn_part_amt,
+            i.medfee_sumamt - i.fund_pay_sumamt - i.hosp_part_amt,
+        ),
         ("psn_part_amt (acct + cash)", i.psn_part_amt, i.acct_pay + i.psn_cash_pay),
         ("Σ setldetail", i.fund_pay_sumamt, s.setldetail.iter().map(|d| d.fund_payamt).sum()),
     ];
@@ -66,6 +73,7 @@ pub fn check(s: &Settlement) -> Vec<String> {
         i.psn_part_amt,
         i.acct_pay,
         i.psn_cash_pay,
+        i.hosp_part_amt,
         i.balc,
     ];
     if s.status != crate::settlement::Status::Reversed {
@@ -75,8 +83,8 @@ pub fn check(s: &Settlement) -> Vec<String> {
         if i.act_pay_dedc > i.inscp_scp_amt {
             bad.push("deductible above the in-scope amount".into());
         }
-        if i.fund_pay_sumamt > i.medfee_sumamt {
-            bad.push("funds pay more than the total charges".into());
+        if i.fund_pay_sumamt + i.hosp_part_amt > i.medfee_sumamt {
+            bad.push("funds and hospital bear more than the total charges".into());
         }
         if i.hifp_pay > i.inscp_scp_amt - i.act_pay_dedc {
             bad.push("the basic fund pays more than the in-scope amount above the deductible".into());

@@ -84,6 +84,12 @@ pub struct SetlInfo {
     /// Paid in cash (个人现金支出).
     #[serde(with = "money::money")]
     pub psn_cash_pay: Decimal,
+    /// Borne by the hospital (医院负担金额): cost above a fixed standard
+    /// (定额) and hospital relief layers (医院减免). Zero unless the policy
+    /// has either; `psn_part_amt = medfee_sumamt − fund_pay_sumamt − hosp_part_amt`.
+    /// Absent in a settlement written before it existed, and read as zero.
+    #[serde(with = "money::money", default = "money::zero")]
+    pub hosp_part_amt: Decimal,
     /// Personal-account balance after (余额).
     #[serde(with = "money::money")]
     pub balc: Decimal,
@@ -112,6 +118,7 @@ impl SetlInfo {
             psn_part_amt: z,
             acct_pay: z,
             psn_cash_pay: z,
+            hosp_part_amt: z,
             balc,
         }
     }
@@ -136,6 +143,7 @@ impl SetlInfo {
             &mut self.psn_part_amt,
             &mut self.acct_pay,
             &mut self.psn_cash_pay,
+            &mut self.hosp_part_amt,
             &mut self.balc,
         ] {
             *f = money::fen(*f);

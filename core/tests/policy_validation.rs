@@ -408,3 +408,53 @@ fn a_parameter_may_be_a_table_where_a_table_is_taken() {
     // 900 above the deductible of 100: 500 × 50 % + 400 × 90 %.
     assert_eq!(s.setlinfo.hifp_pay.to_string(), "610.00");
 }
+
+#[test]
+fn a_fixed_standard_is_checked_at_load() {
+    let std = |amount: Value| json!({"benefits": {"inpatient": {"standard": {"rule": "S", "amount": amount}}}});
+    Engine::from_json(&with(std(json!("3000"))).to_string()).unwrap();
+    let (c, p, m) = load_err(with(std(json!("-1"))));
+    assert_eq!(c, ErrorCode::InvalidPolicy);
+    assert_eq!(p, "benefits.inpatient.standard.amount");
+    assert!(m.contains("negative"), "{m}");
+    let (_, p, _) = load_err(with(std(json!([{"when": {"disease": ["K35"]}, "value": "-5"}]))));
+    assert_eq!(p, "benefits.inpatient.standard.amount[0].value");
+    // A line modifier would pay lines above a standard that settles the case as a whole.
+    let mut v = with(std(json!("3000")));
+    yibao_core::policy::load::merge(
+        &mut v,
+        json!({"benefits": {"inpatient": {"fund": {"adjust": [{"when": {"med_chrgitm_type": ["10"]}, "delta": "0.1", "rule": "T"}]}}}}),
+    );
+    let (_, p, m) = load_err(v);
+    assert_eq!(p, "benefits.inpatient.standard");
+    assert!(m.contains("line modifier"), "{m}");
+    let (_, p, _) =
+        load_err(with(json!({"benefits": {"inpatient": {"standard": {"rule": "S", "amount": "1", "amont": "2"}}}})));
+    assert!(p.starts_with("benefits.inpatient.standard"), "{p}");
+}
+
+#[test]
+fn a_layer_is_borne_by_a_fund_or_the_hospital() {
+    let layer = |by: &str| {
+        json!({"layers": {"relief": {"fund_pay_type": "630100", "rule": "L", "borne_by": by, "basis": "member_share",
+            "segments": [{"from": "0", "ratio": "0.5"}]}}})
+    };
+    let e = Engine::from_json(&with(layer("hospital")).to_string()).unwrap();
+    // 1000 in scope at level 1: deductible 100, the fund pays 450, the member
+    // bears 550, of which the hospital waives half.
+    let s = e.settle(&yibao_core::parse_claim(&local_inpatient_claim("1000.00").to_string()).unwrap()).unwrap();
+    assert_eq!(s.setlinfo.hosp_part_amt.to_string(), "275.00");
+    assert_eq!(s.setlinfo.fund_pay_sumamt.to_string(), "450.00");
+    assert_eq!(s.setlinfo.psn_part_amt.to_string(), "275.00");
+    assert_eq!(s.setldetail.len(), 1, "no fund row for the hospital's part");
+    assert!(yibao_core::identities::check(&s).is_empty());
+    let e = Engine::from_json(&with(layer("fund")).to_string()).unwrap();
+    let s = e.settle(&yibao_core::parse_claim(&local_inpatient_claim("1000.00").to_string()).unwrap()).unwrap();
+    assert_eq!(
+        (s.setlinfo.hosp_part_amt.to_string(), s.setlinfo.oth_pay.to_string()),
+        ("0.00".into(), "275.00".into())
+    );
+    let (c, p, _) = load_err(with(layer("insurer")));
+    assert_eq!(c, ErrorCode::InvalidPolicy);
+    assert!(p.starts_with("layers.relief"), "{p}");
+}

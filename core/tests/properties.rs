@@ -33,6 +33,8 @@ fn engines() -> Vec<Engine> {
         "layers-civil-servant",
         "layers-civil-servant-deductible",
         "region-template",
+        "fixed-standard",
+        "hospital-relief",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }
@@ -99,7 +101,7 @@ fn claim() -> impl Strategy<Value = Value> {
         prop::sample::select(vec!["140100", "110105", "140200", "659006"]),
         prop::collection::vec(line(0), 1..12),
         (0u32..4, money(4_000_000), money(3_000_000), money(500_000), money(5000)),
-        prop::sample::select(vec!["dialysis_renal_failure", "coronary_stent", "diabetes", "malignant_tumour", "cerebrovascular_sequela"]),
+        prop::sample::select(vec!["dialysis_renal_failure", "coronary_stent", "diabetes", "malignant_tumour", "cerebrovascular_sequela", "K35", "O82"]),
         any::<bool>(),
         (
             prop::sample::select(vec!["", "2301", "2302", "9"]),
@@ -107,7 +109,7 @@ fn claim() -> impl Strategy<Value = Value> {
             prop::option::of(prop::sample::select(vec!["1", "2", "3"])),
             prop::sample::select(vec![false, false, false, true]),
             money(200_000),
-            prop::option::of(prop::sample::select(vec!["01", "0202"])),
+            prop::option::of(prop::sample::select(vec!["01", "0201", "0202"])),
             prop::option::of(prop::sample::select(vec!["2010-05-20", "2010-05-10", "2010-06-01"])),
         ),
     )
@@ -172,6 +174,26 @@ proptest! {
     }
 
     #[test]
+    fn a_fixed_standard_caps_what_the_member_and_funds_share(c in claim(), k35 in any::<bool>()) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+        let e = Engine::from_file(&root.join("examples/policies/fixed-standard.json")).unwrap();
+        let mut c = c;
+        c["mdtrt"]["med_type"] = json!("21");
+        c["mdtrt"]["psn_setlway"] = json!("0201");
+        c["mdtrt"]["disease"] = json!(if k35 { "K35" } else { "O82" });
+        let standard = rust_decimal::Decimal::from(if k35 { 6000 } else { 5000 });
+        let Ok(out) = e.settle_json(&c.to_string()) else { return Ok(()) };
+        let s = yibao_core::parse_settlement(&out).unwrap();
+        let i = &s.setlinfo;
+        prop_assert!(identities::check(&s).is_empty(), "{:?}", identities::check(&s));
+        // The hospital bears exactly the cost above the standard; the funds and
+        // the member share no more than the standard.
+        prop_assert_eq!(i.hosp_part_amt, (i.medfee_sumamt - standard).max(rust_decimal::Decimal::ZERO).round_dp(2));
+        prop_assert!(i.fund_pay_sumamt + i.psn_part_amt <= standard.max(i.medfee_sumamt.min(standard)));
+        prop_assert!(i.hifp_pay <= (i.inscp_scp_amt.min(standard) - i.act_pay_dedc).max(rust_decimal::Decimal::ZERO));
+    }
+
+    #[test]
     fn adding_a_line_never_lowers_the_member_share(c in claim(), extra in line(99)) {
         for e in engines() {
             let c = dated(&c, &e);
@@ -180,8 +202,17 @@ proptest! {
             c2["feedetail"].as_array_mut().unwrap().push(extra.clone());
             let Ok(b) = e.settle_json(&c2.to_string()) else { continue };
             let (a, b) = (yibao_core::parse_settlement(&a).unwrap(), yibao_core::parse_settlement(&b).unwrap());
-            prop_assert!(b.setlinfo.psn_part_amt >= a.setlinfo.psn_part_amt,
-                "{}: {} -> {}", e.policy().id, a.setlinfo.psn_part_amt, b.setlinfo.psn_part_amt);
+            let (a, b) = (&a.setlinfo, &b.setlinfo);
+            // Above a fixed standard the hospital bears the added cost and
+            // the funds may pay more of the standard: what the member and the
+            // hospital bear together never lowers, and the member's share
+            // alone never lowers where no standard cuts the bill.
+            prop_assert!(b.psn_part_amt + b.hosp_part_amt >= a.psn_part_amt + a.hosp_part_amt,
+                "{}: {} + {} -> {} + {}", e.policy().id, a.psn_part_amt, a.hosp_part_amt, b.psn_part_amt, b.hosp_part_amt);
+            if e.policy().id != "example-fixed-standard" {
+                prop_assert!(b.psn_part_amt >= a.psn_part_amt,
+                    "{}: {} -> {}", e.policy().id, a.psn_part_amt, b.psn_part_amt);
+            }
         }
     }
 

@@ -188,6 +188,7 @@ const DECIMAL_KEYS: &[&str] = &[
     "psn_part_amt",
     "acct_pay",
     "psn_cash_pay",
+    "hosp_part_amt",
     "balc",
     "crt_payb_lmt_amt",
     "fund_payamt",

@@ -363,6 +363,7 @@ setlinfo_getters!(
     psn_part_amt: "Member's total share (个人负担总金额).",
     acct_pay: "Personal account (个人账户支出).",
     psn_cash_pay: "Cash (个人现金支出).",
+    hosp_part_amt: "Borne by the hospital (医院负担金额): cost above a fixed standard, hospital relief.",
     balc: "Personal-account balance after (余额).",
 );
 

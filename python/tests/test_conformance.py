@@ -34,7 +34,7 @@ def check_identities(s):
     assert parts == [i.fulamt_ownpay_amt, i.overlmt_selfpay, i.preselfpay_amt, i.inscp_scp_amt]
     assert i.medfee_sumamt == sum(parts)
     assert i.fund_pay_sumamt == i.hifp_pay + i.cvlserv_pay + i.hifes_pay + i.hifmi_pay + i.hifob_pay + i.maf_pay + i.oth_pay
-    assert i.psn_part_amt == i.medfee_sumamt - i.fund_pay_sumamt == i.acct_pay + i.psn_cash_pay
+    assert i.psn_part_amt == i.medfee_sumamt - i.fund_pay_sumamt - i.hosp_part_amt == i.acct_pay + i.psn_cash_pay
     assert sum((d.fund_payamt for d in s.setldetail), Decimal(0)) == i.fund_pay_sumamt
     for d in s.setldetail:
         assert d.fund_payamt <= d.crt_payb_lmt_amt
@@ -56,7 +56,12 @@ def test_case(path):
             subset({k: v for k, v in expect["error"].items() if k in ("code", "path", "parameter")},
                    {"code": info.value.code, "path": info.value.path, "parameter": info.value.parameter}, "error")
             return
-        subset(expect, json.loads(engine.call_json(op, json.dumps(case["input"]))))
+        rules = expect.pop("trace_rules", [])
+        got = json.loads(engine.call_json(op, json.dumps(case["input"])))
+        subset(expect, got)
+        cited = {t["rule"] for t in got.get("trace", [])}
+        for r in rules:
+            assert r in cited, f"trace cites no {r}"
         return
     claim = case.get("input", claim)
     if "error" in expect:

@@ -73,6 +73,9 @@ class SetlInfo:
     def psn_cash_pay(self) -> Decimal:
         """Cash (个人现金支出)."""
     @property
+    def hosp_part_amt(self) -> Decimal:
+        """Borne by the hospital (医院负担金额): cost above a fixed standard, hospital relief."""
+    @property
     def balc(self) -> Decimal:
         """Personal-account balance after (余额)."""
 

@@ -12,11 +12,10 @@ use crate::ytd::Ytd;
 const CASH_RULE: &str = "GEN-ACCOUNT";
 
 fn payable(run: &Run, pays: Pays, already: Decimal) -> Decimal {
-    let part = run.info.medfee_sumamt - run.info.fund_pay_sumamt - already;
     let r = match pays {
-        Pays::PsnPart => part,
-        Pays::InscpShare => part - run.info.fulamt_ownpay_amt - run.info.overlmt_selfpay,
-    };
+        Pays::PsnPart => run.member_part(),
+        Pays::InscpShare => run.compliant() - run.covered(),
+    } - already;
     r.max(Decimal::ZERO)
 }
 
@@ -44,7 +43,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         run.pay(&q.fund_pay_type, due, left, paid, std::slice::from_ref(&q.rule), &text);
         run.trace.add("quota_account", q.rule.clone(), paid, text);
     }
-    run.info.psn_part_amt = run.info.medfee_sumamt - run.info.fund_pay_sumamt;
+    run.info.psn_part_amt = run.member_part();
     let mut acct = Decimal::ZERO;
     if let Some(a) = &body.account {
         if run.claim.psn.acct_used_flag == "1" && a.when.matches(&run.facts, None, g) {
@@ -67,7 +66,12 @@ pub fn apply(run: &mut Run) -> Result<()> {
     run.info.psn_cash_pay = run.info.psn_part_amt - acct;
     let part = run.info.psn_part_amt;
     let rule = body.account.as_ref().map_or(Rid::from(CASH_RULE), |a| a.rule.clone());
-    run.trace.add("member", rule.clone(), part, "member's share: total charges less fund payments");
+    let text = if run.info.hosp_part_amt.is_zero() {
+        "member's share: total charges less fund payments"
+    } else {
+        "member's share: total charges less fund payments and the hospital's part"
+    };
+    run.trace.add("member", rule.clone(), part, text);
     run.trace.add("cash", rule, run.info.psn_cash_pay, "paid in cash");
     Ok(())
 }

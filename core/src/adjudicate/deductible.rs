@@ -49,7 +49,7 @@ fn first<'t, T>(rows: &'t [Row<T>], f: &Facts, g: &Groups) -> Option<&'t Row<T>>
 /// Decides `act_pay_dedc`.
 pub fn apply(run: &mut Run) -> Result<()> {
     let (id, ben, bucket) = run.chosen()?;
-    let inscp = run.info.inscp_scp_amt;
+    let inscp = run.inscp();
     let g = &run.body.disease_groups;
     // The platform's deductible level (起付线医院等级), where it differs from
     // the hospital level, is the level the deductible tables are read at.

@@ -194,7 +194,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let (id, ben, bucket) = run.chosen()?;
     let f = &ben.fund;
     let g = &run.body.disease_groups;
-    let inscp = run.info.inscp_scp_amt;
+    let inscp = run.inscp();
     let mut base = (inscp - run.info.act_pay_dedc).max(Decimal::ZERO);
     let mut rules = vec![f.rule.clone()];
     let mut notes = Vec::new();

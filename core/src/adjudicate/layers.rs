@@ -7,7 +7,7 @@ use super::fund::banded;
 use super::Run;
 use crate::error::{Error, Result};
 use crate::money::{fen, Decimal};
-use crate::policy::schema::{Basis, Per};
+use crate::policy::schema::{Basis, BorneBy, Per};
 use crate::ytd::Ytd;
 
 /// Pays every layer that takes part in the claim.
@@ -41,12 +41,11 @@ pub fn apply(run: &mut Run) -> Result<()> {
         let (borne, basis) = match l.basis {
             Basis::Burden => (burden, burden),
             Basis::BurdenWithPreselfpay => {
-                let b =
-                    (run.info.inscp_scp_amt + run.info.preselfpay_amt - run.info.fund_pay_sumamt).max(Decimal::ZERO);
+                let b = (run.compliant() - run.covered()).max(Decimal::ZERO);
                 (b, b)
             }
             Basis::MemberShare => {
-                let b = (run.info.medfee_sumamt - run.info.fund_pay_sumamt).max(Decimal::ZERO);
+                let b = run.member_part().max(Decimal::ZERO);
                 (b, b)
             }
             Basis::AboveDeductible => {
@@ -88,7 +87,13 @@ pub fn apply(run: &mut Run) -> Result<()> {
         if let Some(room) = capped_by {
             text.push_str(&format!("; capped, {} was left", fen(room)));
         }
-        run.pay(&l.fund_pay_type, basis, limit, paid, std::slice::from_ref(&l.rule), &text);
+        match l.borne_by {
+            BorneBy::Fund => run.pay(&l.fund_pay_type, basis, limit, paid, std::slice::from_ref(&l.rule), &text),
+            BorneBy::Hospital => {
+                run.bear(paid);
+                text.push_str("; borne by the hospital");
+            }
+        }
         run.trace.add("layer", l.rule.clone(), paid, text);
     }
     Ok(())

@@ -1,5 +1,5 @@
 //! The adjudication pipeline, one module per stage:
-//! [`validate`] → [`deny`] → [`classify`] → [`deductible`] → [`fund`] →
+//! [`validate`] → [`deny`] → [`classify`] → [`standard`] → [`deductible`] → [`fund`] →
 //! [`layers`] → [`account`] (quota accounts, personal account, cash).
 //! Pre-settlement and settlement are this same pure computation.
 
@@ -11,6 +11,7 @@ pub mod fund;
 pub mod layers;
 pub mod reverse;
 pub mod route;
+pub mod standard;
 pub mod trace;
 pub mod validate;
 
@@ -50,6 +51,8 @@ pub struct Run<'a> {
     pub benefit: Option<(&'a str, &'a Benefit, &'a str)>,
     /// Eligible cost the basic fund did not cover because of a ceiling or cap.
     pub overflow: Decimal,
+    /// Cost above a fixed standard (定额), borne by the hospital.
+    pub excess: Decimal,
 }
 
 impl<'a> Run<'a> {
@@ -82,9 +85,44 @@ impl<'a> Run<'a> {
             setl_proc_info: trace::with_rules(rules, text),
         });
     }
-    /// What the member still bears of the in-scope amount after the funds so far.
+    /// Records a hospital-borne payment (医院减免): `hosp_part_amt` and the
+    /// trace only, since no fund pays it.
+    pub fn bear(&mut self, paid: Decimal) {
+        self.info.hosp_part_amt += paid;
+    }
+
+    /// What the hospital may bill: the total charges less any cost above a
+    /// fixed standard.
+    pub fn billed(&self) -> Decimal {
+        self.info.medfee_sumamt - self.excess
+    }
+
+    /// The in-scope amount the deductible and the funds work on: all of it,
+    /// or no more than a fixed standard.
+    pub fn inscp(&self) -> Decimal {
+        self.info.inscp_scp_amt.min(self.billed())
+    }
+
+    /// The in-scope amount with the pre-self-pay part (合规费用), within a
+    /// fixed standard.
+    pub fn compliant(&self) -> Decimal {
+        (self.info.inscp_scp_amt + self.info.preselfpay_amt).min(self.billed())
+    }
+
+    /// What the funds and any hospital relief have covered so far (not the
+    /// cost above a fixed standard, which the hospital bears before any fund).
+    pub fn covered(&self) -> Decimal {
+        self.info.fund_pay_sumamt + self.info.hosp_part_amt - self.excess
+    }
+
+    /// What the member still bears of the in-scope amount after the payers so far.
     pub fn inscp_burden(&self) -> Decimal {
-        (self.info.inscp_scp_amt - self.info.fund_pay_sumamt).max(Decimal::ZERO)
+        (self.inscp() - self.covered()).max(Decimal::ZERO)
+    }
+
+    /// Everything the member still bears after the payers so far.
+    pub fn member_part(&self) -> Decimal {
+        self.info.medfee_sumamt - self.info.fund_pay_sumamt - self.info.hosp_part_amt
     }
 }
 
@@ -131,11 +169,13 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
         notices: Vec::new(),
         benefit: None,
         overflow: Decimal::ZERO,
+        excess: Decimal::ZERO,
     };
     if let Some(denial) = deny::decide(&mut run)? {
         return Ok(deny::denied(run, denial, stamp));
     }
     classify::lines(&mut run)?;
+    standard::apply(&mut run)?;
     deductible::apply(&mut run)?;
     fund::apply(&mut run)?;
     layers::apply(&mut run)?;

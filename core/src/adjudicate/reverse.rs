@@ -47,6 +47,7 @@ pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
         &mut i.psn_part_amt,
         &mut i.acct_pay,
         &mut i.psn_cash_pay,
+        &mut i.hosp_part_amt,
     ] {
         *f = neg(*f);
     }

@@ -540,9 +540,31 @@ pub struct Benefit {
     pub no_deductible_rule: Option<Rid>,
     /// The basic fund.
     pub fund: Fund,
+    /// A fixed standard per case (定额标准, 按病种定额): the most the
+    /// hospital may bill for it; the cost above is borne by the hospital.
+    #[serde(default)]
+    pub standard: Option<Standard>,
     /// This benefit is an inpatient admission (counts in `ytd.admissions`).
     #[serde(default)]
     pub admission: bool,
+}
+
+/// A fixed standard per case (定额标准): single-disease or day-surgery
+/// payment by case (按病种定额结算). A claim that costs more than the
+/// standard is settled as if it cost the standard: the hospital bears the
+/// excess (`hosp_part_amt`, 超出定额部分由定点医疗机构承担), the in-scope
+/// amount the deductible and the funds work on is at most the standard, and
+/// what the member pays is at most the standard less the funds. A claim
+/// that costs less is settled by item on its actual cost (低于定额的按实际
+/// 费用结算).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Standard {
+    /// Rule cited.
+    pub rule: Rid,
+    /// The standard, a value or a table of rows (by disease, level…). A
+    /// claim for which no row holds is refused with `POLICY_PARAMETER_MISSING`.
+    pub amount: Choice<P>,
 }
 
 /// A claim-level denial rule.
@@ -670,6 +692,21 @@ pub struct Layer {
     /// already counted and the payments already made against the cap.
     #[serde(default)]
     pub counter: Option<String>,
+    /// Who pays it: a fund (the default), or the hospital (医院减免), whose
+    /// part goes to `hosp_part_amt`, not to the funds' sum or `setldetail`.
+    #[serde(default)]
+    pub borne_by: BorneBy,
+}
+
+/// Who pays a layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BorneBy {
+    /// A fund: counted in `fund_pay_sumamt`, with a `setldetail` row.
+    #[default]
+    Fund,
+    /// The hospital (医院减免): counted in `hosp_part_amt`.
+    Hospital,
 }
 
 /// What an account may pay.

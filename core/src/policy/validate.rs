@@ -316,6 +316,16 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
                 "`line_deductible` shares the deductible with lines a line modifier changes, and no `adjust` tests a line field",
             ));
         }
+        if let Some(st) = &ben.standard {
+            cx.choice(&st.amount, &format!("{p}.standard.amount"), &|v, q| cx.amount(v, q))?;
+            if f.adjust.iter().any(|a| a.when.tests_line()) {
+                return Err(cx.err(
+                    format!("{p}.standard"),
+                    "a fixed standard settles the case as a whole, and a line modifier would pay lines above it: \
+                     give line ratios in another benefit",
+                ));
+            }
+        }
         for (i, c) in f.caps.iter().enumerate() {
             if b.caps.get(&c.cap).is_none() {
                 return Err(cx.err(format!("{p}.fund.caps[{i}].cap"), format!("unknown cap `{}`", c.cap)));

@@ -1,0 +1,40 @@
+//! Stage 3b: a fixed standard per case (定额标准, 按病种定额结算). A claim
+//! that costs more than its benefit's standard is settled as if it cost the
+//! standard, and the hospital bears the rest (超出定额部分由定点医疗机构承担);
+//! one that costs less is settled by item on its actual cost.
+
+use super::deductible::pick_row;
+use super::trace::push_dec;
+use super::Run;
+use crate::error::Result;
+use crate::money::{fen, Decimal};
+use crate::policy::schema::Rid;
+
+/// Decides the cost above the standard, if the benefit has one.
+pub fn apply(run: &mut Run) -> Result<()> {
+    let (id, ben, _) = run.chosen()?;
+    let Some(st) = &ben.standard else { return Ok(()) };
+    let g = &run.body.disease_groups;
+    let (amount, row_rule) = pick_row(&st.amount, &run.facts, g, &|| format!("benefits.{id}.standard.amount"))?;
+    let standard = fen(amount.get()?);
+    let total = run.info.medfee_sumamt;
+    let excess = (total - standard).max(Decimal::ZERO);
+    run.excess = excess;
+    run.bear(excess);
+    let rule = row_rule.map_or_else(|| st.rule.clone(), Rid::from);
+    let mut text = String::with_capacity(96);
+    text.push_str("fixed standard ");
+    push_dec(&mut text, standard);
+    if excess.is_zero() {
+        text.push_str(": the cost ");
+        push_dec(&mut text, total);
+        text.push_str(" is within it and is settled by item");
+    } else {
+        text.push_str(": the hospital bears the cost above it, ");
+        push_dec(&mut text, excess);
+        text.push_str(" of ");
+        push_dec(&mut text, total);
+    }
+    run.trace.add("standard", rule, excess, text);
+    Ok(())
+}
