@@ -54,7 +54,8 @@ pub struct Facts<'a> {
     pub filing_kind: Option<&'a str>,
     /// Some filing is active on the admission date (wherever it points).
     pub any_filing_active: bool,
-    /// The visit's disease is certified and the certification is in force.
+    /// The visit's disease is certified (itself or a category above it, see
+    /// [`disease_within`]) and the certification is in force.
     pub certified: bool,
     /// Start of the filing covering the treatment place.
     pub filing_begin: Option<Date>,
@@ -97,7 +98,7 @@ impl<'a> Facts<'a> {
                 .psn
                 .chronic_certs
                 .iter()
-                .any(|c| c.disease == d && c.begndate <= day && c.enddate.is_none_or(|e| day <= e))
+                .any(|c| disease_within(&c.disease, d) && c.begndate <= day && c.enddate.is_none_or(|e| day <= e))
         });
         Facts {
             claim,
@@ -250,12 +251,27 @@ fn flag(want: Option<bool>, got: bool) -> bool {
 /// Disease groups, for `@group` lookups.
 pub type Groups = std::collections::BTreeMap<String, Vec<String>>;
 
-/// True when `disease` is one of `list` (disease IDs or `@group` names).
+/// True when `disease` is one of `list` (disease codes or `@group` names),
+/// itself or below it in the ICD-10 hierarchy (see [`disease_within`]).
 pub fn disease_in(list: &[String], disease: &str, groups: &Groups) -> bool {
     list.iter().any(|x| match x.strip_prefix('@') {
-        Some(g) => groups.get(g).is_some_and(|m| m.iter().any(|y| y == disease)),
-        None => x == disease,
+        Some(g) => groups.get(g).is_some_and(|m| m.iter().any(|y| disease_within(y, disease))),
+        None => disease_within(x, disease),
     })
+}
+
+/// True when `code` is `listed` or lies below it in the ICD-10 hierarchy
+/// (疾病诊断编码): a category takes its subcategories and the national
+/// extensions (`K35` takes `K35.8` and `K35.800x001`), and a code with a dot
+/// takes the longer codes that begin with it (`K35.8` takes `K35.800`). A
+/// category never takes another one (`K35` does not take `K350`), and a name
+/// (`diabetes`) takes only itself.
+pub fn disease_within(listed: &str, code: &str) -> bool {
+    match code.strip_prefix(listed) {
+        Some("") => true,
+        Some(rest) => rest.starts_with('.') || listed.contains('.'),
+        None => false,
+    }
 }
 
 impl Cond {
@@ -376,5 +392,49 @@ impl Cond {
     /// that age bands neither overlap nor leave gaps.
     pub fn without_age(&self) -> Cond {
         Cond { age: None, ..self.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disease_within;
+
+    #[test]
+    fn a_disease_code_takes_the_codes_below_it() {
+        for (listed, code, want) in [
+            ("K35", "K35", true),
+            ("K35", "K35.8", true),
+            ("K35", "K35.800x001", true),
+            ("K35.8", "K35.800", true),
+            ("K35.8", "K35.8", true),
+            ("K35", "K350", false),
+            ("K35", "K3", false),
+            ("K35.8", "K35.9", false),
+            ("K35.80", "K35.8", false),
+            ("diabetes", "diabetes", true),
+            ("diabetes", "diabetes_nephropathy", false),
+        ] {
+            assert_eq!(disease_within(listed, code), want, "{listed} takes {code}");
+        }
+    }
+
+    #[test]
+    fn a_certification_covers_the_codes_below_its_disease() {
+        let claim = |cert: &str, disease: &str| {
+            crate::parse_claim(&format!(
+                r#"{{"psn": {{"psn_no": "P", "insutype": "390", "psn_type": "1501",
+                    "chronic_certs": [{{"disease": "{cert}", "begndate": "2010-01-01"}}]}},
+                  "mdtrt": {{"mdtrt_id": "M", "med_type": "14", "begndate": "2010-03-01", "enddate": "2010-03-01",
+                    "fixmedins_code": "H", "hosp_lv": "1", "insuplc_admdvs": "140100", "mdtrtarea_admvs": "140100",
+                    "disease": "{disease}"}},
+                  "feedetail": [{{"feedetl_sn": "1", "med_chrgitm_type": "09", "chrgitm_lv": "01", "pric": "1",
+                    "cnt": "1", "det_item_fee_sumamt": "1"}}]}}"#
+            ))
+            .unwrap()
+        };
+        for (cert, disease, want) in [("E11", "E11.900", true), ("E11", "E11", true), ("E11", "E12.000", false)] {
+            let c = claim(cert, disease);
+            assert_eq!(super::Facts::of(&c).certified, want, "{cert} certifies {disease}");
+        }
     }
 }
