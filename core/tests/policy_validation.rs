@@ -458,3 +458,26 @@ fn a_layer_is_borne_by_a_fund_or_the_hospital() {
     assert_eq!(c, ErrorCode::InvalidPolicy);
     assert!(p.starts_with("layers.relief"), "{p}");
 }
+
+#[test]
+fn a_layer_cap_may_be_a_table_by_enrolment_years() {
+    let layer = |cap: Value| {
+        json!({"layers": {"si": {"fund_pay_type": "390200", "rule": "L", "cap": cap,
+            "segments": [{"from": "0", "ratio": "0.5"}]}}})
+    };
+    let rows = json!([{"when": {"enrol_years": {"min": 5}}, "value": "10"}, {"value": "0"}]);
+    let e = Engine::from_json(&with(layer(rows)).to_string()).unwrap();
+    // 1000 at level 1: the fund pays 450 and the layer half the 550 left, up
+    // to its cap: 10 for five years of enrolment, nothing for four.
+    for (begin, paid) in [("2005-03-01", "10.00"), ("2005-03-02", "0.00")] {
+        let mut c = local_inpatient_claim("1000.00");
+        c["psn"]["insu_begn_date"] = json!(begin);
+        let s = e.settle(&yibao_core::parse_claim(&c.to_string()).unwrap()).unwrap();
+        assert_eq!(s.setlinfo.hifmi_pay.to_string(), paid, "enrolled {begin}");
+    }
+    let (_, p, m) = load_err(with(layer(json!([{"when": {"enrol_years": {"min": 5, "max": 5}}, "value": "10"}]))));
+    assert_eq!(p, "layers.si.cap[0].when");
+    assert!(m.contains("enrolment-year band 5–5 is empty"), "{m}");
+    let (_, p, _) = load_err(with(layer(json!([{"value": "-1"}]))));
+    assert_eq!(p, "layers.si.cap[0].value");
+}

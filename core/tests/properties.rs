@@ -35,6 +35,7 @@ fn engines() -> Vec<Engine> {
         "region-template",
         "fixed-standard",
         "hospital-relief",
+        "layers-enrolment-incentive",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

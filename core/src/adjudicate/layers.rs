@@ -3,6 +3,7 @@
 //! medical assistance — each with a threshold on its cumulative basis, bands
 //! and a yearly cap.
 
+use super::deductible::pick_row;
 use super::fund::banded;
 use super::Run;
 use crate::error::{Error, Result};
@@ -66,7 +67,12 @@ pub fn apply(run: &mut Run) -> Result<()> {
         let mut limit = borne;
         let mut capped_by = None;
         if let Some(c) = &l.cap {
-            let room = (c.get()? - Ytd::get(&run.ytd.benefit_paid, &key)).max(Decimal::ZERO);
+            let (cap, row_rule) = pick_row(c, &run.facts, &body.disease_groups, &|| format!("layers.{id}.cap"))?;
+            let cap = cap.get()?;
+            if let Some(r) = row_rule {
+                run.trace.add("layer", r, fen(cap), format!("{id}: yearly cap {} for this member", fen(cap)));
+            }
+            let room = (cap - Ytd::get(&run.ytd.benefit_paid, &key)).max(Decimal::ZERO);
             if room < raw {
                 capped_by = Some(room);
             }

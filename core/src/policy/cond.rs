@@ -46,6 +46,9 @@ pub struct Facts<'a> {
     pub claim: &'a Claim,
     /// Age on the admission date, when the birth date is known.
     pub age: Option<i32>,
+    /// Full years of enrolment on the admission date, from
+    /// `psn.insu_begn_date` (连续参保年限), where it is given.
+    pub enrol_years: Option<i32>,
     /// Treatment area relative to the insured place.
     pub area: Area,
     /// Treated at the member's primary hospital.
@@ -103,6 +106,7 @@ impl<'a> Facts<'a> {
         Facts {
             claim,
             age: claim.psn.brdy.map(|b| day.years_since(b)),
+            enrol_years: claim.psn.insu_begn_date.map(|s| day.years_since(s)),
             area: Area::of(&v.insuplc_admdvs, &v.mdtrtarea_admvs),
             at_primary: claim.psn.primary_fixmedins_code.as_deref() == Some(v.fixmedins_code.as_str()),
             filing_kind,
@@ -143,7 +147,7 @@ impl Readmission {
     }
 }
 
-/// An age band: `min` inclusive, `max` exclusive (years).
+/// A band of years (of age, or of enrolment): `min` inclusive, `max` exclusive.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Hash)]
 #[serde(deny_unknown_fields)]
 pub struct AgeBand {
@@ -180,6 +184,11 @@ pub struct Cond {
     pub disease: Option<Vec<String>>,
     /// Age band on the admission date.
     pub age: Option<AgeBand>,
+    /// Band of full years of continuous enrolment on the admission date
+    /// (连续参保年限, from `psn.insu_begn_date`): the continuous-enrolment
+    /// incentive (连续参保激励) that raises a cap or a ratio year by year.
+    /// A claim that gives no enrolment date matches no band.
+    pub enrol_years: Option<AgeBand>,
     /// `local`, `same_province`, `cross_province`.
     pub area: Option<Vec<String>>,
     /// Treatment-place admvs prefixes.
@@ -341,8 +350,9 @@ impl Cond {
                 return false;
             }
         }
-        if let Some(b) = &self.age {
-            let Some(a) = f.age else { return false };
+        for (band, years) in [(&self.age, f.age), (&self.enrol_years, f.enrol_years)] {
+            let Some(b) = band else { continue };
+            let Some(a) = years else { return false };
             if b.min.is_some_and(|m| a < m) || b.max.is_some_and(|m| a >= m) {
                 return false;
             }

@@ -682,9 +682,10 @@ pub struct Layer {
     /// counts either way.
     #[serde(default = "per_year")]
     pub per: Per,
-    /// Yearly cap on this layer's payments.
+    /// Yearly cap on this layer's payments, a value or a table of rows (a cap
+    /// raised with the years of continuous enrolment, 连续参保激励).
     #[serde(default)]
-    pub cap: Option<P>,
+    pub cap: Option<Choice<P>>,
     /// The year's counters this layer keeps (`layer:<counter>` in the
     /// accumulators; absent: its own key). Layers that are one insurance
     /// under different terms (a threshold halved for assisted members) share

@@ -69,10 +69,10 @@ impl Ctx<'_> {
                 }
             }
         }
-        if let Some(a) = &c.age {
-            if let (Some(lo), Some(hi)) = (a.min, a.max) {
+        for (what, band) in [("age", &c.age), ("enrolment-year", &c.enrol_years)] {
+            if let Some((lo, hi)) = band.as_ref().and_then(|a| a.min.zip(a.max)) {
                 if lo >= hi {
-                    return Err(self.err(path, format!("age band {lo}–{hi} is empty")));
+                    return Err(self.err(path, format!("{what} band {lo}–{hi} is empty")));
                 }
             }
         }
@@ -358,7 +358,7 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
             }
         }
         if let Some(c) = &l.cap {
-            cx.amount(c, &format!("{p}.cap"))?;
+            cx.choice(c, &format!("{p}.cap"), &|v, q| cx.amount(v, q))?;
         }
         cx.counter(l.counter.as_deref(), &format!("{p}.counter"))?;
     }
