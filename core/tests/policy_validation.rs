@@ -431,6 +431,16 @@ fn a_fixed_standard_is_checked_at_load() {
     let (_, p, _) =
         load_err(with(json!({"benefits": {"inpatient": {"standard": {"rule": "S", "amount": "1", "amont": "2"}}}})));
     assert!(p.starts_with("benefits.inpatient.standard"), "{p}");
+    // A standard per case or per bed-day, not both, not neither.
+    Engine::from_json(
+        &with(json!({"benefits": {"inpatient": {"standard": {"rule": "S", "per_day": "150"}}}})).to_string(),
+    )
+    .unwrap();
+    for st in [json!({"rule": "S"}), json!({"rule": "S", "amount": "1", "per_day": "2"})] {
+        let (_, p, m) = load_err(with(json!({"benefits": {"inpatient": {"standard": st}}})));
+        assert_eq!(p, "benefits.inpatient.standard");
+        assert!(m.contains("exactly one of `amount` and `per_day`"), "{m}");
+    }
 }
 
 #[test]

@@ -36,6 +36,7 @@ fn engines() -> Vec<Engine> {
         "fixed-standard",
         "hospital-relief",
         "layers-enrolment-incentive",
+        "per-bed-day",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

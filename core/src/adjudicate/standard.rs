@@ -15,8 +15,16 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let (id, ben, _) = run.chosen()?;
     let Some(st) = &ben.standard else { return Ok(()) };
     let g = &run.body.disease_groups;
-    let (amount, row_rule) = pick_row(&st.amount, &run.facts, g, &|| format!("benefits.{id}.standard.amount"))?;
-    let standard = fen(amount.get()?);
+    let (table, key, days) = match (&st.amount, &st.per_day) {
+        (Some(a), _) => (a, "amount", None),
+        (None, Some(d)) => {
+            let v = &run.claim.mdtrt;
+            (d, "per_day", Some(v.begndate.days_until(v.enddate).max(1)))
+        }
+        (None, None) => return Ok(()),
+    };
+    let (amount, row_rule) = pick_row(table, &run.facts, g, &|| format!("benefits.{id}.standard.{key}"))?;
+    let standard = fen(amount.get()? * Decimal::from(days.unwrap_or(1)));
     let total = run.info.medfee_sumamt;
     let excess = (total - standard).max(Decimal::ZERO);
     run.excess = excess;
@@ -25,6 +33,13 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let mut text = String::with_capacity(96);
     text.push_str("fixed standard ");
     push_dec(&mut text, standard);
+    if let Some(d) = days {
+        text.push_str(" (");
+        push_dec(&mut text, amount.get()?);
+        text.push_str(" a day for ");
+        text.push_str(&d.to_string());
+        text.push_str(" days)");
+    }
     if excess.is_zero() {
         text.push_str(": the cost ");
         push_dec(&mut text, total);

@@ -550,7 +550,8 @@ pub struct Benefit {
 }
 
 /// A fixed standard per case (定额标准): single-disease or day-surgery
-/// payment by case (按病种定额结算). A claim that costs more than the
+/// payment by case (按病种定额结算), or per bed-day (按床日定额, long
+/// psychiatric or rehabilitation stays). A claim that costs more than the
 /// standard is settled as if it cost the standard: the hospital bears the
 /// excess (`hosp_part_amt`, 超出定额部分由定点医疗机构承担), the in-scope
 /// amount the deductible and the funds work on is at most the standard, and
@@ -562,9 +563,15 @@ pub struct Benefit {
 pub struct Standard {
     /// Rule cited.
     pub rule: Rid,
-    /// The standard, a value or a table of rows (by disease, level…). A
-    /// claim for which no row holds is refused with `POLICY_PARAMETER_MISSING`.
-    pub amount: Choice<P>,
+    /// The standard per case, a value or a table of rows (by disease,
+    /// level…). A claim for which no row holds is refused with
+    /// `POLICY_PARAMETER_MISSING`.
+    #[serde(default)]
+    pub amount: Option<Choice<P>>,
+    /// The standard per bed-day instead (按床日), times the stay's days
+    /// (住院天数: discharge date less admission date, a same-day stay one).
+    #[serde(default)]
+    pub per_day: Option<Choice<P>>,
 }
 
 /// A claim-level denial rule.

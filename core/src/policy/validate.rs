@@ -317,7 +317,11 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
             ));
         }
         if let Some(st) = &ben.standard {
-            cx.choice(&st.amount, &format!("{p}.standard.amount"), &|v, q| cx.amount(v, q))?;
+            match (&st.amount, &st.per_day) {
+                (Some(a), None) => cx.choice(a, &format!("{p}.standard.amount"), &|v, q| cx.amount(v, q))?,
+                (None, Some(d)) => cx.choice(d, &format!("{p}.standard.per_day"), &|v, q| cx.amount(v, q))?,
+                _ => return Err(cx.err(format!("{p}.standard"), "give exactly one of `amount` and `per_day`")),
+            }
             if f.adjust.iter().any(|a| a.when.tests_line()) {
                 return Err(cx.err(
                     format!("{p}.standard"),
