@@ -491,3 +491,17 @@ fn a_layer_cap_may_be_a_table_by_enrolment_years() {
     let (_, p, _) = load_err(with(layer(json!([{"value": "-1"}]))));
     assert_eq!(p, "layers.si.cap[0].value");
 }
+
+#[test]
+fn a_price_band_is_checked_where_it_stands() {
+    let pre = |band: Value| json!({"preselfpay": {"rule": "P", "rows": [{"when": {"chrgitm_lv": ["02"], "pric": band}, "value": "0.1"}]}});
+    Engine::from_json(&with(pre(json!({"above": "1", "up_to": "2"}))).to_string()).unwrap();
+    let (_, p, m) = load_err(with(pre(json!({"above": "2", "up_to": "2"}))));
+    assert_eq!(p, "preselfpay.rows[0].when");
+    assert!(m.contains("price band above 2 up to 2 is empty"), "{m}");
+    let (_, p, _) = load_err(with(pre(json!({"below": "2"}))));
+    assert!(p.starts_with("preselfpay.rows[0].when.pric"), "{p}");
+    let cap = json!({"item_caps": [{"when": {"pric": {"above": "9", "up_to": "3"}}, "limit": "1", "per": "line", "rule": "C"}]});
+    let (_, p, _) = load_err(with(cap));
+    assert_eq!(p, "item_caps[0].when");
+}

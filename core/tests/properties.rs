@@ -37,6 +37,7 @@ fn engines() -> Vec<Engine> {
         "hospital-relief",
         "layers-enrolment-incentive",
         "per-bed-day",
+        "price-bands",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

@@ -20,6 +20,8 @@ pub fn lines(run: &mut Run) -> Result<()> {
     let mut cap_left: Vec<Option<Decimal>> = vec![None; body.item_caps.len()];
     let (mut fulamt, mut over, mut pre, mut inscp) = (zero(), zero(), zero(), zero());
     let mut excl_rules: Vec<(Rid, Decimal)> = Vec::new();
+    // Pre-self-pay by the policy's table, by the rule of the row that gave it.
+    let mut pre_rules: Vec<(Rid, Decimal)> = Vec::new();
     let mut waived = zero();
     for (i, l) in run.claim.feedetail.iter().enumerate() {
         let sum = fen(l.det_item_fee_sumamt);
@@ -74,37 +76,46 @@ pub fn lines(run: &mut Run) -> Result<()> {
                     r.rules.push(ic.rule.clone());
                 }
             }
-            let ratio = if let Some(np) = ben.no_preselfpay.as_ref().filter(|_| l.chrgitm_lv == "02") {
-                r.rules.push(np.rule.clone());
-                waived += rest;
-                Decimal::ZERO
-            } else if let Some(p) = l.selfpay_prop {
-                p
-            } else if let Some(row) = body
-                .preselfpay
-                .as_ref()
-                .and_then(|t| t.rows.iter().find(|row| row.when.matches(&run.facts, Some(l), groups)))
-            {
-                row.value.get().map_err(|e| at_line(e, i))?
-            } else if l.chrgitm_lv == "01" {
-                Decimal::ZERO
-            } else {
-                let mut e = param::missing("preselfpay", CLASS);
-                e.path = Some(format!("feedetail[{i}].selfpay_prop"));
-                e.message = format!(
-                    "class-B line `{}` carries no selfpay_prop and the policy gives no pre-self-pay ratio for it; \
+            let mut table_rule = None;
+            let ratio =
+                if let Some(np) = ben.no_preselfpay.as_ref().filter(|_| l.chrgitm_lv == "02") {
+                    r.rules.push(np.rule.clone());
+                    waived += rest;
+                    Decimal::ZERO
+                } else if let Some(p) = l.selfpay_prop {
+                    p
+                } else if let Some((t, row)) = body.preselfpay.as_ref().and_then(|t| {
+                    t.rows.iter().find(|row| row.when.matches(&run.facts, Some(l), groups)).map(|r| (t, r))
+                }) {
+                    table_rule = Some(row.rule.as_ref().unwrap_or(&t.rule));
+                    row.value.get().map_err(|e| at_line(e, i))?
+                } else if l.chrgitm_lv == "01" {
+                    Decimal::ZERO
+                } else {
+                    let mut e = param::missing("preselfpay", CLASS);
+                    e.path = Some(format!("feedetail[{i}].selfpay_prop"));
+                    e.message = format!(
+                        "class-B line `{}` carries no selfpay_prop and the policy gives no pre-self-pay ratio for it; \
                      send selfpay_prop, or set `preselfpay` in a policy file that extends the pack",
-                    l.feedetl_sn
-                );
-                return Err(e);
-            };
+                        l.feedetl_sn
+                    );
+                    return Err(e);
+                };
             let p = fen(rest * ratio);
             r.preselfpay_amt = p;
             r.inscp_scp_amt = rest - p;
             r.selfpay_prop = ratio.round_dp(4);
             r.selfpay_prop.rescale(4);
-            if r.rules.is_empty() || !p.is_zero() {
-                r.rules.push(CLASS.into());
+            match table_rule.filter(|_| !p.is_zero()) {
+                Some(rule) => {
+                    r.rules.push(rule.clone());
+                    match pre_rules.iter_mut().find(|(x, _)| x == rule) {
+                        Some((_, a)) => *a += p,
+                        None => pre_rules.push((rule.clone(), p)),
+                    }
+                }
+                None if r.rules.is_empty() || !p.is_zero() => r.rules.push(CLASS.into()),
+                None => {}
             }
         }
         fulamt += r.fulamt_ownpay_amt;
@@ -136,8 +147,12 @@ pub fn lines(run: &mut Run) -> Result<()> {
         };
         run.trace.add("classify", rule, over, "over the price limit or the counted limit");
     }
-    if !pre.is_zero() {
-        run.trace.add("classify", CLASS, pre, "pre-self-pay of class-B items");
+    let by_table: Decimal = pre_rules.iter().map(|(_, a)| *a).sum();
+    if pre > by_table {
+        run.trace.add("classify", CLASS, pre - by_table, "pre-self-pay of class-B items");
+    }
+    for (rule, amt) in pre_rules {
+        run.trace.add("classify", rule, amt, "pre-self-pay by the policy's ratio for the item's class");
     }
     if let Some(np) = ben.no_preselfpay.as_ref().filter(|_| !waived.is_zero()) {
         run.trace.add("classify", np.rule.clone(), waived, "class-B items carry no pre-self-pay under this benefit");

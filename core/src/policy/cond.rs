@@ -3,6 +3,7 @@
 
 use crate::claim::{Claim, FeeLine};
 use crate::date::Date;
+use crate::money::Decimal;
 use serde::Deserialize;
 
 /// Where the treatment place stands to the insured place (异地 status):
@@ -159,6 +160,27 @@ pub struct AgeBand {
     pub max: Option<i32>,
 }
 
+/// A band of a line's unit price, as price rules are worded: above `above`
+/// (exclusive, 以上) and up to `up_to` (inclusive, 含): the pre-self-pay of
+/// costly consumables by unit price (单价 1 万元（含）以下 / 1 万元以上至 5 万元).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceBand {
+    /// The band starts above this price.
+    #[serde(default, with = "crate::money::price::opt")]
+    pub above: Option<Decimal>,
+    /// The band ends at this price, included.
+    #[serde(default, with = "crate::money::price::opt")]
+    pub up_to: Option<Decimal>,
+}
+
+impl PriceBand {
+    /// True when `pric` lies in the band.
+    pub fn holds(&self, pric: Decimal) -> bool {
+        self.above.is_none_or(|a| pric > a) && self.up_to.is_none_or(|u| pric <= u)
+    }
+}
+
 /// A condition: every field given must hold. Lists match any of their values;
 /// `psn_type`, `mdtrtarea_admvs` and `med_list_codg` match by prefix;
 /// `disease` accepts `@group` names from the pack's `disease_groups`.
@@ -231,6 +253,8 @@ pub struct Cond {
     pub psn_idet_type: Option<Vec<String>>,
     /// Line: a dual-channel drug (双通道药品).
     pub dual_channel: Option<bool>,
+    /// Line: a band of the unit price (`pric`).
+    pub pric: Option<PriceBand>,
     /// Line: charge item levels.
     pub chrgitm_lv: Option<Vec<String>>,
     /// Line: charge item categories.
@@ -363,7 +387,8 @@ impl Cond {
                 && has(&self.med_chrgitm_type, &l.med_chrgitm_type)
                 && has(&self.item_class, l.item_class.as_deref().unwrap_or(""))
                 && has_prefix(&self.med_list_codg, &l.med_list_codg)
-                && flag(self.dual_channel, l.dual_channel))
+                && flag(self.dual_channel, l.dual_channel)
+                && self.pric.as_ref().is_none_or(|b| b.holds(l.pric)))
             {
                 return false;
             }
@@ -388,6 +413,7 @@ impl Cond {
             || self.item_class.is_some()
             || self.med_list_codg.is_some()
             || self.dual_channel.is_some()
+            || self.pric.is_some()
     }
 
     /// True when this condition, or any part of it, tests a fee line's

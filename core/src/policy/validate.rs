@@ -76,6 +76,11 @@ impl Ctx<'_> {
                 }
             }
         }
+        if let Some((lo, hi)) = c.pric.as_ref().and_then(|b| b.above.zip(b.up_to)) {
+            if lo >= hi {
+                return Err(self.err(path, format!("price band above {lo} up to {hi} is empty")));
+            }
+        }
         if let Some(n) = &c.not {
             self.cond(n, &format!("{path}.not"))?;
         }
@@ -371,6 +376,7 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
     }
     if let Some(t) = &b.preselfpay {
         for (i, r) in t.rows.iter().enumerate() {
+            cx.cond(&r.when, &format!("preselfpay.rows[{i}].when"))?;
             cx.ratio(&r.value, &format!("preselfpay.rows[{i}].value"))?;
         }
     }
@@ -393,6 +399,7 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         }
     }
     for (i, c) in b.item_caps.iter().enumerate() {
+        cx.cond(&c.when, &format!("item_caps[{i}].when"))?;
         cx.amount(&c.limit, &format!("item_caps[{i}].limit"))?;
     }
     Ok(())
