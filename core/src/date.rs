@@ -123,6 +123,11 @@ impl Date {
     pub fn month_key(self) -> String {
         format!("{:04}-{:02}", self.y, self.m)
     }
+
+    /// `YYYY-Qn`, the key of a quarterly counter.
+    pub fn quarter_key(self) -> String {
+        format!("{:04}-Q{}", self.y, (self.m - 1) / 3 + 1)
+    }
 }
 
 impl fmt::Display for Date {
@@ -194,6 +199,15 @@ mod tests {
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn quarter_keys() {
+        for (day, q) in
+            [("2010-01-01", "2010-Q1"), ("2010-03-31", "2010-Q1"), ("2010-04-01", "2010-Q2"), ("2010-12-31", "2010-Q4")]
+        {
+            assert_eq!(d(day).quarter_key(), q);
+        }
     }
 
     #[test]

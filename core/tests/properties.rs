@@ -38,6 +38,7 @@ fn engines() -> Vec<Engine> {
         "layers-enrolment-incentive",
         "per-bed-day",
         "price-bands",
+        "quarterly-cap",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

@@ -146,7 +146,12 @@ pub fn banded(
 /// Keys a cap counts, for the claim's month and disease.
 fn cap_key<'a>(cap: &Cap, bucket: &'a str, f: &Facts) -> std::borrow::Cow<'a, str> {
     let disease = f.claim.mdtrt.disease.as_deref().filter(|_| cap.per_disease);
-    if disease.is_none() && cap.scope != Scope::Month {
+    let period = match cap.scope {
+        Scope::Month => Some(f.day().month_key()),
+        Scope::Quarter => Some(f.day().quarter_key()),
+        Scope::Year | Scope::Claim => None,
+    };
+    if disease.is_none() && period.is_none() {
         return std::borrow::Cow::Borrowed(bucket);
     }
     let mut k = bucket.to_string();
@@ -154,9 +159,9 @@ fn cap_key<'a>(cap: &Cap, bucket: &'a str, f: &Facts) -> std::borrow::Cow<'a, st
         k.push(':');
         k.push_str(d);
     }
-    if cap.scope == Scope::Month {
+    if let Some(p) = period {
         k.push('@');
-        k.push_str(&f.day().month_key());
+        k.push_str(&p);
     }
     std::borrow::Cow::Owned(k)
 }

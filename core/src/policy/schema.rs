@@ -427,6 +427,9 @@ pub enum Scope {
     Year,
     /// The calendar month of the visit (monthly quotas; unused quota does not carry).
     Month,
+    /// The calendar quarter of the visit (按季度: quarterly limits of
+    /// chronic outpatient care; unused quota does not carry).
+    Quarter,
     /// This claim alone.
     Claim,
 }
