@@ -505,3 +505,16 @@ fn a_price_band_is_checked_where_it_stands() {
     let (_, p, _) = load_err(with(cap));
     assert_eq!(p, "item_caps[0].when");
 }
+
+#[test]
+fn an_added_pre_self_pay_is_checked_at_load() {
+    let added = |v: &str| json!({"added_preselfpay": {"rule": "A", "rows": [{"when": {"filed": false}, "value": v}]}});
+    Engine::from_json(&with(added("0.2")).to_string()).unwrap();
+    let (_, p, m) = load_err(with(added("1.2")));
+    assert_eq!(p, "added_preselfpay.rows[0].value");
+    assert!(m.contains("outside 0–1"), "{m}");
+    let (_, p, _) = load_err(with(
+        json!({"added_preselfpay": {"rule": "A", "rows": [{"when": {"disease": ["@nope"]}, "value": "0.2"}]}}),
+    ));
+    assert_eq!(p, "added_preselfpay.rows[0].when");
+}

@@ -39,6 +39,7 @@ fn engines() -> Vec<Engine> {
         "per-bed-day",
         "price-bands",
         "quarterly-cap",
+        "remote-preselfpay",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

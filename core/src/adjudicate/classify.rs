@@ -22,6 +22,8 @@ pub fn lines(run: &mut Run) -> Result<()> {
     let mut excl_rules: Vec<(Rid, Decimal)> = Vec::new();
     // Pre-self-pay by the policy's table, by the rule of the row that gave it.
     let mut pre_rules: Vec<(Rid, Decimal)> = Vec::new();
+    // Added pre-self-pay, by rule.
+    let mut added_rules: Vec<(Rid, Decimal)> = Vec::new();
     let mut waived = zero();
     for (i, l) in run.claim.feedetail.iter().enumerate() {
         let sum = fen(l.det_item_fee_sumamt);
@@ -102,21 +104,34 @@ pub fn lines(run: &mut Run) -> Result<()> {
                     return Err(e);
                 };
             let p = fen(rest * ratio);
-            r.preselfpay_amt = p;
-            r.inscp_scp_amt = rest - p;
-            r.selfpay_prop = ratio.round_dp(4);
-            r.selfpay_prop.rescale(4);
             match table_rule.filter(|_| !p.is_zero()) {
                 Some(rule) => {
                     r.rules.push(rule.clone());
-                    match pre_rules.iter_mut().find(|(x, _)| x == rule) {
-                        Some((_, a)) => *a += p,
-                        None => pre_rules.push((rule.clone(), p)),
-                    }
+                    add_to(&mut pre_rules, rule, p);
                 }
                 None if r.rules.is_empty() || !p.is_zero() => r.rules.push(CLASS.into()),
                 None => {}
             }
+            let (mut more, mut applied) = (zero(), ratio);
+            if let Some((t, row)) = body
+                .added_preselfpay
+                .as_ref()
+                .and_then(|t| t.rows.iter().find(|row| row.when.matches(&run.facts, Some(l), groups)).map(|r| (t, r)))
+            {
+                let x = row.value.get().map_err(|e| at_line(e, i))?;
+                more = fen((rest - p) * x);
+                if !more.is_zero() {
+                    let rule = row.rule.as_ref().unwrap_or(&t.rule);
+                    r.rules.push(rule.clone());
+                    add_to(&mut added_rules, rule, more);
+                }
+                // The two shares one after the other: 1 − (1 − class) × (1 − added).
+                applied = Decimal::ONE - (Decimal::ONE - ratio) * (Decimal::ONE - x);
+            }
+            r.preselfpay_amt = p + more;
+            r.inscp_scp_amt = rest - p - more;
+            r.selfpay_prop = applied.round_dp(4);
+            r.selfpay_prop.rescale(4);
         }
         fulamt += r.fulamt_ownpay_amt;
         over += r.overlmt_amt;
@@ -147,18 +162,29 @@ pub fn lines(run: &mut Run) -> Result<()> {
         };
         run.trace.add("classify", rule, over, "over the price limit or the counted limit");
     }
-    let by_table: Decimal = pre_rules.iter().map(|(_, a)| *a).sum();
+    let by_table: Decimal = pre_rules.iter().chain(&added_rules).map(|(_, a)| *a).sum();
     if pre > by_table {
         run.trace.add("classify", CLASS, pre - by_table, "pre-self-pay of class-B items");
     }
     for (rule, amt) in pre_rules {
         run.trace.add("classify", rule, amt, "pre-self-pay by the policy's ratio for the item's class");
     }
+    for (rule, amt) in added_rules {
+        run.trace.add("classify", rule, amt, "pre-self-pay added before the deductible");
+    }
     if let Some(np) = ben.no_preselfpay.as_ref().filter(|_| !waived.is_zero()) {
         run.trace.add("classify", np.rule.clone(), waived, "class-B items carry no pre-self-pay under this benefit");
     }
     run.trace.add("classify", CLASS, inscp, "in scope (符合政策范围)");
     Ok(())
+}
+
+/// Adds `amount` to the running total of `rule`.
+fn add_to(totals: &mut Vec<(Rid, Decimal)>, rule: &Rid, amount: Decimal) {
+    match totals.iter_mut().find(|(x, _)| x == rule) {
+        Some((_, a)) => *a += amount,
+        None => totals.push((rule.clone(), amount)),
+    }
 }
 
 fn at_line(mut e: Error, i: usize) -> Error {

@@ -807,6 +807,12 @@ pub struct Body {
     /// Pre-self-pay ratios by line class.
     #[serde(default)]
     pub preselfpay: Option<PreselfpayTable>,
+    /// A further pre-self-pay share of what each line leaves in scope after
+    /// its class's, chosen by claim or line condition: 先行自付 for remote
+    /// care without a filing (未备案异地就医个人先行自付 20 %), applied
+    /// before the deductible. The first row that holds applies.
+    #[serde(default)]
+    pub added_preselfpay: Option<PreselfpayTable>,
     /// Counted-amount limits by category.
     #[serde(default)]
     pub item_caps: Vec<ItemCap>,

@@ -380,6 +380,12 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
             cx.ratio(&r.value, &format!("preselfpay.rows[{i}].value"))?;
         }
     }
+    if let Some(t) = &b.added_preselfpay {
+        for (i, r) in t.rows.iter().enumerate() {
+            cx.cond(&r.when, &format!("added_preselfpay.rows[{i}].when"))?;
+            cx.ratio(&r.value, &format!("added_preselfpay.rows[{i}].value"))?;
+        }
+    }
     for (i, m) in b.manual.iter().enumerate() {
         cx.cond(&m.when, &format!("manual[{i}].when"))?;
         if b.materials.get(&m.materials).is_none() {
