@@ -43,8 +43,30 @@ struct W<S: Sink> {
 
 /// Size of the gathering block: a ten-line claim (about 770 bytes) fits in one.
 const BLOCK: usize = 1024;
-/// The most bytes one fixed-size write adds: a tag and a 128-bit varint (19 bytes).
+/// The most bytes one fixed-size write adds: a tag and a 128-bit varint (19
+/// bytes), or a tag, a length byte and a short string (18 bytes).
 const ROOM: usize = 24;
+/// The longest string written straight into the window.
+const SHORT: usize = 16;
+
+/// Copies `src` (at most [`SHORT`] bytes) into `dst` of the same length with
+/// two overlapping fixed-size moves.
+#[inline]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..].copy_from_slice(&src[n - 4..]);
+    } else if n >= 2 {
+        dst[..2].copy_from_slice(&src[..2]);
+        dst[n - 2..].copy_from_slice(&src[n - 2..]);
+    } else if n == 1 {
+        dst[0] = src[0];
+    }
+}
 
 impl<S: Sink> W<S> {
     fn new(sink: S) -> Self {
@@ -137,17 +159,34 @@ impl<S: Sink> W<S> {
         self.uv64(n as u64);
     }
     fn s(&mut self, s: &str) {
-        self.len(s.len());
-        self.update(s.as_bytes());
+        self.tagged_str(None, s.as_bytes());
     }
     fn os(&mut self, s: Option<&str>) {
         match s {
-            Some(s) => {
-                self.tagged_uv64(Some(1), s.len() as u64);
-                self.update(s.as_bytes());
-            }
+            Some(s) => self.tagged_str(Some(1), s.as_bytes()),
             None => self.byte(0),
         }
+    }
+    /// A tag byte if given, the length, then the bytes. Short strings (the
+    /// codes, which are most of a claim) go into the window with a few fixed
+    /// moves rather than a call to `memcpy` each.
+    #[inline]
+    fn tagged_str(&mut self, tag: Option<u8>, b: &[u8]) {
+        if b.len() > SHORT {
+            self.tagged_uv64(tag, b.len() as u64);
+            return self.update(b);
+        }
+        let w = self.room();
+        let mut n = 0;
+        if let Some(t) = tag {
+            w[0] = t;
+            n = 1;
+        }
+        // `b.len() ≤ SHORT < 0x80`: its varint is the one byte.
+        w[n] = b.len() as u8;
+        n += 1;
+        copy_short(&mut w[n..n + b.len()], b);
+        self.pos += n + b.len();
     }
     /// A decimal by value: `12.5` and `12.50` encode alike. Tag 0 is the
     /// value in units of 10⁻⁸ (exact for every scale up to 8, which covers
