@@ -377,6 +377,7 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
     code(w, "prior_disease", v.prior_disease.as_deref());
     code(w, "mid_setl_flag", v.mid_setl_flag.as_deref());
     money(w, "medfee_sumamt", v.medfee_sumamt);
+    money(w, "mulaid_balc", Some(p.mulaid_balc).filter(|b| !b.is_zero()));
 }
 
 #[cfg(test)]
@@ -501,6 +502,26 @@ mod tests {
             .replacen("\"hosp_lv\":", "\"dedc_hosp_lv\":\"2\",\"hosp_lv\":", 1)
             .replacen("\"psn_type\":", "\"idetinfo\":[{\"psn_idet_type\":\"2302\"}],\"psn_type\":", 1);
         assert_ne!(super::claim_hash(&crate::parse_claim(&text).unwrap()), lv("\"2\""));
+    }
+
+    /// The family mutual-aid balance counts in the hash when it is not zero,
+    /// by value, and apart from the visit's amounts.
+    #[test]
+    fn the_mutual_aid_balance_counts_in_the_hash_when_not_zero() {
+        let with = |v: &str| {
+            let text = crate::demo::sample_claim(3).replacen(
+                "\"psn_type\":",
+                &format!("\"mulaid_balc\":{v},\"psn_type\":"),
+                1,
+            );
+            super::claim_hash(&crate::parse_claim(&text).unwrap())
+        };
+        let plain = hash_with_visit_fields(&[]);
+        assert_eq!(with("\"0.00\""), plain);
+        assert_ne!(with("\"100\""), plain);
+        assert_eq!(with("\"100\""), with("\"100.00\""));
+        assert_ne!(with("\"100\""), with("\"100.01\""));
+        assert_ne!(with("\"100\""), hash_with_visit_fields(&[("medfee_sumamt", "\"100\"")]));
     }
 
     /// The hash is part of every stamped settlement, kept for audit: the

@@ -59,6 +59,11 @@ pub struct Person {
     /// Personal-account balance (个人账户余额) before the claim.
     #[serde(with = "money::money", default = "money::zero")]
     pub balc: Decimal,
+    /// What a family member's personal account bound to this member for
+    /// mutual aid (家庭共济) may still pay, before the claim. The policy's
+    /// `mulaid` says what it pays; the part paid is `acct_mulaid_pay`.
+    #[serde(with = "money::money", default = "money::zero", skip_serializing_if = "Decimal::is_zero")]
+    pub mulaid_balc: Decimal,
     /// `"1"` when the member agrees to pay from the personal account.
     #[serde(default = "flag_zero")]
     pub acct_used_flag: Code,

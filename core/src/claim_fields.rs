@@ -96,6 +96,7 @@ pub fn blank_person() -> Person {
         brdy: None,
         insu_begn_date: None,
         balc: money::zero(),
+        mulaid_balc: money::zero(),
         acct_used_flag: Code::const_new("0"),
         cvlserv_flag: Code::const_new("0"),
         primary_fixmedins_code: None,
@@ -125,6 +126,7 @@ pub fn person(p: &mut Person, key: &str, v: impl FieldValue) -> Option<u32> {
         "quota_balc" => set(&mut p.quota_balc, v.amounts(), 11),
         "death_date" => set(&mut p.death_date, v.opt(FieldValue::date), 12),
         "idetinfo" => set(&mut p.idetinfo, v.identities(), 13),
+        "mulaid_balc" => set(&mut p.mulaid_balc, v.dec(money::MONEY_DP), 14),
         _ => None,
     }
 }

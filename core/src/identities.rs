@@ -72,6 +72,7 @@ pub fn check(s: &Settlement) -> Vec<String> {
         i.fund_pay_sumamt,
         i.psn_part_amt,
         i.acct_pay,
+        i.acct_mulaid_pay,
         i.psn_cash_pay,
         i.hosp_part_amt,
         i.balc,
@@ -79,6 +80,9 @@ pub fn check(s: &Settlement) -> Vec<String> {
     if s.status != crate::settlement::Status::Reversed {
         if all.iter().any(|a| a.is_sign_negative() && !a.is_zero()) {
             bad.push("a negative amount".into());
+        }
+        if i.acct_mulaid_pay > i.acct_pay {
+            bad.push("the mutual-aid part above the account payment".into());
         }
         if i.act_pay_dedc > i.inscp_scp_amt {
             bad.push("deductible above the in-scope amount".into());

@@ -81,6 +81,11 @@ pub struct SetlInfo {
     /// Paid from the personal account (个人账户支出).
     #[serde(with = "money::money")]
     pub acct_pay: Decimal,
+    /// The part of `acct_pay` drawn on a family member's account by mutual
+    /// aid (个人账户共济支付金额); already included in `acct_pay`. Absent in a
+    /// settlement written before it existed, and read as zero.
+    #[serde(with = "money::money", default = "money::zero")]
+    pub acct_mulaid_pay: Decimal,
     /// Paid in cash (个人现金支出).
     #[serde(with = "money::money")]
     pub psn_cash_pay: Decimal,
@@ -117,6 +122,7 @@ impl SetlInfo {
             fund_pay_sumamt: z,
             psn_part_amt: z,
             acct_pay: z,
+            acct_mulaid_pay: z,
             psn_cash_pay: z,
             hosp_part_amt: z,
             balc,
@@ -142,6 +148,7 @@ impl SetlInfo {
             &mut self.fund_pay_sumamt,
             &mut self.psn_part_amt,
             &mut self.acct_pay,
+            &mut self.acct_mulaid_pay,
             &mut self.psn_cash_pay,
             &mut self.hosp_part_amt,
             &mut self.balc,

@@ -179,6 +179,7 @@ impl W<'_> {
         self.field_dec(",\"fund_pay_sumamt\":", &i.fund_pay_sumamt);
         self.field_dec(",\"psn_part_amt\":", &i.psn_part_amt);
         self.field_dec(",\"acct_pay\":", &i.acct_pay);
+        self.field_dec(",\"acct_mulaid_pay\":", &i.acct_mulaid_pay);
         self.field_dec(",\"psn_cash_pay\":", &i.psn_cash_pay);
         self.field_dec(",\"hosp_part_amt\":", &i.hosp_part_amt);
         self.field_dec(",\"balc\":", &i.balc);

@@ -507,6 +507,18 @@ fn a_price_band_is_checked_where_it_stands() {
 }
 
 #[test]
+fn account_conditions_are_checked_at_load() {
+    for key in ["account", "mulaid"] {
+        let ok = json!({ key: {"rule": "A", "when": {"insutype": ["310"]}, "pays": "inscp_share"} });
+        Engine::from_json(&with(ok).to_string()).unwrap();
+        let (_, p, _) = load_err(with(json!({ key: {"rule": "A", "when": {"disease": ["@nope"]}} })));
+        assert_eq!(p, format!("{key}.when"));
+        let (_, p, _) = load_err(with(json!({ key: {"rule": "A", "pays": "everything"} })));
+        assert!(p.starts_with(key), "{p}");
+    }
+}
+
+#[test]
 fn an_added_pre_self_pay_is_checked_at_load() {
     let added = |v: &str| json!({"added_preselfpay": {"rule": "A", "rows": [{"when": {"filed": false}, "value": v}]}});
     Engine::from_json(&with(added("0.2")).to_string()).unwrap();

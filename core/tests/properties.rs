@@ -40,6 +40,7 @@ fn engines() -> Vec<Engine> {
         "price-bands",
         "quarterly-cap",
         "remote-preselfpay",
+        "family-mutual-aid",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }
@@ -127,7 +128,7 @@ fn claim() -> impl Strategy<Value = Value> {
                 "psn": {"psn_no": "P", "insutype": insutype, "psn_type": pt, "brdy": "1970-01-01", "insu_begn_date": "2005-01-01",
                         "balc": balc, "acct_used_flag": if acct {"1"} else {"0"}, "cvlserv_flag": if cvlserv {"1"} else {"0"},
                         "primary_fixmedins_code": "H001",
-                        "quota_balc": {"opool": quota},
+                        "quota_balc": {"opool": quota}, "mulaid_balc": quota,
                         "chronic_certs": [{"disease": disease, "begndate": "2010-01-01"}, {"disease": "copd", "begndate": "2010-01-01"}],
                         "idetinfo": if idet.is_empty() { json!([]) } else { json!([{"psn_idet_type": idet, "begntime": "2010-01-01 00:00:00"}]) }},
                 "ytd": {"year": 2010, "admissions": adm, "dedc_paid": "0.00",
@@ -165,6 +166,10 @@ proptest! {
             let r = e.reverse(&s, None).unwrap();
             prop_assert_eq!(&r.ytd_after, &before);
             prop_assert!(identities::check(&r).is_empty());
+            // ... and the member's own account balance; what mutual aid paid
+            // goes back to the family account, within its balance.
+            prop_assert_eq!(r.setlinfo.balc, claim.psn.balc.round_dp(2));
+            prop_assert!(s.setlinfo.acct_mulaid_pay <= claim.psn.mulaid_balc);
             // Reversal after a later claim of the same member: subtracting the delta
             // from the current accumulators gives what the later claim alone left.
             if s.status == Status::Settled {

@@ -187,6 +187,7 @@ const DECIMAL_KEYS: &[&str] = &[
     "fund_pay_sumamt",
     "psn_part_amt",
     "acct_pay",
+    "acct_mulaid_pay",
     "psn_cash_pay",
     "hosp_part_amt",
     "balc",

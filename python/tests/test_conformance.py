@@ -35,6 +35,8 @@ def check_identities(s):
     assert i.medfee_sumamt == sum(parts)
     assert i.fund_pay_sumamt == i.hifp_pay + i.cvlserv_pay + i.hifes_pay + i.hifmi_pay + i.hifob_pay + i.maf_pay + i.oth_pay
     assert i.psn_part_amt == i.medfee_sumamt - i.fund_pay_sumamt - i.hosp_part_amt == i.acct_pay + i.psn_cash_pay
+    # The mutual-aid part is inside the account payment, of the same sign.
+    assert abs(i.acct_mulaid_pay) <= abs(i.acct_pay) and i.acct_mulaid_pay * i.acct_pay >= 0
     assert sum((d.fund_payamt for d in s.setldetail), Decimal(0)) == i.fund_pay_sumamt
     for d in s.setldetail:
         assert d.fund_payamt <= d.crt_payb_lmt_amt

@@ -68,7 +68,10 @@ class SetlInfo:
         """Member's total share (个人负担总金额)."""
     @property
     def acct_pay(self) -> Decimal:
-        """Personal account (个人账户支出)."""
+        """Personal account (个人账户支出), the mutual-aid part included."""
+    @property
+    def acct_mulaid_pay(self) -> Decimal:
+        """Of acct_pay, drawn on a family member's account by mutual aid (个人账户共济支付金额)."""
     @property
     def psn_cash_pay(self) -> Decimal:
         """Cash (个人现金支出)."""

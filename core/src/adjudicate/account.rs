@@ -19,6 +19,34 @@ fn payable(run: &Run, pays: Pays, already: Decimal) -> Decimal {
     r.max(Decimal::ZERO)
 }
 
+/// Family mutual aid: what a bound family member's account pays of the
+/// share the policy lets it pay, after the member's own account paid `own`.
+fn mutual_aid(run: &mut Run, own: Decimal) -> Decimal {
+    let (Some(m), balc) = (&run.body.mulaid, run.claim.psn.mulaid_balc) else {
+        return Decimal::ZERO;
+    };
+    if run.claim.psn.acct_used_flag != "1"
+        || balc.is_zero()
+        || !m.when.matches(&run.facts, None, &run.body.disease_groups)
+    {
+        return Decimal::ZERO;
+    }
+    let due = payable(run, m.pays, own);
+    let paid = fen(balc.min(due));
+    if !paid.is_zero() {
+        let mut text = String::with_capacity(64);
+        text.push_str("family mutual aid pays ");
+        push_dec(&mut text, paid);
+        text.push_str(" of ");
+        push_dec(&mut text, due);
+        text.push_str(" (family account balance ");
+        push_dec(&mut text, balc);
+        text.push(')');
+        run.trace.add("account", m.rule.clone(), paid, text);
+    }
+    paid
+}
+
 /// Quota accounts, personal account, cash.
 pub fn apply(run: &mut Run) -> Result<()> {
     let body = run.body;
@@ -61,9 +89,11 @@ pub fn apply(run: &mut Run) -> Result<()> {
             Ytd::add(&mut run.delta.fund_paid, "310200", acct);
         }
     }
-    run.info.acct_pay = acct;
     run.info.balc -= acct;
-    run.info.psn_cash_pay = run.info.psn_part_amt - acct;
+    let mulaid = mutual_aid(run, acct);
+    run.info.acct_mulaid_pay = mulaid;
+    run.info.acct_pay = acct + mulaid;
+    run.info.psn_cash_pay = run.info.psn_part_amt - acct - mulaid;
     let part = run.info.psn_part_amt;
     let rule = body.account.as_ref().map_or(Rid::from(CASH_RULE), |a| a.rule.clone());
     let text = if run.info.hosp_part_amt.is_zero() {

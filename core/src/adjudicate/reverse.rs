@@ -46,12 +46,15 @@ pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
         &mut i.fund_pay_sumamt,
         &mut i.psn_part_amt,
         &mut i.acct_pay,
+        &mut i.acct_mulaid_pay,
         &mut i.psn_cash_pay,
         &mut i.hosp_part_amt,
     ] {
         *f = neg(*f);
     }
-    i.balc = s.setlinfo.balc + s.setlinfo.acct_pay;
+    // The member's own balance gets back what it paid; the mutual-aid part
+    // came from a family member's account.
+    i.balc = s.setlinfo.balc + s.setlinfo.acct_pay - s.setlinfo.acct_mulaid_pay;
     for d in &mut out.setldetail {
         d.fund_payamt = neg(d.fund_payamt);
         d.inscp_scp_amt = neg(d.inscp_scp_amt);

@@ -92,6 +92,7 @@ pub fn claim(c: &Claim) -> Result<()> {
     flag(&p.acct_used_flag, &s("psn.acct_used_flag"))?;
     flag(&p.cvlserv_flag, &s("psn.cvlserv_flag"))?;
     amount(p.balc, &s("psn.balc"))?;
+    amount(p.mulaid_balc, &s("psn.mulaid_balc"))?;
     for (k, v) in &p.quota_balc {
         amount(*v, &|| format!("psn.quota_balc.{k}"))?;
     }

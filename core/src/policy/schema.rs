@@ -830,6 +830,12 @@ pub struct Body {
     /// The personal account.
     #[serde(default)]
     pub account: Option<Account>,
+    /// Family mutual aid (家庭共济): a family member's personal account,
+    /// bound to this member, paying what the member's own account left of
+    /// the share it may pay, up to `psn.mulaid_balc`, when the member agrees
+    /// (`acct_used_flag`). Reported as `acct_mulaid_pay`, inside `acct_pay`.
+    #[serde(default)]
+    pub mulaid: Option<Account>,
     /// Extra fund codes this policy pays from (beyond the national table).
     #[serde(default)]
     pub funds: Vec<String>,

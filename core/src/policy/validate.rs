@@ -371,6 +371,11 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         }
         cx.counter(l.counter.as_deref(), &format!("{p}.counter"))?;
     }
+    for (key, a) in [("account", &b.account), ("mulaid", &b.mulaid)] {
+        if let Some(a) = a {
+            cx.cond(&a.when, &format!("{key}.when"))?;
+        }
+    }
     for (name, q) in b.quota_accounts.iter() {
         cx.fund_code(&q.fund_pay_type, &format!("quota_accounts.{name}.fund_pay_type"))?;
     }
