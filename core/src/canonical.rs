@@ -378,6 +378,10 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
     code(w, "mid_setl_flag", v.mid_setl_flag.as_deref());
     money(w, "medfee_sumamt", v.medfee_sumamt);
     money(w, "mulaid_balc", Some(p.mulaid_balc).filter(|b| !b.is_zero()));
+    if let Some(n) = p.zero_claim_years {
+        w.s("zero_claim_years");
+        w.uv64(u64::from(n));
+    }
 }
 
 #[cfg(test)]
@@ -505,9 +509,10 @@ mod tests {
     }
 
     /// The family mutual-aid balance counts in the hash when it is not zero,
-    /// by value, and apart from the visit's amounts.
+    /// by value, and apart from the visit's amounts; so do the years
+    /// without a reimbursement.
     #[test]
-    fn the_mutual_aid_balance_counts_in_the_hash_when_not_zero() {
+    fn member_counts_added_later_count_in_the_hash_when_given() {
         let with = |v: &str| {
             let text = crate::demo::sample_claim(3).replacen(
                 "\"psn_type\":",
@@ -522,6 +527,18 @@ mod tests {
         assert_eq!(with("\"100\""), with("\"100.00\""));
         assert_ne!(with("\"100\""), with("\"100.01\""));
         assert_ne!(with("\"100\""), hash_with_visit_fields(&[("medfee_sumamt", "\"100\"")]));
+        // The years without a reimbursement count when given, zero included.
+        let years = |v: &str| {
+            let text = crate::demo::sample_claim(3).replacen(
+                "\"psn_type\":",
+                &format!("\"zero_claim_years\":{v},\"psn_type\":"),
+                1,
+            );
+            super::claim_hash(&crate::parse_claim(&text).unwrap())
+        };
+        assert_eq!(years("null"), plain);
+        assert_ne!(years("0"), plain);
+        assert_ne!(years("0"), years("1"));
     }
 
     /// The hash is part of every stamped settlement, kept for audit: the

@@ -64,6 +64,11 @@ pub struct Person {
     /// `mulaid` says what it pays; the part paid is `acct_mulaid_pay`.
     #[serde(with = "money::money", default = "money::zero", skip_serializing_if = "Decimal::is_zero")]
     pub mulaid_balc: Decimal,
+    /// Years without a reimbursement that count toward a zero-claim
+    /// incentive (零报销激励), as the region keeps them: a layer's
+    /// `cap_raises` may raise its cap for each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zero_claim_years: Option<u32>,
     /// `"1"` when the member agrees to pay from the personal account.
     #[serde(default = "flag_zero")]
     pub acct_used_flag: Code,

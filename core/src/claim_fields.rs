@@ -97,6 +97,7 @@ pub fn blank_person() -> Person {
         insu_begn_date: None,
         balc: money::zero(),
         mulaid_balc: money::zero(),
+        zero_claim_years: None,
         acct_used_flag: Code::const_new("0"),
         cvlserv_flag: Code::const_new("0"),
         primary_fixmedins_code: None,
@@ -127,6 +128,7 @@ pub fn person(p: &mut Person, key: &str, v: impl FieldValue) -> Option<u32> {
         "death_date" => set(&mut p.death_date, v.opt(FieldValue::date), 12),
         "idetinfo" => set(&mut p.idetinfo, v.identities(), 13),
         "mulaid_balc" => set(&mut p.mulaid_balc, v.dec(money::MONEY_DP), 14),
+        "zero_claim_years" => set(&mut p.zero_claim_years, v.opt(|v| u32::try_from(v.uint()?).ok()), 15),
         _ => None,
     }
 }

@@ -507,6 +507,35 @@ fn a_price_band_is_checked_where_it_stands() {
 }
 
 #[test]
+fn cap_raises_are_checked_at_load() {
+    let layer = |raises: serde_json::Value, cap: Option<&str>| {
+        let mut l = json!({"fund_pay_type": "390200", "rule": "A", "segments": [{"from": "0", "ratio": "0.5"}],
+                           "cap_raises": raises});
+        if let Some(c) = cap {
+            l["cap"] = json!(c);
+        }
+        with(json!({"layers": {"si": l}}))
+    };
+    let raise = |per: &str| json!({"rule": "R", "per": per, "amount": "1000"});
+    let ok = json!({"rule": "M", "raises": [raise("enrol_year"), raise("zero_claim_year")], "max_share": "0.2"});
+    Engine::from_json(&layer(ok.clone(), Some("300000")).to_string()).unwrap();
+    let (_, p, m) = load_err(layer(ok, None));
+    assert_eq!(p, "layers.si.cap_raises");
+    assert!(m.contains("`cap`"), "{m}");
+    let (_, p, _) =
+        load_err(layer(json!({"rule": "M", "raises": [raise("enrol_year")], "max_share": "1.5"}), Some("1")));
+    assert_eq!(p, "layers.si.cap_raises.max_share");
+    let mut bad = raise("zero_claim_year");
+    bad["after"] = json!(4);
+    let (_, p, m) = load_err(layer(json!({"rule": "M", "raises": [bad]}), Some("1")));
+    assert_eq!(p, "layers.si.cap_raises.raises[0]");
+    assert!(m.contains("enrol_year"), "{m}");
+    let (_, p, _) =
+        load_err(layer(json!({"rule": "M", "raises": [{"rule": "R", "per": "age", "amount": "1"}]}), Some("1")));
+    assert!(p.starts_with("layers.si.cap_raises.raises[0]"), "{p}");
+}
+
+#[test]
 fn account_conditions_are_checked_at_load() {
     for key in ["account", "mulaid"] {
         let ok = json!({ key: {"rule": "A", "when": {"insutype": ["310"]}, "pays": "inscp_share"} });

@@ -8,8 +8,46 @@ use super::fund::banded;
 use super::Run;
 use crate::error::{Error, Result};
 use crate::money::{fen, Decimal};
-use crate::policy::schema::{Basis, BorneBy, Per};
+use crate::policy::schema::{Basis, BorneBy, CapRaises, Per, RaiseUnit};
 use crate::ytd::Ytd;
+
+/// What the member's raises add to a layer's cap `base` (连续参保激励,
+/// 零报销激励), each raise traced, the total held to the ceiling.
+fn raised(run: &mut Run, id: &str, r: &CapRaises, base: Decimal) -> Result<Decimal> {
+    let admitted = run.claim.mdtrt.begndate;
+    let mut total = Decimal::ZERO;
+    for x in &r.raises {
+        if !x.when.matches(&run.facts, None, &run.body.disease_groups) {
+            continue;
+        }
+        let (years, what) = match x.per {
+            RaiseUnit::EnrolYear => {
+                let Some(start) = run.claim.psn.insu_begn_date else { continue };
+                let mut n = admitted.years_since(start) - i32::try_from(x.after).unwrap_or(i32::MAX);
+                if let Some(from) = x.counted_from {
+                    n = n.min(admitted.years_since(from));
+                }
+                (u32::try_from(n).unwrap_or(0), "of continuous enrolment")
+            }
+            RaiseUnit::ZeroClaimYear => (run.claim.psn.zero_claim_years.unwrap_or(0), "without a reimbursement"),
+        };
+        if years == 0 {
+            continue;
+        }
+        let add = fen(x.amount.get()? * Decimal::from(years));
+        total += add;
+        run.trace.add("layer", x.rule.clone(), add, format!("{id}: cap raised {add} for {years} year(s) {what}"));
+    }
+    let share = r.max_share.as_ref().map(|s| s.get().map(|s| fen(base * s))).transpose()?;
+    let most = r.max.as_ref().map(|m| m.get().map(fen)).transpose()?;
+    match share.into_iter().chain(most).min() {
+        Some(ceiling) if total > ceiling => {
+            run.trace.add("layer", r.rule.clone(), ceiling, format!("{id}: the raises together held to {ceiling}"));
+            Ok(ceiling)
+        }
+        _ => Ok(total),
+    }
+}
 
 /// Pays every layer that takes part in the claim.
 pub fn apply(run: &mut Run) -> Result<()> {
@@ -68,9 +106,12 @@ pub fn apply(run: &mut Run) -> Result<()> {
         let mut capped_by = None;
         if let Some(c) = &l.cap {
             let (cap, row_rule) = pick_row(c, &run.facts, &body.disease_groups, &|| format!("layers.{id}.cap"))?;
-            let cap = cap.get()?;
+            let mut cap = cap.get()?;
             if let Some(r) = row_rule {
                 run.trace.add("layer", r, fen(cap), format!("{id}: yearly cap {} for this member", fen(cap)));
+            }
+            if let Some(r) = &l.cap_raises {
+                cap += raised(run, id, r, cap)?;
             }
             let room = (cap - Ytd::get(&run.ytd.benefit_paid, &key)).max(Decimal::ZERO);
             if room < raw {

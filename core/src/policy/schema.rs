@@ -696,6 +696,13 @@ pub struct Layer {
     /// raised with the years of continuous enrolment, 连续参保激励).
     #[serde(default)]
     pub cap: Option<Choice<P>>,
+    /// Raises of the cap earned by the member, added to it: so much for each
+    /// year of continuous enrolment after the first few (连续参保激励), so
+    /// much for each year without a reimbursement (零报销激励), the two
+    /// together at most a share of the cap (累计提高总额不超过原最高支付
+    /// 限额的 20 %). Needs a `cap`.
+    #[serde(default)]
+    pub cap_raises: Option<CapRaises>,
     /// The year's counters this layer keeps (`layer:<counter>` in the
     /// accumulators; absent: its own key). Layers that are one insurance
     /// under different terms (a threshold halved for assisted members) share
@@ -707,6 +714,58 @@ pub struct Layer {
     /// part goes to `hosp_part_amt`, not to the funds' sum or `setldetail`.
     #[serde(default)]
     pub borne_by: BorneBy,
+}
+
+/// Raises of a layer's cap (see [`Layer::cap_raises`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapRaises {
+    /// Rule cited when the ceiling below holds the raises back.
+    pub rule: Rid,
+    /// The raises, added together.
+    pub raises: Vec<CapRaise>,
+    /// The raises together at most this share of the cap they raise.
+    #[serde(default)]
+    pub max_share: Option<P>,
+    /// The raises together at most this amount.
+    #[serde(default)]
+    pub max: Option<P>,
+}
+
+/// One kind of cap raise: `amount` for each year counted.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapRaise {
+    /// Rule cited.
+    pub rule: Rid,
+    /// What is counted.
+    pub per: RaiseUnit,
+    /// For `enrol_year`: the years of continuous enrolment that earn nothing
+    /// (连续参保满 4 年后, 之后每连续参保 1 年: 4).
+    #[serde(default)]
+    pub after: u32,
+    /// For `enrol_year`: only the full years from this date to the admission
+    /// count (the incentive's start, 自 2025 年起).
+    #[serde(default)]
+    pub counted_from: Option<crate::date::Date>,
+    /// What each year counted adds to the cap.
+    pub amount: P,
+    /// Which members earn it (absent: all).
+    #[serde(default)]
+    pub when: Cond,
+}
+
+/// What a cap raise counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RaiseUnit {
+    /// Full years of continuous enrolment to the admission, from
+    /// `psn.insu_begn_date`, less `after`.
+    EnrolYear,
+    /// The years without a reimbursement the claim gives as
+    /// `psn.zero_claim_years` (零报销年数, reset by the region once the
+    /// member is reimbursed).
+    ZeroClaimYear,
 }
 
 /// Who pays a layer.

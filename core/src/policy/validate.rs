@@ -369,6 +369,28 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         if let Some(c) = &l.cap {
             cx.choice(c, &format!("{p}.cap"), &|v, q| cx.amount(v, q))?;
         }
+        if let Some(r) = &l.cap_raises {
+            let q = format!("{p}.cap_raises");
+            if l.cap.is_none() {
+                return Err(cx.err(q, "raises a cap the layer does not have: give it a `cap`"));
+            }
+            for (i, x) in r.raises.iter().enumerate() {
+                cx.amount(&x.amount, &format!("{q}.raises[{i}].amount"))?;
+                cx.cond(&x.when, &format!("{q}.raises[{i}].when"))?;
+                if x.per == RaiseUnit::ZeroClaimYear && (x.after != 0 || x.counted_from.is_some()) {
+                    return Err(cx.err(
+                        format!("{q}.raises[{i}]"),
+                        "`after` and `counted_from` apply to `enrol_year` only: `zero_claim_year` counts the years the claim gives",
+                    ));
+                }
+            }
+            if let Some(m) = &r.max_share {
+                cx.ratio(m, &format!("{q}.max_share"))?;
+            }
+            if let Some(m) = &r.max {
+                cx.amount(m, &format!("{q}.max"))?;
+            }
+        }
         cx.counter(l.counter.as_deref(), &format!("{p}.counter"))?;
     }
     for (key, a) in [("account", &b.account), ("mulaid", &b.mulaid)] {
