@@ -34,17 +34,26 @@ fn mutual_aid(run: &mut Run, own: Decimal) -> Decimal {
     let due = payable(run, m.pays, own);
     let paid = fen(balc.min(due));
     if !paid.is_zero() {
-        let mut text = String::with_capacity(64);
-        text.push_str("family mutual aid pays ");
-        push_dec(&mut text, paid);
-        text.push_str(" of ");
-        push_dec(&mut text, due);
-        text.push_str(" (family account balance ");
-        push_dec(&mut text, balc);
-        text.push(')');
+        let text = pays_text("family mutual aid", paid, due, "family account balance", balc);
         run.trace.add("account", m.rule.clone(), paid, text);
     }
     paid
+}
+
+/// "`who` pays `paid` of `due` (`label` `balc`)", written without `format!`.
+fn pays_text(who: &str, paid: Decimal, due: Decimal, label: &str, balc: Decimal) -> String {
+    let mut text = String::with_capacity(64);
+    text.push_str(who);
+    text.push_str(" pays ");
+    push_dec(&mut text, paid);
+    text.push_str(" of ");
+    push_dec(&mut text, due);
+    text.push_str(" (");
+    text.push_str(label);
+    text.push(' ');
+    push_dec(&mut text, balc);
+    text.push(')');
+    text
 }
 
 /// Quota accounts, personal account, cash.
@@ -77,14 +86,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         if run.claim.psn.acct_used_flag == "1" && a.when.matches(&run.facts, None, g) {
             let due = payable(run, a.pays, Decimal::ZERO);
             acct = fen(run.info.balc.min(due).max(Decimal::ZERO));
-            let mut text = String::with_capacity(64);
-            text.push_str("personal account pays ");
-            push_dec(&mut text, acct);
-            text.push_str(" of ");
-            push_dec(&mut text, due);
-            text.push_str(" (balance ");
-            push_dec(&mut text, run.info.balc);
-            text.push(')');
+            let text = pays_text("personal account", acct, due, "balance", run.info.balc);
             run.trace.add("account", a.rule.clone(), acct, text);
             Ytd::add(&mut run.delta.fund_paid, "310200", acct);
         }
