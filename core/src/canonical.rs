@@ -378,9 +378,11 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
     code(w, "mid_setl_flag", v.mid_setl_flag.as_deref());
     money(w, "medfee_sumamt", v.medfee_sumamt);
     money(w, "mulaid_balc", Some(p.mulaid_balc).filter(|b| !b.is_zero()));
-    if let Some(n) = p.zero_claim_years {
-        w.s("zero_claim_years");
-        w.uv64(u64::from(n));
+    for (name, years) in [("zero_claim_years", p.zero_claim_years), ("gap_years", p.gap_years)] {
+        if let Some(n) = years {
+            w.s(name);
+            w.uv64(u64::from(n));
+        }
     }
 }
 
@@ -539,6 +541,14 @@ mod tests {
         assert_eq!(years("null"), plain);
         assert_ne!(years("0"), plain);
         assert_ne!(years("0"), years("1"));
+        let gap = |v: &str| {
+            let text =
+                crate::demo::sample_claim(3).replacen("\"psn_type\":", &format!("\"gap_years\":{v},\"psn_type\":"), 1);
+            super::claim_hash(&crate::parse_claim(&text).unwrap())
+        };
+        assert_eq!(gap("null"), plain);
+        assert_ne!(gap("0"), plain);
+        assert_ne!(gap("1"), years("1"));
     }
 
     /// The hash is part of every stamped settlement, kept for audit: the

@@ -69,6 +69,12 @@ pub struct Person {
     /// `cap_raises` may raise its cap for each.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zero_claim_years: Option<u32>,
+    /// Years without enrolment before the enrolment that began on
+    /// `insu_begn_date` (断保年数), given for a member who enrolled outside
+    /// the enrolment period or after a break (0: late, without a break): a
+    /// benefit's `waiting_period` check makes such a member wait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap_years: Option<u32>,
     /// `"1"` when the member agrees to pay from the personal account.
     #[serde(default = "flag_zero")]
     pub acct_used_flag: Code,

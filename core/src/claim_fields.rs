@@ -98,6 +98,7 @@ pub fn blank_person() -> Person {
         balc: money::zero(),
         mulaid_balc: money::zero(),
         zero_claim_years: None,
+        gap_years: None,
         acct_used_flag: Code::const_new("0"),
         cvlserv_flag: Code::const_new("0"),
         primary_fixmedins_code: None,
@@ -129,6 +130,7 @@ pub fn person(p: &mut Person, key: &str, v: impl FieldValue) -> Option<u32> {
         "idetinfo" => set(&mut p.idetinfo, v.identities(), 13),
         "mulaid_balc" => set(&mut p.mulaid_balc, v.dec(money::MONEY_DP), 14),
         "zero_claim_years" => set(&mut p.zero_claim_years, v.opt(|v| u32::try_from(v.uint()?).ok()), 15),
+        "gap_years" => set(&mut p.gap_years, v.opt(|v| u32::try_from(v.uint()?).ok()), 16),
         _ => None,
     }
 }

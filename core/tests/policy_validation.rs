@@ -507,6 +507,23 @@ fn a_price_band_is_checked_where_it_stands() {
 }
 
 #[test]
+fn waiting_periods_are_checked_at_load() {
+    let wait = |extra: serde_json::Value| {
+        let mut c = json!({"check": "waiting_period", "months": 3, "rule": "W"});
+        c.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        with(json!({"benefits": {"inpatient": {"eligibility": [c]}}}))
+    };
+    Engine::from_json(&wait(json!({"per_gap_year": 1, "gap_years_after": 1, "max_months": 12})).to_string()).unwrap();
+    let (_, p, m) = load_err(wait(json!({"per_gap_year": -1})));
+    assert_eq!(p, "benefits.inpatient.eligibility[0]");
+    assert!(m.contains("negative"), "{m}");
+    let (_, p, _) = load_err(wait(json!({"exempt": {"disease": ["@nope"]}})));
+    assert_eq!(p, "benefits.inpatient.eligibility[0].exempt");
+    let (_, p, _) = load_err(wait(json!({"weeks": 2})));
+    assert!(p.starts_with("benefits.inpatient.eligibility"), "{p}");
+}
+
+#[test]
 fn cap_raises_are_checked_at_load() {
     let layer = |raises: serde_json::Value, cap: Option<&str>| {
         let mut l = json!({"fund_pay_type": "390200", "rule": "A", "segments": [{"from": "0", "ratio": "0.5"}],

@@ -42,6 +42,7 @@ fn engines() -> Vec<Engine> {
         "remote-preselfpay",
         "family-mutual-aid",
         "layers-cap-raises",
+        "waiting-period",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }
@@ -129,7 +130,7 @@ fn claim() -> impl Strategy<Value = Value> {
                 "psn": {"psn_no": "P", "insutype": insutype, "psn_type": pt, "brdy": "1970-01-01", "insu_begn_date": "2005-01-01",
                         "balc": balc, "acct_used_flag": if acct {"1"} else {"0"}, "cvlserv_flag": if cvlserv {"1"} else {"0"},
                         "primary_fixmedins_code": "H001",
-                        "quota_balc": {"opool": quota}, "mulaid_balc": quota, "zero_claim_years": adm,
+                        "quota_balc": {"opool": quota}, "mulaid_balc": quota, "zero_claim_years": adm, "gap_years": adm,
                         "chronic_certs": [{"disease": disease, "begndate": "2010-01-01"}, {"disease": "copd", "begndate": "2010-01-01"}],
                         "idetinfo": if idet.is_empty() { json!([]) } else { json!([{"psn_idet_type": idet, "begntime": "2010-01-01 00:00:00"}]) }},
                 "ytd": {"year": 2010, "admissions": adm, "dedc_paid": "0.00",

@@ -11,7 +11,8 @@ pub const MAX_ADMISSIONS: u32 = 1_000;
 /// Most fee lines a claim may carry.
 pub const MAX_LINES: usize = 10_000;
 
-/// The most years a count of years in a claim may give (`psn.zero_claim_years`).
+/// The most years a count of years in a claim may give (`psn.zero_claim_years`,
+/// `psn.gap_years`).
 pub const MAX_YEARS: u32 = 150;
 
 /// Insurance types of the national table (险种类型).
@@ -96,8 +97,10 @@ pub fn claim(c: &Claim) -> Result<()> {
     flag(&p.cvlserv_flag, &s("psn.cvlserv_flag"))?;
     amount(p.balc, &s("psn.balc"))?;
     amount(p.mulaid_balc, &s("psn.mulaid_balc"))?;
-    if p.zero_claim_years.is_some_and(|n| n > MAX_YEARS) {
-        return Err(Error::claim("psn.zero_claim_years", format!("more than {MAX_YEARS} years")));
+    for (name, years) in [("psn.zero_claim_years", p.zero_claim_years), ("psn.gap_years", p.gap_years)] {
+        if years.is_some_and(|n| n > MAX_YEARS) {
+            return Err(Error::claim(name, format!("more than {MAX_YEARS} years")));
+        }
     }
     for (k, v) in &p.quota_balc {
         amount(*v, &|| format!("psn.quota_balc.{k}"))?;

@@ -498,6 +498,32 @@ pub enum Check {
         /// Rule cited.
         rule: Rid,
     },
+    /// A waiting period (待遇等待期) for a member who enrolled outside the
+    /// enrolment period or after a break, which the claim says by giving
+    /// `psn.gap_years` (断保年数, 0 for a late enrolment without a break):
+    /// benefits start `months` after `psn.insu_begn_date` (固定等待期),
+    /// plus `per_gap_year` months for each year of break beyond
+    /// `gap_years_after` (变动等待期, 每多断保 1 年增加 1 个月), at most
+    /// `max_months` in all. A claim without `gap_years` does not wait, nor
+    /// does one that `exempt` takes (newborns, students…).
+    WaitingPeriod {
+        /// The fixed wait, in months.
+        months: i32,
+        /// Months added for each year of break counted.
+        #[serde(default)]
+        per_gap_year: i32,
+        /// Years of break that add nothing.
+        #[serde(default)]
+        gap_years_after: u32,
+        /// The whole wait at most this many months.
+        #[serde(default)]
+        max_months: Option<i32>,
+        /// Members who do not wait.
+        #[serde(default)]
+        exempt: Option<Box<Cond>>,
+        /// Rule cited.
+        rule: Rid,
+    },
     /// A condition that must hold.
     Require {
         /// The condition.

@@ -351,8 +351,17 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
             }
         }
         for (i, c) in ben.eligibility.iter().enumerate() {
-            if let Check::Require { when, .. } = c {
-                cx.cond(when, &format!("{p}.eligibility[{i}].when"))?;
+            match c {
+                Check::Require { when, .. } => cx.cond(when, &format!("{p}.eligibility[{i}].when"))?,
+                Check::WaitingPeriod { months, per_gap_year, max_months, exempt, .. } => {
+                    if *months < 0 || *per_gap_year < 0 || max_months.is_some_and(|m| m < 0) {
+                        return Err(cx.err(format!("{p}.eligibility[{i}]"), "a waiting period in negative months"));
+                    }
+                    if let Some(x) = exempt {
+                        cx.cond(x, &format!("{p}.eligibility[{i}].exempt"))?;
+                    }
+                }
+                _ => {}
             }
         }
     }
