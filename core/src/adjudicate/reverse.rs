@@ -16,6 +16,15 @@ pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
             "a reversal cannot be reversed; settle the claim again",
         ));
     }
+    // A record whose sums do not add up was altered or corrupted since it
+    // was settled: negating it would only carry the damage on.
+    if let Some(problem) = crate::identities::check(s).into_iter().next() {
+        return Err(Error::at(
+            ErrorCode::InvalidSettlement,
+            "setlinfo",
+            format!("the settlement does not add up ({problem}); reverse the record the engine returned"),
+        ));
+    }
     let base = current.unwrap_or(&s.ytd_after);
     if base.year != s.ytd_delta.year {
         return Err(Error::at(
