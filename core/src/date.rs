@@ -83,7 +83,9 @@ impl Date {
     /// The same day-of-month `n` calendar months later; the month's last day
     /// where that day does not exist (31 Aug + 6 months = 28/29 Feb).
     pub fn add_months(self, n: i32) -> Date {
-        let total = self.y * 12 + (self.m as i32 - 1) + n;
+        // Saturating: a policy may give any number of months, and an absurd
+        // one must give a far date, not wrap round to an early one.
+        let total = (self.y * 12 + (self.m as i32 - 1)).saturating_add(n);
         let y = total.div_euclid(12);
         let m = (total.rem_euclid(12) + 1) as u32;
         let d = self.d.min(days_in_month(y, m));

@@ -523,6 +523,34 @@ fn waiting_periods_are_checked_at_load() {
     assert!(p.starts_with("benefits.inpatient.eligibility"), "{p}");
 }
 
+/// Absurd but valid counts of years or months in a policy give far dates and
+/// no raise; they never wrap round (or panic, in a debug build).
+#[test]
+fn absurd_counts_of_years_and_months_saturate() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let example = root.join("examples/policies/layers-cap-raises.json");
+    let policy = json!({
+        "id": "t", "extends": example.to_str().unwrap(),
+        "benefits": {"inpatient": {"eligibility": [
+            {"check": "waiting_period", "months": 3, "per_gap_year": 2_000_000_000, "rule": "EX-SI"}]}},
+        "layers": {"serious_illness": {"cap_raises": {"raises": [
+            {"rule": "EX-SI-RAISE-ENROL", "per": "enrol_year", "after": 4_294_967_295u32, "amount": "1000"}]}}}
+    });
+    let e = Engine::from_json(&policy.to_string()).unwrap();
+    let case: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("tests/conformance/cases/feature-layer-cap-raises.json")).unwrap(),
+    )
+    .unwrap();
+    let mut claim = case["claim"].clone();
+    claim["psn"]["insu_begn_date"] = json!("2011-01-01");
+    let s = e.settle_json(&claim.to_string()).unwrap();
+    assert!(s.contains("\"status\":\"settled\""), "{s}");
+    assert!(!s.contains("cap raised"), "{s}");
+    claim["psn"]["gap_years"] = json!(2);
+    let s = e.settle_json(&claim.to_string()).unwrap();
+    assert!(s.contains("NOT_ELIGIBLE"), "{s}");
+}
+
 #[test]
 fn cap_raises_are_checked_at_load() {
     let layer = |raises: serde_json::Value, cap: Option<&str>| {

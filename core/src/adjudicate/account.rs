@@ -22,9 +22,8 @@ fn payable(run: &Run, pays: Pays, already: Decimal) -> Decimal {
 /// Family mutual aid: what a bound family member's account pays of the
 /// share the policy lets it pay, after the member's own account paid `own`.
 fn mutual_aid(run: &mut Run, own: Decimal) -> Decimal {
-    let (Some(m), balc) = (&run.body.mulaid, run.claim.psn.mulaid_balc) else {
-        return Decimal::ZERO;
-    };
+    let Some(m) = &run.body.mulaid else { return Decimal::ZERO };
+    let balc = run.claim.psn.mulaid_balc;
     if run.claim.psn.acct_used_flag != "1"
         || balc.is_zero()
         || !m.when.matches(&run.facts, None, &run.body.disease_groups)

@@ -79,30 +79,27 @@ pub fn lines(run: &mut Run) -> Result<()> {
                 }
             }
             let mut table_rule = None;
-            let ratio =
-                if let Some(np) = ben.no_preselfpay.as_ref().filter(|_| l.chrgitm_lv == "02") {
-                    r.rules.push(np.rule.clone());
-                    waived += rest;
-                    Decimal::ZERO
-                } else if let Some(p) = l.selfpay_prop {
-                    p
-                } else if let Some((t, row)) = body.preselfpay.as_ref().and_then(|t| {
-                    t.rows.iter().find(|row| row.when.matches(&run.facts, Some(l), groups)).map(|r| (t, r))
-                }) {
-                    table_rule = Some(row.rule.as_ref().unwrap_or(&t.rule));
-                    row.value.get().map_err(|e| at_line(e, i))?
-                } else if l.chrgitm_lv == "01" {
-                    Decimal::ZERO
-                } else {
-                    let mut e = param::missing("preselfpay", CLASS);
-                    e.path = Some(format!("feedetail[{i}].selfpay_prop"));
-                    e.message = format!(
-                        "class-B line `{}` carries no selfpay_prop and the policy gives no pre-self-pay ratio for it; \
+            let ratio = if let Some(np) = ben.no_preselfpay.as_ref().filter(|_| l.chrgitm_lv == "02") {
+                r.rules.push(np.rule.clone());
+                waived += rest;
+                Decimal::ZERO
+            } else if let Some(p) = l.selfpay_prop {
+                p
+            } else if let Some((value, rule)) = body.preselfpay.as_ref().and_then(|t| t.pick(&run.facts, l, groups)) {
+                table_rule = Some(rule);
+                value.get().map_err(|e| at_line(e, i))?
+            } else if l.chrgitm_lv == "01" {
+                Decimal::ZERO
+            } else {
+                let mut e = param::missing("preselfpay", CLASS);
+                e.path = Some(format!("feedetail[{i}].selfpay_prop"));
+                e.message = format!(
+                    "class-B line `{}` carries no selfpay_prop and the policy gives no pre-self-pay ratio for it; \
                      send selfpay_prop, or set `preselfpay` in a policy file that extends the pack",
-                        l.feedetl_sn
-                    );
-                    return Err(e);
-                };
+                    l.feedetl_sn
+                );
+                return Err(e);
+            };
             let p = fen(rest * ratio);
             match table_rule.filter(|_| !p.is_zero()) {
                 Some(rule) => {
@@ -113,15 +110,10 @@ pub fn lines(run: &mut Run) -> Result<()> {
                 None => {}
             }
             let (mut more, mut applied) = (zero(), ratio);
-            if let Some((t, row)) = body
-                .added_preselfpay
-                .as_ref()
-                .and_then(|t| t.rows.iter().find(|row| row.when.matches(&run.facts, Some(l), groups)).map(|r| (t, r)))
-            {
-                let x = row.value.get().map_err(|e| at_line(e, i))?;
+            if let Some((value, rule)) = body.added_preselfpay.as_ref().and_then(|t| t.pick(&run.facts, l, groups)) {
+                let x = value.get().map_err(|e| at_line(e, i))?;
                 more = fen((rest - p) * x);
                 if !more.is_zero() {
-                    let rule = row.rule.as_ref().unwrap_or(&t.rule);
                     r.rules.push(rule.clone());
                     add_to(&mut added_rules, rule, more);
                 }

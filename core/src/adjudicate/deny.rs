@@ -65,32 +65,26 @@ pub fn decide<'a>(run: &mut Run<'a>) -> Result<Option<Denial>> {
                     )
                 })
             }
-            Check::WaitingPeriod { months, per_gap_year, gap_years_after, max_months, exempt, rule } => {
-                let waits = claim
-                    .psn
-                    .gap_years
-                    .filter(|_| !exempt.as_ref().is_some_and(|x| x.matches(&run.facts, None, groups)));
-                waits.and_then(|gap| {
-                    let counted = i32::try_from(gap.saturating_sub(*gap_years_after)).unwrap_or(i32::MAX);
-                    let mut wait = months.saturating_add(per_gap_year.saturating_mul(counted));
-                    if let Some(m) = max_months {
-                        wait = wait.min(*m);
-                    }
-                    let Some(start) = claim.psn.insu_begn_date else {
-                        return Some(denial(
-                            "NOT_ELIGIBLE",
-                            rule,
-                            format!("a waiting period of {wait} months runs from psn.insu_begn_date, which is not given"),
-                        ));
-                    };
-                    let from = start.add_months(wait);
-                    (day < from).then(|| {
-                        denial(
-                            "NOT_ELIGIBLE",
-                            rule,
-                            format!("in the waiting period of {wait} months from {start} ({gap} year(s) of break): benefits start on {from}"),
-                        )
-                    })
+            Check::WaitingPeriod { months, per_gap_year, gap_years_after, max_months, exempt, rule } => 'wait: {
+                // Only a member the claim says enrolled late or after a break waits.
+                let Some(gap) = claim.psn.gap_years else { break 'wait None };
+                if exempt.as_ref().is_some_and(|x| x.matches(&run.facts, None, groups)) {
+                    break 'wait None;
+                }
+                let counted = i32::try_from(gap.saturating_sub(*gap_years_after)).unwrap_or(i32::MAX);
+                let wait =
+                    months.saturating_add(per_gap_year.saturating_mul(counted)).min(max_months.unwrap_or(i32::MAX));
+                let Some(start) = claim.psn.insu_begn_date else {
+                    break 'wait Some(denial(
+                        "NOT_ELIGIBLE",
+                        rule,
+                        format!("a waiting period of {wait} months runs from psn.insu_begn_date, which is not given"),
+                    ));
+                };
+                let from = start.add_months(wait);
+                (day < from).then(|| {
+                    let why = format!("in the waiting period of {wait} months from {start} ({gap} year(s) of break)");
+                    denial("NOT_ELIGIBLE", rule, format!("{why}: benefits start on {from}"))
                 })
             }
             Check::Require { when, rule, message } => {

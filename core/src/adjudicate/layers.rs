@@ -14,7 +14,7 @@ use crate::ytd::Ytd;
 /// What the member's raises add to a layer's cap `base` (连续参保激励,
 /// 零报销激励), each raise traced, the total held to the ceiling.
 fn raised(run: &mut Run, id: &str, r: &CapRaises, base: Decimal) -> Result<Decimal> {
-    let admitted = run.claim.mdtrt.begndate;
+    let admitted = run.facts.day();
     let mut total = Decimal::ZERO;
     for x in &r.raises {
         if !x.when.matches(&run.facts, None, &run.body.disease_groups) {
@@ -22,8 +22,8 @@ fn raised(run: &mut Run, id: &str, r: &CapRaises, base: Decimal) -> Result<Decim
         }
         let (years, what) = match x.per {
             RaiseUnit::EnrolYear => {
-                let Some(start) = run.claim.psn.insu_begn_date else { continue };
-                let mut n = admitted.years_since(start) - i32::try_from(x.after).unwrap_or(i32::MAX);
+                let Some(enrolled) = run.facts.enrol_years else { continue };
+                let mut n = enrolled.saturating_sub(i32::try_from(x.after).unwrap_or(i32::MAX));
                 if let Some(from) = x.counted_from {
                     n = n.min(admitted.years_since(from));
                 }

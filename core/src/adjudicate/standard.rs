@@ -24,7 +24,8 @@ pub fn apply(run: &mut Run) -> Result<()> {
         (None, None) => return Ok(()),
     };
     let (amount, row_rule) = pick_row(table, &run.facts, g, &|| format!("benefits.{id}.standard.{key}"))?;
-    let standard = fen(amount.get()? * Decimal::from(days.unwrap_or(1)));
+    let amount = amount.get()?;
+    let standard = fen(amount * Decimal::from(days.unwrap_or(1)));
     let total = run.info.medfee_sumamt;
     let excess = (total - standard).max(Decimal::ZERO);
     run.excess = excess;
@@ -35,7 +36,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
     push_dec(&mut text, standard);
     if let Some(d) = days {
         text.push_str(" (");
-        push_dec(&mut text, amount.get()?);
+        push_dec(&mut text, amount);
         text.push_str(" a day for ");
         text.push_str(&d.to_string());
         text.push_str(" days)");

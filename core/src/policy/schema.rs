@@ -860,6 +860,20 @@ pub struct PreselfpayTable {
     pub rows: Vec<Row<P>>,
 }
 
+impl PreselfpayTable {
+    /// The first row that holds for the claim and `line`: its ratio, and the
+    /// rule it cites (its own, or the table's).
+    pub fn pick(
+        &self,
+        facts: &super::cond::Facts,
+        line: &crate::claim::FeeLine,
+        groups: &super::cond::Groups,
+    ) -> Option<(&P, &Rid)> {
+        let row = self.rows.iter().find(|row| row.when.matches(facts, Some(line), groups))?;
+        Some((&row.value, row.rule.as_ref().unwrap_or(&self.rule)))
+    }
+}
+
 /// Denial used when no benefit takes the claim.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -410,16 +410,10 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
     for (name, q) in b.quota_accounts.iter() {
         cx.fund_code(&q.fund_pay_type, &format!("quota_accounts.{name}.fund_pay_type"))?;
     }
-    if let Some(t) = &b.preselfpay {
-        for (i, r) in t.rows.iter().enumerate() {
-            cx.cond(&r.when, &format!("preselfpay.rows[{i}].when"))?;
-            cx.ratio(&r.value, &format!("preselfpay.rows[{i}].value"))?;
-        }
-    }
-    if let Some(t) = &b.added_preselfpay {
-        for (i, r) in t.rows.iter().enumerate() {
-            cx.cond(&r.when, &format!("added_preselfpay.rows[{i}].when"))?;
-            cx.ratio(&r.value, &format!("added_preselfpay.rows[{i}].value"))?;
+    for (key, t) in [("preselfpay", &b.preselfpay), ("added_preselfpay", &b.added_preselfpay)] {
+        for (i, r) in t.iter().flat_map(|t| t.rows.iter().enumerate()) {
+            cx.cond(&r.when, &format!("{key}.rows[{i}].when"))?;
+            cx.ratio(&r.value, &format!("{key}.rows[{i}].value"))?;
         }
     }
     for (i, m) in b.manual.iter().enumerate() {
