@@ -604,3 +604,47 @@ fn an_added_pre_self_pay_is_checked_at_load() {
     ));
     assert_eq!(p, "added_preselfpay.rows[0].when");
 }
+
+/// Each amount over a limit is traced to the rule that cut it: the price
+/// limit and two counted limits of different rules, each with its own sum.
+#[test]
+fn over_limit_amounts_cite_each_rule() {
+    let p = with(json!({"rules": {"CAP-EXAM": "e", "CAP-BED": "b"}, "item_caps": [
+        {"when": {"med_chrgitm_type": ["03"]}, "limit": "100", "per": "line", "rule": "CAP-EXAM"},
+        {"when": {"med_chrgitm_type": ["01"]}, "limit": "40", "per": "unit", "rule": "CAP-BED"}]}));
+    let e = Engine::from_json(&p.to_string()).unwrap();
+    let mut claim = local_inpatient_claim("1000.00");
+    let lines = claim["feedetail"].as_array_mut().unwrap();
+    // 30 over its price limit of 120, then the 120 left counted up to 100: 30 + 20.
+    lines.push(json!({"feedetl_sn": "2", "med_chrgitm_type": "03", "chrgitm_lv": "01", "pric": "150.00",
+        "pric_uplmt_amt": "120.00", "cnt": "1", "det_item_fee_sumamt": "150.00"}));
+    // 3 bed-days at 60 counted at 40: 60 over.
+    lines.push(json!({"feedetl_sn": "3", "med_chrgitm_type": "01", "chrgitm_lv": "01", "pric": "60.00",
+        "cnt": "3", "det_item_fee_sumamt": "180.00"}));
+    let s = e.settle(&yibao_core::parse_claim(&claim.to_string()).unwrap()).unwrap();
+    assert_eq!(s.setlinfo.overlmt_selfpay.to_string(), "110.00");
+    let over: Vec<(String, String)> = s
+        .trace
+        .iter()
+        .filter(|t| t.text.starts_with("over the"))
+        .map(|t| (t.rule.to_string(), t.amount.to_string()))
+        .collect();
+    let want = [("GEN-PRICE-CAP", "30.00"), ("CAP-EXAM", "20.00"), ("CAP-BED", "60.00")];
+    assert_eq!(over, want.map(|(r, a)| (r.to_string(), a.to_string())));
+}
+
+/// `same_disease` is a flag or the word `category`; anything else is refused
+/// at load with the path of the condition.
+#[test]
+fn same_disease_takes_a_flag_or_category() {
+    let waive = |same: Value| {
+        with(json!({"rules": {"RA": "r"}, "benefits": {"inpatient": {"deductible": {"waive": [
+            {"when": {"readmission": {"days": 15, "same_disease": same}}, "rule": "RA"}]}}}}))
+    };
+    for ok in [json!(true), json!(false), json!("category")] {
+        Engine::from_json(&waive(ok).to_string()).unwrap();
+    }
+    let (c, p, _) = load_err(waive(json!("chapter")));
+    assert_eq!(c, ErrorCode::InvalidPolicy);
+    assert!(p.starts_with("benefits.inpatient.deductible.waive[0]"), "{p}");
+}

@@ -24,6 +24,8 @@ pub fn lines(run: &mut Run) -> Result<()> {
     let mut pre_rules: Vec<(Rid, Decimal)> = Vec::new();
     // Added pre-self-pay, by rule.
     let mut added_rules: Vec<(Rid, Decimal)> = Vec::new();
+    // Amounts over the price limit or a counted limit, by the rule that cut them.
+    let mut over_rules: Vec<(Rid, Decimal)> = Vec::new();
     let mut waived = zero();
     for (i, l) in run.claim.feedetail.iter().enumerate() {
         let sum = fen(l.det_item_fee_sumamt);
@@ -54,6 +56,7 @@ pub fn lines(run: &mut Run) -> Result<()> {
                     r.overlmt_amt = o;
                     rest -= o;
                     r.rules.push(PRICE_CAP.into());
+                    add_to(&mut over_rules, &PRICE_CAP.into(), o);
                 }
             }
             for (k, ic) in body.item_caps.iter().enumerate() {
@@ -76,6 +79,7 @@ pub fn lines(run: &mut Run) -> Result<()> {
                     r.overlmt_amt += o;
                     rest = counted;
                     r.rules.push(ic.rule.clone());
+                    add_to(&mut over_rules, &ic.rule, o);
                 }
             }
             let mut table_rule = None;
@@ -146,13 +150,9 @@ pub fn lines(run: &mut Run) -> Result<()> {
     if fulamt > excl_total {
         run.trace.add("classify", CLASS, fulamt - excl_total, "self-pay items (class C, restricted without approval)");
     }
-    if !over.is_zero() {
-        let item_cap_rule = body.item_caps.first().map(|c| c.rule.clone());
-        let rule = match item_cap_rule {
-            Some(r) if run.lines.iter().any(|l| l.rules.contains(&r)) => r,
-            _ => PRICE_CAP.into(),
-        };
-        run.trace.add("classify", rule, over, "over the price limit or the counted limit");
+    for (rule, amt) in over_rules {
+        let why = if rule == PRICE_CAP { "over the price limit" } else { "over the counted limit" };
+        run.trace.add("classify", rule, amt, why);
     }
     let by_table: Decimal = pre_rules.iter().chain(&added_rules).map(|(_, a)| *a).sum();
     if pre > by_table {

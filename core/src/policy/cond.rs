@@ -132,10 +132,68 @@ pub struct Readmission {
     /// Most days from the previous discharge to this admission (15: admitted
     /// on the 15th day after discharge still holds).
     pub days: u32,
-    /// The previous stay's diagnosis (`mdtrt.prior_disease`) must be this
-    /// stay's (`mdtrt.disease`); when either is missing it does not hold.
+    /// Whether the previous stay's diagnosis (`mdtrt.prior_disease`) must be
+    /// this stay's (`mdtrt.disease`); when either is missing it does not hold.
     #[serde(default)]
-    pub same_disease: bool,
+    pub same_disease: SameDisease,
+}
+
+/// How alike two stays' diagnoses must be to count as the same disease
+/// (同一疾病): `false`, `true` or `"category"` in a policy file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(from = "SameDiseaseText")]
+pub enum SameDisease {
+    /// Any diagnosis (`false`, the default).
+    #[default]
+    Any,
+    /// The same code, or one below the other in the ICD-10 hierarchy (`true`):
+    /// `K35.8` and its national extension `K35.800x001` are one disease,
+    /// `K35.8` and `K35.9` are not.
+    Code,
+    /// The same ICD-10 category, the three characters before the dot
+    /// (`"category"`): `K35.8` and `K35.9` are one disease. A code without a
+    /// dot (a name such as `diabetes`) is compared whole.
+    Category,
+}
+
+/// `same_disease` as written: a flag or the word `category`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SameDiseaseText {
+    Flag(bool),
+    Word(SameDiseaseWord),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum SameDiseaseWord {
+    Category,
+}
+
+impl From<SameDiseaseText> for SameDisease {
+    fn from(t: SameDiseaseText) -> Self {
+        match t {
+            SameDiseaseText::Flag(false) => SameDisease::Any,
+            SameDiseaseText::Flag(true) => SameDisease::Code,
+            SameDiseaseText::Word(SameDiseaseWord::Category) => SameDisease::Category,
+        }
+    }
+}
+
+impl SameDisease {
+    /// True when diagnoses `a` and `b` are the same disease in this sense.
+    pub fn holds(self, a: &str, b: &str) -> bool {
+        match self {
+            SameDisease::Any => true,
+            SameDisease::Code => disease_within(a, b) || disease_within(b, a),
+            SameDisease::Category => category(a) == category(b),
+        }
+    }
+}
+
+/// The ICD-10 category of a code: what comes before its dot.
+fn category(code: &str) -> &str {
+    code.split_once('.').map_or(code, |(head, _)| head)
 }
 
 impl Readmission {
@@ -143,8 +201,12 @@ impl Readmission {
     pub fn holds(&self, v: &crate::claim::Visit) -> bool {
         let Some(out) = v.prior_dscg_date else { return false };
         let gap = v.begndate.ordinal() - out.ordinal();
-        let same = || matches!((&v.disease, &v.prior_disease), (Some(a), Some(b)) if a == b);
-        (0..=i64::from(self.days)).contains(&gap) && (!self.same_disease || same())
+        let same = match (self.same_disease, &v.disease, &v.prior_disease) {
+            (SameDisease::Any, _, _) => true,
+            (how, Some(a), Some(b)) => how.holds(a, b),
+            _ => false,
+        };
+        (0..=i64::from(self.days)).contains(&gap) && same
     }
 }
 
