@@ -94,7 +94,12 @@ pub fn check(s: &Settlement) -> Vec<String> {
             bad.push("the basic fund pays more than the in-scope amount above the deductible".into());
         }
     }
-    if all.iter().any(|a| a.scale() != 2) {
+    let lines = s
+        .feedetail
+        .iter()
+        .flat_map(|l| [l.det_item_fee_sumamt, l.fulamt_ownpay_amt, l.overlmt_amt, l.preselfpay_amt, l.inscp_scp_amt]);
+    let funds = s.setldetail.iter().map(|d| d.fund_payamt);
+    if all.into_iter().chain(lines).chain(funds).any(|a| a.scale() != 2) {
         bad.push("an amount not to the fen".into());
     }
     bad

@@ -27,6 +27,7 @@ pub fn lines(run: &mut Run) -> Result<()> {
     // Amounts over the price limit or a counted limit, by the rule that cut them.
     let mut over_rules: Vec<(Rid, Decimal)> = Vec::new();
     let mut waived = zero();
+    let stay_days = run.claim.mdtrt.begndate.days_until(run.claim.mdtrt.enddate).max(1);
     for (i, l) in run.claim.feedetail.iter().enumerate() {
         let sum = fen(l.det_item_fee_sumamt);
         let mut r = LineResult {
@@ -63,16 +64,18 @@ pub fn lines(run: &mut Run) -> Result<()> {
                 if !ic.when.matches(&run.facts, Some(l), groups) {
                     continue;
                 }
-                let limit = ic.limit.get().map_err(|e| at_line(e, i))?;
+                // To the fen, so that what counts keeps the scale of money.
+                let limit = fen(ic.limit.get().map_err(|e| at_line(e, i))?);
                 let room = match ic.per {
                     ItemCapPer::Line => limit,
                     // Rounded to the fen once, like the line's own amount.
                     ItemCapPer::Unit => fen(limit * l.cnt),
                     ItemCapPer::Claim => *cap_left[k].get_or_insert(limit),
+                    ItemCapPer::Day => *cap_left[k].get_or_insert_with(|| fen(limit * Decimal::from(stay_days))),
                 };
                 let counted = rest.min(room.max(Decimal::ZERO));
                 let o = rest - counted;
-                if ic.per == ItemCapPer::Claim {
+                if matches!(ic.per, ItemCapPer::Claim | ItemCapPer::Day) {
                     cap_left[k] = Some(room - counted);
                 }
                 if !o.is_zero() {

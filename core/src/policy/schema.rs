@@ -646,6 +646,11 @@ pub enum ItemCapPer {
     /// Each line, the limit times the line's count (`cnt`): an allowance per
     /// unit or per day, such as a bed-fee standard per bed-day (床位费标准).
     Unit,
+    /// All matching lines of the claim together, the limit times the stay's
+    /// days (discharge date less admission date, a same-day stay one): an
+    /// allowance per day of stay for a category billed on several lines, such
+    /// as treatment and nursing counted at 10 a day (每天按 10 元计算).
+    Day,
 }
 
 /// A limit on the counted amount of a category of lines.
@@ -656,7 +661,7 @@ pub struct ItemCap {
     pub when: Cond,
     /// Most that counts (per unit where `per` is `unit`).
     pub limit: P,
-    /// Per claim, per line, or per unit of a line.
+    /// Per claim, per line, per unit of a line, or per day of the stay.
     #[serde(default)]
     pub per: ItemCapPer,
     /// Rule cited.
