@@ -648,3 +648,16 @@ fn same_disease_takes_a_flag_or_category() {
     assert_eq!(c, ErrorCode::InvalidPolicy);
     assert!(p.starts_with("benefits.inpatient.deductible.waive[0]"), "{p}");
 }
+
+/// A cap that binds is traced with what was left of it and the eligible cost
+/// above it, under the cap's rule.
+#[test]
+fn a_binding_cap_is_traced_with_its_room() {
+    let p = with(json!({"rules": {"CAP": "c"}, "caps": {"annual": {"rule": "CAP"}}}));
+    let e = Engine::from_json(&p.to_string()).unwrap();
+    let s = e.settle(&yibao_core::parse_claim(&local_inpatient_claim("5000.00").to_string()).unwrap()).unwrap();
+    // (5000 − 100) × 50 % = 2450 held to the cap of 1000: 2900 of the 4900 is above it.
+    assert_eq!(s.setlinfo.hifp_pay.to_string(), "1000.00");
+    let cap = s.trace.iter().find(|t| t.rule.as_ref() as &str == "CAP").expect("the cap is traced");
+    assert_eq!(cap.text, "CAP: the fund's cap, 1000.00 left this period; 2900.00 of eligible cost above it");
+}

@@ -344,8 +344,17 @@ pub fn apply(run: &mut Run) -> Result<()> {
     }
     let lim = limit.unwrap_or(base).max(Decimal::ZERO);
     run.pay(&f.fund_pay_type, base, lim, paid, &rules, &text);
+    let ceiling_rule = f.eligible_ceiling.as_ref().filter(|_| !over_ceiling.is_zero()).map(|c| &c.rule);
+    let cap_hit = cap_rule.as_ref().filter(|_| !over_cap.is_zero());
     for r in &rules[1..] {
-        run.trace.add("fund", r.clone(), paid, format!("{}: modifier or limit applied", r));
+        let why = if Some(r) == cap_hit {
+            format!("{r}: the fund's cap, {} left this period; {over_cap} of eligible cost above it", fen(lim))
+        } else if Some(r) == ceiling_rule {
+            format!("{r}: {over_ceiling} above the yearly eligible-cost ceiling")
+        } else {
+            format!("{r}: ratio modifier applied")
+        };
+        run.trace.add("fund", r.clone(), paid, why);
     }
     run.trace.add("fund", rules[0].clone(), paid, text);
     Ok(())
