@@ -43,6 +43,8 @@ fn engines() -> Vec<Engine> {
         "family-mutual-aid",
         "layers-cap-raises",
         "waiting-period",
+        "item-cap-per-day",
+        "readmission-category",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }
@@ -83,7 +85,7 @@ fn line(sn: usize) -> impl Strategy<Value = Value> {
         prop_oneof![Just("01"), Just("02"), Just("03")],
         prop::option::of(0u32..=10_000),
         prop::option::of(1i64..1_000_000),
-        prop::sample::select(vec!["01", "03", "04", "06", "08", "09", "10", "11"]),
+        prop::sample::select(vec!["01", "03", "04", "05", "06", "07", "08", "09", "10", "11"]),
         prop_oneof![3 => Just(1i64), 1 => 2i64..15],
     )
         .prop_map(move |(fen, lv, prop, uplmt, typ, cnt)| {
@@ -120,14 +122,16 @@ fn claim() -> impl Strategy<Value = Value> {
             prop::option::of(prop::sample::select(vec!["01", "0201", "0202"])),
             prop::option::of(prop::sample::select(vec!["2010-05-20", "2010-05-10", "2010-06-01"])),
         ),
+        prop::sample::select(vec!["1970-01-01", "1940-01-01"]),
+        prop::sample::select(vec!["diabetes", "K35.8"]),
     )
-        .prop_map(|(med, lv, pt, route, area, mut lines, (adm, paid, elig, balc, quota), disease, acct, (idet, cvlserv, dedc_lv, leg, prior, way, out))| {
+        .prop_map(|(med, lv, pt, route, area, mut lines, (adm, paid, elig, balc, quota), disease, acct, (idet, cvlserv, dedc_lv, leg, prior, way, out), brdy, prior_disease)| {
             for (i, l) in lines.iter_mut().enumerate() {
                 l["feedetl_sn"] = json!((i + 1).to_string());
             }
             let insutype = if pt.starts_with("11") || pt.starts_with("12") { "310" } else { "390" };
             json!({
-                "psn": {"psn_no": "P", "insutype": insutype, "psn_type": pt, "brdy": "1970-01-01", "insu_begn_date": "2005-01-01",
+                "psn": {"psn_no": "P", "insutype": insutype, "psn_type": pt, "brdy": brdy, "insu_begn_date": "2005-01-01",
                         "balc": balc, "acct_used_flag": if acct {"1"} else {"0"}, "cvlserv_flag": if cvlserv {"1"} else {"0"},
                         "primary_fixmedins_code": "H001",
                         "quota_balc": {"opool": quota}, "mulaid_balc": quota, "zero_claim_years": adm, "gap_years": adm,
@@ -140,7 +144,7 @@ fn claim() -> impl Strategy<Value = Value> {
                 "mdtrt": {"mdtrt_id": "M", "med_type": med, "begndate": "2010-06-01", "enddate": "2010-06-20",
                           "fixmedins_code": if route == "emergency" {"H009"} else {"H001"}, "hosp_lv": lv, "dedc_hosp_lv": dedc_lv,
                           "referral_leg": leg, "prior_leg_dedc": prior, "psn_setlway": way,
-                          "prior_dscg_date": out, "prior_disease": "diabetes",
+                          "prior_dscg_date": out, "prior_disease": prior_disease,
                           "insuplc_admdvs": "140100", "mdtrtarea_admvs": area, "adm_route": route, "disease": disease},
                 "feedetail": lines
             })
