@@ -644,8 +644,9 @@ fn same_disease_takes_a_flag_or_category() {
     for ok in [json!(true), json!(false), json!("category")] {
         Engine::from_json(&waive(ok).to_string()).unwrap();
     }
-    let (c, p, _) = load_err(waive(json!("chapter")));
+    let (c, p, m) = load_err(waive(json!("chapter")));
     assert_eq!(c, ErrorCode::InvalidPolicy);
+    assert!(m.contains("expected true, false or \"category\""), "{m}");
     assert!(p.starts_with("benefits.inpatient.deductible.waive[0]"), "{p}");
 }
 

@@ -140,8 +140,7 @@ pub struct Readmission {
 
 /// How alike two stays' diagnoses must be to count as the same disease
 /// (同一疾病): `false`, `true` or `"category"` in a policy file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(from = "SameDiseaseText")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SameDisease {
     /// Any diagnosis (`false`, the default).
     #[default]
@@ -157,26 +156,25 @@ pub enum SameDisease {
 }
 
 /// `same_disease` as written: a flag or the word `category`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum SameDiseaseText {
-    Flag(bool),
-    Word(SameDiseaseWord),
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum SameDiseaseWord {
-    Category,
-}
-
-impl From<SameDiseaseText> for SameDisease {
-    fn from(t: SameDiseaseText) -> Self {
-        match t {
-            SameDiseaseText::Flag(false) => SameDisease::Any,
-            SameDiseaseText::Flag(true) => SameDisease::Code,
-            SameDiseaseText::Word(SameDiseaseWord::Category) => SameDisease::Category,
+impl<'de> Deserialize<'de> for SameDisease {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Written;
+        impl serde::de::Visitor<'_> for Written {
+            type Value = SameDisease;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("true, false or \"category\"")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> std::result::Result<SameDisease, E> {
+                Ok(if v { SameDisease::Code } else { SameDisease::Any })
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<SameDisease, E> {
+                match v {
+                    "category" => Ok(SameDisease::Category),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
         }
+        d.deserialize_any(Written)
     }
 }
 

@@ -649,7 +649,8 @@ pub enum ItemCapPer {
     /// All matching lines of the claim together, the limit times the stay's
     /// days (discharge date less admission date, a same-day stay one): an
     /// allowance per day of stay for a category billed on several lines, such
-    /// as treatment and nursing counted at 10 a day (每天按 10 元计算).
+    /// as the rural scheme's treatment and nursing at 10 a day (每天补偿 10
+    /// 元), with a line modifier that pays what counts in full.
     Day,
 }
 
