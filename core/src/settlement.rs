@@ -129,9 +129,10 @@ impl SetlInfo {
         }
     }
 
-    /// Every amount to exactly two places (four for the ratio).
-    pub fn normalize(&mut self) {
-        for f in [
+    /// The amounts of this claim, every one but the account balance after
+    /// it (`balc`): what a reversal negates.
+    pub fn claim_amounts_mut(&mut self) -> [&mut Decimal; 19] {
+        [
             &mut self.medfee_sumamt,
             &mut self.fulamt_ownpay_amt,
             &mut self.overlmt_selfpay,
@@ -151,10 +152,15 @@ impl SetlInfo {
             &mut self.acct_mulaid_pay,
             &mut self.psn_cash_pay,
             &mut self.hosp_part_amt,
-            &mut self.balc,
-        ] {
+        ]
+    }
+
+    /// Every amount to exactly two places (four for the ratio).
+    pub fn normalize(&mut self) {
+        for f in self.claim_amounts_mut() {
             *f = money::fen(*f);
         }
+        self.balc = money::fen(self.balc);
         self.pool_prop_selfpay = self.pool_prop_selfpay.round_dp(4);
         self.pool_prop_selfpay.rescale(4);
     }

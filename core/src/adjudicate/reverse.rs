@@ -16,15 +16,6 @@ pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
             "a reversal cannot be reversed; settle the claim again",
         ));
     }
-    // A record whose sums do not add up was altered or corrupted since it
-    // was settled: negating it would only carry the damage on.
-    if let Some(problem) = crate::identities::check(s).into_iter().next() {
-        return Err(Error::at(
-            ErrorCode::InvalidSettlement,
-            "setlinfo",
-            format!("the settlement does not add up ({problem}); reverse the record the engine returned"),
-        ));
-    }
     let base = current.unwrap_or(&s.ytd_after);
     if base.year != s.ytd_delta.year {
         return Err(Error::at(
@@ -36,34 +27,26 @@ pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
     let restored = base.apply(&s.ytd_delta, -1);
     let neg = |d: Decimal| if d.is_zero() { d } else { -d };
     let mut out = s.clone();
+    // A record kept in a database may come back as `4114.5` or `3600`:
+    // exact to the fen, written shorter. Such amounts are read at two places.
+    fen_places(&mut out);
+    // A record whose sums do not add up was altered or corrupted since it
+    // was settled: negating it would only carry the damage on.
+    if let Some(problem) = crate::identities::check(&out).into_iter().next() {
+        return Err(Error::at(
+            ErrorCode::InvalidSettlement,
+            "setlinfo",
+            format!("the settlement does not add up ({problem}); reverse the record the engine returned"),
+        ));
+    }
     out.status = Status::Reversed;
     let i = &mut out.setlinfo;
-    for f in [
-        &mut i.medfee_sumamt,
-        &mut i.fulamt_ownpay_amt,
-        &mut i.overlmt_selfpay,
-        &mut i.preselfpay_amt,
-        &mut i.inscp_scp_amt,
-        &mut i.act_pay_dedc,
-        &mut i.hifp_pay,
-        &mut i.cvlserv_pay,
-        &mut i.hifes_pay,
-        &mut i.hifmi_pay,
-        &mut i.hifob_pay,
-        &mut i.maf_pay,
-        &mut i.oth_pay,
-        &mut i.fund_pay_sumamt,
-        &mut i.psn_part_amt,
-        &mut i.acct_pay,
-        &mut i.acct_mulaid_pay,
-        &mut i.psn_cash_pay,
-        &mut i.hosp_part_amt,
-    ] {
+    for f in i.claim_amounts_mut() {
         *f = neg(*f);
     }
-    // The member's own balance gets back what it paid; the mutual-aid part
-    // came from a family member's account.
-    i.balc = s.setlinfo.balc + s.setlinfo.acct_pay - s.setlinfo.acct_mulaid_pay;
+    // The member's own balance gets back what it paid (both amounts were
+    // negated above); the mutual-aid part came from a family member's account.
+    i.balc = i.balc - i.acct_pay + i.acct_mulaid_pay;
     for d in &mut out.setldetail {
         d.fund_payamt = neg(d.fund_payamt);
         d.inscp_scp_amt = neg(d.inscp_scp_amt);
@@ -84,4 +67,28 @@ pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
         text: "settlement reversed; accumulators restored".into(),
     });
     Ok(out)
+}
+
+/// Every amount of `s` that is exact to the fen, at exactly two places; an
+/// amount finer than the fen is left as it is, for the identities to refuse.
+fn fen_places(s: &mut Settlement) {
+    let at_two = |d: &mut Decimal| {
+        if d.normalize().scale() <= 2 {
+            d.rescale(2);
+        }
+    };
+    at_two(&mut s.setlinfo.balc);
+    let info = s.setlinfo.claim_amounts_mut();
+    let funds =
+        s.setldetail.iter_mut().flat_map(|d| [&mut d.fund_payamt, &mut d.inscp_scp_amt, &mut d.crt_payb_lmt_amt]);
+    let lines = s.feedetail.iter_mut().flat_map(|l| {
+        [
+            &mut l.det_item_fee_sumamt,
+            &mut l.fulamt_ownpay_amt,
+            &mut l.overlmt_amt,
+            &mut l.preselfpay_amt,
+            &mut l.inscp_scp_amt,
+        ]
+    });
+    info.into_iter().chain(funds).chain(lines).for_each(at_two);
 }
