@@ -57,6 +57,8 @@ enum Cmd {
         /// The policy file.
         file: PathBuf,
     },
+    /// Print the JSON Schema of policy files (for editors: point a file's `$schema` at it).
+    Schema,
     /// Settle a JSONL file of claims, carrying accumulators per `psn_no`.
     Batch {
         /// Built-in pack ID or policy file.
@@ -185,6 +187,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 println!("  still required: `{}` ({})", m.name, m.rule);
             }
         }
+        Cmd::Schema => println!("{}", to_json(&yibao_core::policy::json_schema::policy_file_schema(), true)),
         Cmd::Batch { policy, input, output } => return batch::run(&policy, &input, output.as_deref()),
         Cmd::Demo { policy } => demo::run(&policy)?,
         Cmd::Check(a) => ops::run(&a.policy, "check", &a.input, a.pretty)?,

@@ -425,6 +425,16 @@ fn policies<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
     to_py(py, &list)
 }
 
+/// The JSON Schema (draft 2020-12) of policy files, as a dict: check a policy
+/// with the `jsonschema` package before loading it, or point an editor at it.
+/// It checks names, types and words; required keys and the arithmetic are
+/// checked when the policy is loaded.
+#[pyfunction]
+fn policy_schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    let schema = guarded(|| Ok::<_, yibao_core::Error>(yibao_core::policy::json_schema::policy_file_schema()))?;
+    json_to_py(py, &schema, false)
+}
+
 /// For tests: `None` when the fast dict reader gives up on `claim` (the exact
 /// path then reads it), else whether both readers read the same claim.
 #[pyfunction]
@@ -446,7 +456,9 @@ mod _yibao {
     use super::*;
 
     #[pymodule_export]
-    use super::{_fast_path_agrees, _selftest_panic, policies, Engine, FundDetail, SetlInfo, Settlement};
+    use super::{
+        _fast_path_agrees, _selftest_panic, policies, policy_schema, Engine, FundDetail, SetlInfo, Settlement,
+    };
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

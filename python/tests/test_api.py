@@ -114,6 +114,24 @@ def test_policies_lists_the_packs():
     assert [r["name"] for r in ps["cn-sx-taiyuan-resident-2010"]["required_params"]] == ["chronic_q_deductible"]
 
 
+def test_policy_schema_is_the_committed_one_and_checks_a_policy_as_the_loader_does():
+    import jsonschema  # installed by .ci/install, as pytest is
+    schema = yibao.policy_schema()
+    assert schema == json.loads((ROOT / "schemas/policy.schema.json").read_text())
+    check = jsonschema.Draft202012Validator(schema)
+    text = (ROOT / "examples/policies/region-template.json").read_text()
+    policy = json.loads(text)
+    assert list(check.iter_errors(policy)) == []
+    yibao.Engine.from_json(text)
+    policy["benefits"]["inpatient"]["fund"]["ratoi"] = "0.8"
+    errors = list(check.iter_errors(policy))
+    assert [list(e.absolute_path) for e in errors] == [["benefits", "inpatient", "fund"]]
+    assert "ratoi" in errors[0].message
+    with pytest.raises(yibao.PolicyError) as e:
+        yibao.Engine.from_json(json.dumps(policy))
+    assert e.value.path == "benefits.inpatient.fund.ratoi"
+
+
 def test_repr_is_readable(taiyuan, admission):
     s = taiyuan.settle(admission)
     assert "status='settled'" in repr(s) and "Decimal('4114.50')" in repr(s)

@@ -21,7 +21,7 @@ from ._errors import (
     UnknownPolicy,
     YibaoError,
 )
-from ._yibao import ENGINE, Engine, FundDetail, SetlInfo, Settlement, __version__, policies
+from ._yibao import ENGINE, Engine, FundDetail, SetlInfo, Settlement, __version__, policies, policy_schema
 
 __all__ = [
     "ENGINE",
@@ -31,6 +31,7 @@ __all__ = [
     "Settlement",
     "__version__",
     "policies",
+    "policy_schema",
     "YibaoError",
     "InvalidClaim",
     "UnknownCode",

@@ -14,6 +14,9 @@ _Claim: TypeAlias = Union[str, Mapping[str, Any]]
 def policies() -> List[dict]:
     """The built-in packs: id, title, versions, hash, rules and required_params."""
 
+def policy_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of policy files: names, types and words."""
+
 @final
 class SetlInfo:
     """Per-settlement sums in the national names, each a Decimal."""

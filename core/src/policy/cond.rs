@@ -4,6 +4,7 @@
 use crate::claim::{Claim, FeeLine};
 use crate::date::Date;
 use crate::money::Decimal;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// Where the treatment place stands to the insured place (异地 status):
@@ -126,7 +127,7 @@ impl<'a> Facts<'a> {
 }
 
 /// A readmission within some days of the previous discharge (出院后 N 日内再次住院).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Readmission {
     /// Most days from the previous discharge to this admission (15: admitted
@@ -209,7 +210,7 @@ impl Readmission {
 }
 
 /// A band of years (of age, or of enrolment): `min` inclusive, `max` exclusive.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema, Hash)]
 #[serde(deny_unknown_fields)]
 pub struct AgeBand {
     /// Lowest age in the band.
@@ -223,14 +224,16 @@ pub struct AgeBand {
 /// A band of a line's unit price, as price rules are worded: above `above`
 /// (exclusive, 以上) and up to `up_to` (inclusive, 含): the pre-self-pay of
 /// costly consumables by unit price (单价 1 万元（含）以下 / 1 万元以上至 5 万元).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriceBand {
     /// The band starts above this price.
     #[serde(default, with = "crate::money::price::opt")]
+    #[schemars(with = "Option<super::json_schema::DecimalText>")]
     pub above: Option<Decimal>,
     /// The band ends at this price, included.
     #[serde(default, with = "crate::money::price::opt")]
+    #[schemars(with = "Option<super::json_schema::DecimalText>")]
     pub up_to: Option<Decimal>,
 }
 
@@ -244,7 +247,7 @@ impl PriceBand {
 /// A condition: every field given must hold. Lists match any of their values;
 /// `psn_type`, `mdtrtarea_admvs` and `med_list_codg` match by prefix;
 /// `disease` accepts `@group` names from the pack's `disease_groups`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cond {
     /// Medical types (医疗类别).

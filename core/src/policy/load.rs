@@ -200,6 +200,8 @@ fn resolve_chain(
         return Err(Error::policy("extends", format!("`extends` chain deeper than {MAX_EXTENDS} (a cycle?)")));
     }
     let mut own = parse_obj(text)?;
+    // Where the file's schema lies is for editors: it is no part of the policy.
+    own.shift_remove("$schema");
     if let Some(Value::String(id)) = own.get("id") {
         lineage.push(id.clone());
     }

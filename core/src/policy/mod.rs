@@ -4,6 +4,7 @@
 
 pub mod builtin;
 pub mod cond;
+pub mod json_schema;
 pub mod load;
 pub mod param;
 pub mod schema;

@@ -7,6 +7,7 @@
 
 use super::cond::Cond;
 use super::param::P;
+use schemars::JsonSchema;
 use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::fmt;
@@ -18,8 +19,9 @@ use std::marker::PhantomData;
 pub type Rid = crate::claim::Code;
 
 /// One row of a table.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Row_of_{T}")]
 pub struct Row<T> {
     /// When this row applies (absent: always).
     #[serde(default)]
@@ -28,6 +30,7 @@ pub struct Row<T> {
     pub value: T,
     /// The rule this row carries, when it differs from the table's.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub rule: Option<Rid>,
 }
 
@@ -127,7 +130,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Ordered<T> {
 }
 
 /// A cost band (分段): `from` inclusive, `to` exclusive (absent: no end).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Segment {
     /// Start of the band.
@@ -140,7 +143,7 @@ pub struct Segment {
 }
 
 /// What the cost bands of a basic fund are measured on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum SegmentBasis {
     /// This claim's amount above the deductible.
@@ -151,7 +154,7 @@ pub enum SegmentBasis {
 }
 
 /// Where the cost bands of a basic fund start counting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum SegmentMeasure {
     /// From the first yuan above the deductible: a band `0–5000` is the first
@@ -234,7 +237,7 @@ impl<'de> Deserialize<'de> for Ratio {
 }
 
 /// How often a deductible (or a layer's threshold) is borne.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Per {
     /// Every admission or visit.
@@ -245,7 +248,7 @@ pub enum Per {
 }
 
 /// A deductible that changes with the admission's order in the year.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ByOrder {
     /// Fixed amounts for the 1st, 2nd, … admission; the last repeats.
@@ -261,11 +264,12 @@ pub struct ByOrder {
     #[serde(default)]
     pub floor: Option<P>,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
 }
 
 /// A deductible set as a share of the stay's in-scope cost, within bounds.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PctOfCost {
     /// Share of the in-scope cost.
@@ -277,25 +281,28 @@ pub struct PctOfCost {
     #[serde(default)]
     pub max: Option<P>,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
 }
 
 /// A waiver: when it holds, no deductible is borne (or, as a deductible's
 /// `top_up`, only the difference).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Waiver {
     /// When the waiver applies.
     pub when: Cond,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
 }
 
 /// The deductible (起付标准).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deductible {
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// Per admission or per year.
     #[serde(default)]
@@ -316,6 +323,7 @@ pub struct Deductible {
     pub year_ceiling: Option<P>,
     /// Rule of the yearly ceiling.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub year_ceiling_rule: Option<Rid>,
     /// When no deductible is borne.
     #[serde(default)]
@@ -337,7 +345,7 @@ pub struct Deductible {
 /// "+N points", or a share of it (`factor`). When its `when` tests a fee
 /// line's fields, it changes the ratio of the matching lines only (中医药
 /// "+N points"), after the modifiers that hold for the whole claim.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Adjust {
     /// When it applies.
@@ -349,23 +357,25 @@ pub struct Adjust {
     #[serde(default)]
     pub factor: Option<P>,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
 }
 
 /// A fund's reference to a cap, optionally citing its own rule.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapRef {
     /// The cap's ID in `caps`.
     pub cap: String,
     /// Rule cited when this cap binds (defaults to the cap's rule).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub rule: Option<Rid>,
 }
 
 /// A yearly ceiling on the eligible cost the basic fund works on; what lies
 /// above it overflows to the layers.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EligibleCeiling {
     /// The ceiling.
@@ -377,16 +387,18 @@ pub struct EligibleCeiling {
     #[serde(default)]
     pub after_deductible: bool,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
 }
 
 /// The basic pooling fund of a benefit (统筹基金).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fund {
     /// Fund code (基金支付类型), e.g. 390100.
     pub fund_pay_type: String,
     /// Rule cited for the ratio.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// The ratio, by any claim fact, flat or segmented.
     pub ratio: Choice<Ratio>,
@@ -407,7 +419,7 @@ pub struct Fund {
 
 /// How the deductible (and any cost above a yearly ceiling) is shared
 /// between lines whose ratio a line modifier changes and the other lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum LineDeductible {
     /// The other lines bear it first; the changed lines only what is left
@@ -419,7 +431,7 @@ pub enum LineDeductible {
 }
 
 /// How long a cap's money lasts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// The medical year.
@@ -435,7 +447,7 @@ pub enum Scope {
 }
 
 /// A cap growing with the number of certified diseases, up to a ceiling.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PerCert {
     /// Amount per certified disease.
@@ -447,10 +459,11 @@ pub struct PerCert {
 }
 
 /// A cap on fund payments, shared by the benefit buckets it lists.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cap {
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// The amount (by condition), unless `per_cert` sets it.
     #[serde(default)]
@@ -469,7 +482,7 @@ pub struct Cap {
 }
 
 /// One eligibility check of a benefit; a failed check denies the claim.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(tag = "check", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Check {
     /// Enrolled for at least `months` before the visit.
@@ -477,11 +490,13 @@ pub enum Check {
         /// Months.
         months: i32,
         /// Rule cited.
+        #[schemars(with = "String")]
         rule: Rid,
     },
     /// The visit's disease is certified and in force on the visit date.
     Certified {
         /// Rule cited.
+        #[schemars(with = "String")]
         rule: Rid,
     },
     /// Benefits end after the period of death (`quarter` or `day`).
@@ -489,6 +504,7 @@ pub enum Check {
         /// `quarter` or `day`.
         period: String,
         /// Rule cited.
+        #[schemars(with = "String")]
         rule: Rid,
     },
     /// The stay lasts at most `months` calendar months.
@@ -496,6 +512,7 @@ pub enum Check {
         /// Months.
         months: i32,
         /// Rule cited.
+        #[schemars(with = "String")]
         rule: Rid,
     },
     /// A waiting period (待遇等待期) for a member who enrolled outside the
@@ -522,6 +539,7 @@ pub enum Check {
         #[serde(default)]
         exempt: Option<Box<Cond>>,
         /// Rule cited.
+        #[schemars(with = "String")]
         rule: Rid,
     },
     /// A condition that must hold.
@@ -529,6 +547,7 @@ pub enum Check {
         /// The condition.
         when: Box<Cond>,
         /// Rule cited.
+        #[schemars(with = "String")]
         rule: Rid,
         /// Message when it fails.
         message: String,
@@ -536,15 +555,16 @@ pub enum Check {
 }
 
 /// Waives class-B pre-self-pay for a benefit.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoPreselfpay {
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
 }
 
 /// A benefit (待遇): which claims it takes and how it pays.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Benefit {
     /// Plain name.
@@ -566,6 +586,7 @@ pub struct Benefit {
     pub deductible: Option<Deductible>,
     /// Rule cited when there is no deductible.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub no_deductible_rule: Option<Rid>,
     /// The basic fund.
     pub fund: Fund,
@@ -587,10 +608,11 @@ pub struct Benefit {
 /// what the member pays is at most the standard less the funds. A claim
 /// that costs less is settled by item on its actual cost (低于定额的按实际
 /// 费用结算).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Standard {
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// The standard per case, a value or a table of rows (by disease,
     /// level…). A claim for which no row holds is refused with
@@ -604,7 +626,7 @@ pub struct Standard {
 }
 
 /// A claim-level denial rule.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deny {
     /// When the claim is denied.
@@ -612,16 +634,18 @@ pub struct Deny {
     /// Stable denial code.
     pub code: String,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// Plain words.
     pub message: String,
 }
 
 /// An exclusion category: lines carrying it (or matching `when`) are fully self-paid.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Exclusion {
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// Plain words.
     #[serde(default)]
@@ -635,7 +659,7 @@ pub struct Exclusion {
 }
 
 /// How much of a category counts (GEN-ITEM-CAP).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemCapPer {
     /// All matching lines of the claim together.
@@ -655,7 +679,7 @@ pub enum ItemCapPer {
 }
 
 /// A limit on the counted amount of a category of lines.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemCap {
     /// Which lines.
@@ -666,11 +690,12 @@ pub struct ItemCap {
     #[serde(default)]
     pub per: ItemCapPer,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
 }
 
 /// What a payer after the basic fund works on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// The in-scope personal burden left after the funds before it.
@@ -697,7 +722,7 @@ fn per_year() -> Per {
 }
 
 /// A further layer after the basic fund (大病保险, 大额补助, 公务员补助, 医疗救助…).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Layer {
     /// Plain name.
@@ -706,6 +731,7 @@ pub struct Layer {
     /// Fund code.
     pub fund_pay_type: String,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// Which claims it takes part in.
     #[serde(default)]
@@ -749,10 +775,11 @@ pub struct Layer {
 }
 
 /// Raises of a layer's cap (see [`Layer::cap_raises`]).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapRaises {
     /// Rule cited when the ceiling below holds the raises back.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// The raises, added together.
     pub raises: Vec<CapRaise>,
@@ -765,10 +792,11 @@ pub struct CapRaises {
 }
 
 /// One kind of cap raise: `amount` for each year counted.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapRaise {
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// What is counted.
     pub per: RaiseUnit,
@@ -788,7 +816,7 @@ pub struct CapRaise {
 }
 
 /// What a cap raise counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RaiseUnit {
     /// Full years of continuous enrolment to the admission, from
@@ -801,7 +829,7 @@ pub enum RaiseUnit {
 }
 
 /// Who pays a layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum BorneBy {
     /// A fund: counted in `fund_pay_sumamt`, with a `setldetail` row.
@@ -812,7 +840,7 @@ pub enum BorneBy {
 }
 
 /// What an account may pay.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Pays {
     /// The member's whole share.
@@ -823,10 +851,11 @@ pub enum Pays {
 }
 
 /// The personal account (个人账户) paying the member's share.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// When the account may pay.
     #[serde(default)]
@@ -838,10 +867,11 @@ pub struct Account {
 
 /// A member quota account (e.g. outpatient pooling, 门诊统筹): a yearly credit
 /// that pays the member's share where it holds.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuotaAccount {
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// Fund code its payments are reported under.
     pub fund_pay_type: String,
@@ -857,10 +887,11 @@ pub struct QuotaAccount {
 }
 
 /// Pre-self-pay ratios by line class, used when a line carries none.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreselfpayTable {
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// Rows by line condition.
     pub rows: Vec<Row<P>>,
@@ -881,17 +912,18 @@ impl PreselfpayTable {
 }
 
 /// Denial used when no benefit takes the claim.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Uncovered {
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// Plain words.
     pub message: String,
 }
 
 /// One version of a policy: everything adjudication needs.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Body {
     /// Hospital levels this policy knows; each needs a deductible row where a
@@ -979,42 +1011,46 @@ pub struct Body {
 }
 
 /// A rule the trace cites when its condition holds.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
     /// When it holds.
     pub when: Cond,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// Plain words.
     pub text: String,
 }
 
 /// Contact lines a notice carries.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contacts {
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// One line per topic.
     pub lines: Vec<String>,
 }
 
 /// A rule reference.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleRef {
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
 }
 
 /// A route to manual reimbursement (手工报销).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManualRoute {
     /// Which claims.
     pub when: Cond,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// Name of the material list in `materials`.
     pub materials: String,
@@ -1023,7 +1059,7 @@ pub struct ManualRoute {
 }
 
 /// One required material (申报材料) and what makes it acceptable.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MaterialReq {
     /// Material ID submitted items refer to (`invoice`, `cost_list`…).
@@ -1031,6 +1067,7 @@ pub struct MaterialReq {
     /// Plain words for the member.
     pub text: String,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// Needed only when this holds (emergency proof for emergencies…).
     #[serde(default)]
@@ -1059,13 +1096,14 @@ pub struct MaterialReq {
 }
 
 /// The last day to claim manual reimbursement.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineRule {
     /// Which claims.
     #[serde(default)]
     pub when: Cond,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// Same day-of-month this many calendar months after treatment ends.
     #[serde(default)]
@@ -1076,28 +1114,32 @@ pub struct DeadlineRule {
 }
 
 /// Payment of a complete manual claim within working days.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentRule {
     /// Working days after complete materials.
     pub working_days: u32,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
 }
 
 /// Filing (异地备案) rules.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FilingRules {
     /// Months after filing before it may be cancelled, changed or suspended.
     pub lock_months: i32,
     /// Rule of the lock.
+    #[schemars(with = "String")]
     pub lock_rule: Rid,
     /// A long-term filing needs a bank payment agreement (rule).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub bank_rule: Option<Rid>,
     /// Area level rule (absent: any 6-digit area).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub area_rule: Option<Rid>,
     /// Province codes (`110000`…) whose filings name the province, not a city.
     #[serde(default)]
@@ -1107,6 +1149,7 @@ pub struct FilingRules {
     pub min_residence_months: Option<i32>,
     /// Rule of the residence requirement.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub residence_rule: Option<Rid>,
     /// Long-term filings only up to this month of the year, once a year.
     #[serde(default)]
@@ -1114,20 +1157,22 @@ pub struct FilingRules {
 }
 
 /// Long-term filings once a year, before a month's end.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnnualRule {
     /// Last month (1–12) in which a filing may be made.
     pub last_month: u32,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
 }
 
 /// Certification (慢特病认定) rules.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CertRules {
     /// Rule of the application process (states, no change after submission).
+    #[schemars(with = "String")]
     pub rule: Rid,
     /// Materials an application needs.
     #[serde(default)]
@@ -1143,6 +1188,7 @@ pub struct CertRules {
     pub min_enrol_months: Option<i32>,
     /// Rule of the enrolment requirement.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub enrol_rule: Option<Rid>,
     /// Benefits end after the period of death (`quarter` or `day`).
     #[serde(default)]
@@ -1150,7 +1196,7 @@ pub struct CertRules {
 }
 
 /// A decision deadline in working days (0: immediate).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SlaRule {
     /// Which diseases.
@@ -1159,11 +1205,12 @@ pub struct SlaRule {
     /// Working days after acceptance (the acceptance day not counted).
     pub working_days: u32,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
 }
 
 /// A yearly window: apply by a day; benefits from January of the next year.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CertWindow {
     /// Last month to apply.
@@ -1171,15 +1218,17 @@ pub struct CertWindow {
     /// Last day of that month.
     pub last_day: u32,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
 }
 
 /// When benefits end after death.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeathRule {
     /// `quarter` or `day`.
     pub period: String,
     /// Rule cited.
+    #[schemars(with = "String")]
     pub rule: Rid,
 }
