@@ -57,8 +57,12 @@ enum Cmd {
         /// The policy file.
         file: PathBuf,
     },
-    /// Print the JSON Schema of policy files (for editors: point a file's `$schema` at it).
-    Schema,
+    /// Print the JSON Schema of policy files or of claims (for editors: point a file's `$schema` at it).
+    Schema {
+        /// Which schema.
+        #[arg(value_enum, default_value = "policy")]
+        of: SchemaOf,
+    },
     /// Settle a JSONL file of claims, carrying accumulators per `psn_no`.
     Batch {
         /// Built-in pack ID or policy file.
@@ -86,6 +90,15 @@ enum Cmd {
         #[arg(long, default_value = yibao_core::policy::builtin::DEFAULT)]
         policy: String,
     },
+}
+
+/// The documents `yibao schema` describes.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SchemaOf {
+    /// A policy file (`schemas/policy.schema.json`).
+    Policy,
+    /// A claim (`schemas/claim.schema.json`).
+    Claim,
 }
 
 /// Arguments of the paperwork operations.
@@ -187,7 +200,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 println!("  still required: `{}` ({})", m.name, m.rule);
             }
         }
-        Cmd::Schema => println!("{}", to_json(&yibao_core::policy::json_schema::policy_file_schema(), true)),
+        Cmd::Schema { of } => {
+            let schema = match of {
+                SchemaOf::Policy => yibao_core::policy::json_schema::policy_file_schema(),
+                SchemaOf::Claim => yibao_core::json_schema::claim_schema(),
+            };
+            println!("{}", to_json(&schema, true));
+        }
         Cmd::Batch { policy, input, output } => return batch::run(&policy, &input, output.as_deref()),
         Cmd::Demo { policy } => demo::run(&policy)?,
         Cmd::Check(a) => ops::run(&a.policy, "check", &a.input, a.pretty)?,

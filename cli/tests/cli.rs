@@ -264,3 +264,19 @@ fn paperwork_commands() {
     let e: Value = serde_json::from_slice(&o.stderr).unwrap();
     assert_eq!(e["code"], "INVALID_CLAIM");
 }
+
+#[test]
+fn schema_prints_the_committed_schemas() {
+    for (args, file) in [
+        (&["schema"][..], "schemas/policy.schema.json"),
+        (&["schema", "policy"][..], "schemas/policy.schema.json"),
+        (&["schema", "claim"][..], "schemas/claim.schema.json"),
+    ] {
+        let o = yibao(args, None);
+        assert!(o.status.success(), "{args:?}");
+        let committed = std::fs::read_to_string(root().join(file)).unwrap();
+        assert_eq!(String::from_utf8(o.stdout).unwrap(), committed, "{args:?}");
+    }
+    let o = yibao(&["schema", "settlement"], None);
+    assert!(!o.status.success());
+}

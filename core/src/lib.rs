@@ -28,6 +28,7 @@ pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod identities;
+pub mod json_schema;
 pub mod money;
 pub mod paperwork;
 pub mod platform_fields;

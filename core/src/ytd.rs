@@ -4,41 +4,49 @@
 
 use crate::amounts::Amounts;
 use crate::money::{self, Decimal};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Accumulators for one medical year (医疗年度).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ytd {
     /// The medical year these sums belong to.
     pub year: i32,
     /// Deductibles paid (累计起付线, Q0000).
     #[serde(with = "money::money", default = "money::zero")]
+    #[schemars(with = "crate::json_schema::MoneyText")]
     pub dedc_paid: Decimal,
     /// Deductibles paid per benefit bucket, where a pack counts a yearly
     /// deductible per benefit.
     #[serde(with = "money::money_map", default, skip_serializing_if = "Amounts::is_empty")]
+    #[schemars(with = "crate::amounts::Amounts")]
     pub dedc_paid_by: Amounts,
     /// Inpatient admissions so far (次数, C0000).
     #[serde(default)]
     pub admissions: u32,
     /// Total medical cost so far (医疗费总额).
     #[serde(with = "money::money", default = "money::zero")]
+    #[schemars(with = "crate::json_schema::MoneyText")]
     pub cost_sum: Decimal,
     /// Paid per fund (`fund_pay_type` → amount; D…01 accumulators).
     #[serde(with = "money::money_map", default)]
+    #[schemars(with = "crate::amounts::Amounts")]
     pub fund_paid: Amounts,
     /// Fund payments per benefit bucket the pack defines (`chronic`,
     /// `inpatient`…); monthly buckets are keyed `bucket@YYYY-MM`.
     #[serde(with = "money::money_map", default)]
+    #[schemars(with = "crate::amounts::Amounts")]
     pub benefit_paid: Amounts,
     /// Eligible cost counted per bucket (S0000): yearly eligible-cost ceilings,
     /// year-based cost bands, and each further layer's cumulative basis
     /// (`layer:<id>`, or `layer:<counter>` where layers share one, e.g. the in-scope personal burden for serious-illness insurance).
     #[serde(with = "money::money_map", default, skip_serializing_if = "Amounts::is_empty")]
+    #[schemars(with = "crate::amounts::Amounts")]
     pub eligible_sum: Amounts,
     /// Member quota-account balances spent this year, per account.
     #[serde(with = "money::money_map", default, skip_serializing_if = "Amounts::is_empty")]
+    #[schemars(with = "crate::amounts::Amounts")]
     pub quota_used: Amounts,
 }
 

@@ -432,7 +432,24 @@ fn policies<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
 #[pyfunction]
 fn policy_schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     let schema = guarded(|| Ok::<_, yibao_core::Error>(yibao_core::policy::json_schema::policy_file_schema()))?;
-    json_to_py(py, &schema, false)
+    schema_to_py(py, &schema)
+}
+
+/// The JSON Schema (draft 2020-12) of a claim, as a dict: check a claim
+/// with the `jsonschema` package before settling it, or generate forms and
+/// types from it. It checks names, types, spellings of amounts and dates,
+/// and the codes of the fixed national tables; what needs the policy is
+/// checked when the claim is settled.
+#[pyfunction]
+fn claim_schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    let schema = guarded(|| Ok::<_, yibao_core::Error>(yibao_core::json_schema::claim_schema()))?;
+    schema_to_py(py, &schema)
+}
+
+/// A schema as plain Python values, read by the standard `json` module: its
+/// keys are a schema's words, not amounts, so none is read as a Decimal.
+fn schema_to_py<'py>(py: Python<'py>, schema: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?.call_method1("loads", (schema.to_string(),))
 }
 
 /// For tests: `None` when the fast dict reader gives up on `claim` (the exact
@@ -457,7 +474,8 @@ mod _yibao {
 
     #[pymodule_export]
     use super::{
-        _fast_path_agrees, _selftest_panic, policies, policy_schema, Engine, FundDetail, SetlInfo, Settlement,
+        _fast_path_agrees, _selftest_panic, claim_schema, policies, policy_schema, Engine, FundDetail, SetlInfo,
+        Settlement,
     };
 
     #[pymodule_init]

@@ -132,6 +132,21 @@ def test_policy_schema_is_the_committed_one_and_checks_a_policy_as_the_loader_do
     assert e.value.path == "benefits.inpatient.fund.ratoi"
 
 
+def test_claim_schema_is_the_committed_one_and_refuses_what_settle_refuses(taiyuan, admission):
+    import jsonschema
+    schema = yibao.claim_schema()
+    assert schema == json.loads((ROOT / "schemas/claim.schema.json").read_text())
+    check = jsonschema.Draft202012Validator(schema)
+    assert list(check.iter_errors(admission)) == []
+    taiyuan.settle(admission)
+    admission["feedetail"][1]["det_item_fee_sumamt"] = "1710.001"
+    errors = list(check.iter_errors(admission))
+    assert [list(e.absolute_path) for e in errors] == [["feedetail", 1, "det_item_fee_sumamt"]]
+    with pytest.raises(yibao.InvalidClaim) as e:
+        taiyuan.settle(admission)
+    assert e.value.path == "feedetail[1].det_item_fee_sumamt"
+
+
 def test_repr_is_readable(taiyuan, admission):
     s = taiyuan.settle(admission)
     assert "status='settled'" in repr(s) and "Decimal('4114.50')" in repr(s)

@@ -21,7 +21,17 @@ from ._errors import (
     UnknownPolicy,
     YibaoError,
 )
-from ._yibao import ENGINE, Engine, FundDetail, SetlInfo, Settlement, __version__, policies, policy_schema
+from ._yibao import (
+    ENGINE,
+    Engine,
+    FundDetail,
+    SetlInfo,
+    Settlement,
+    __version__,
+    claim_schema,
+    policies,
+    policy_schema,
+)
 
 __all__ = [
     "ENGINE",
@@ -32,6 +42,7 @@ __all__ = [
     "__version__",
     "policies",
     "policy_schema",
+    "claim_schema",
     "YibaoError",
     "InvalidClaim",
     "UnknownCode",

@@ -17,6 +17,9 @@ def policies() -> List[dict]:
 def policy_schema() -> dict:
     """The JSON Schema (draft 2020-12) of policy files: names, types and words."""
 
+def claim_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of a claim: names, types, amounts, dates and national codes."""
+
 @final
 class SetlInfo:
     """Per-settlement sums in the national names, each a Decimal."""

@@ -229,11 +229,11 @@ pub struct AgeBand {
 pub struct PriceBand {
     /// The band starts above this price.
     #[serde(default, with = "crate::money::price::opt")]
-    #[schemars(with = "Option<super::json_schema::DecimalText>")]
+    #[schemars(with = "Option<crate::json_schema::DecimalText>")]
     pub above: Option<Decimal>,
     /// The band ends at this price, included.
     #[serde(default, with = "crate::money::price::opt")]
-    #[schemars(with = "Option<super::json_schema::DecimalText>")]
+    #[schemars(with = "Option<crate::json_schema::DecimalText>")]
     pub up_to: Option<Decimal>,
 }
 

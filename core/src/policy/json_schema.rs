@@ -12,29 +12,11 @@
 use super::cond::SameDisease;
 use super::param::P;
 use super::schema::{Body, Choice, Ordered, Ratio, Row, Segment, SegmentBasis, SegmentMeasure};
-use crate::date::Date;
+use crate::json_schema::DecimalText;
 use schemars::generate::SchemaSettings;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
-
-/// How a decimal is spelled in a policy: what [`crate::money::parse_decimal`] reads.
-const DECIMAL_PATTERN: &str = r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*$";
-
-/// A decimal number: a string (`"0.85"`, the exact form) or a JSON number.
-pub(crate) struct DecimalText;
-
-impl JsonSchema for DecimalText {
-    fn schema_name() -> Cow<'static, str> {
-        "Decimal".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A decimal number, best written as a string (\"0.85\", \"1300\") so that it is read exactly.",
-            "anyOf": [{"type": "string", "pattern": DECIMAL_PATTERN}, {"type": "number"}]
-        })
-    }
-}
 
 /// A reference to a parameter of the pack's `params` (`"$inpatient_ratio"`).
 struct ParamRef;
@@ -129,15 +111,6 @@ impl JsonSchema for SameDisease {
             "description": "false: any diagnosis; true: the same code or one below the other in the ICD-10 hierarchy; \"category\": the same three-character category.",
             "anyOf": [{"type": "boolean"}, {"const": "category"}]
         })
-    }
-}
-
-impl JsonSchema for Date {
-    fn schema_name() -> Cow<'static, str> {
-        "Date".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "A date, `YYYY-MM-DD`."})
     }
 }
 
