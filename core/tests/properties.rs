@@ -162,6 +162,8 @@ proptest! {
             let s = yibao_core::parse_settlement(&out).unwrap();
             let bad = identities::check(&s);
             prop_assert!(bad.is_empty(), "{}: {:?}\n{}", e.policy().id, bad, text);
+            // What settles follows the claim schema.
+            prop_assert!(CLAIM_SCHEMA.is_valid(&dated(&c, &e)), "{}: refused by the claim schema\n{}", e.policy().id, text);
             // The direct JSON writer and serde write the same bytes.
             prop_assert_eq!(&out, &serde_json::to_string(&s).unwrap());
             // Same input, byte-identical output.
@@ -253,9 +255,18 @@ proptest! {
         if let Ok(out) = e.settle_json(&c.to_string()) {
             let s = yibao_core::parse_settlement(&out).unwrap();
             prop_assert!(identities::check(&s).is_empty());
+            // The claim schema is never stricter than the engine: what
+            // settles follows it.
+            let errors: Vec<String> = CLAIM_SCHEMA.iter_errors(&c).map(|e| format!("{e} at {}", e.instance_path())).collect();
+            prop_assert!(errors.is_empty(), "{} = {}: {:?}", target, c.pointer(target).unwrap(), errors);
         }
     }
 }
+
+/// The claim schema's validator, built once.
+static CLAIM_SCHEMA: std::sync::LazyLock<jsonschema::Validator> = std::sync::LazyLock::new(|| {
+    jsonschema::validator_for(&yibao_core::json_schema::claim_schema()).expect("a valid JSON Schema")
+});
 
 fn collect(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
