@@ -384,6 +384,14 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
             w.uv64(u64::from(n));
         }
     }
+    // Each refund line: its place among the lines, then the line it takes back.
+    for (i, l) in c.feedetail.iter().enumerate() {
+        if let Some(sn) = &l.init_feedetl_sn {
+            w.s("init_feedetl_sn");
+            w.uv64(i as u64);
+            w.s(sn);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -549,6 +557,25 @@ mod tests {
         assert_eq!(gap("null"), plain);
         assert_ne!(gap("0"), plain);
         assert_ne!(gap("1"), years("1"));
+    }
+
+    /// The line a refund line takes back counts in the hash, with the
+    /// refund line's place, and only when given.
+    #[test]
+    fn refund_lines_count_in_the_hash_when_given() {
+        let mut c = crate::parse_claim(&crate::demo::sample_claim(3)).unwrap();
+        let plain = super::claim_hash(&c);
+        c.feedetail[2].init_feedetl_sn = None;
+        assert_eq!(super::claim_hash(&c), plain);
+        let sn = c.feedetail[0].feedetl_sn.clone();
+        c.feedetail[2].init_feedetl_sn = Some(sn.clone());
+        let third = super::claim_hash(&c);
+        assert_ne!(third, plain);
+        c.feedetail[2].init_feedetl_sn = None;
+        c.feedetail[1].init_feedetl_sn = Some(sn);
+        assert_ne!(super::claim_hash(&c), third);
+        c.feedetail[1].init_feedetl_sn = Some(c.feedetail[2].feedetl_sn.clone());
+        assert_ne!(super::claim_hash(&c), plain);
     }
 
     /// The hash is part of every stamped settlement, kept for audit: the

@@ -313,13 +313,13 @@ pub struct FeeLine {
     #[serde(with = "money::price")]
     #[schemars(with = "crate::json_schema::PriceText")]
     pub pric: Decimal,
-    /// Count (数量).
+    /// Count (数量); negative only on a refund line.
     #[serde(with = "money::count")]
-    #[schemars(with = "crate::json_schema::CountText")]
+    #[schemars(with = "crate::json_schema::SignedCountText")]
     pub cnt: Decimal,
-    /// Line total (明细项目费用总额).
+    /// Line total (明细项目费用总额); negative only on a refund line.
     #[serde(with = "money::money")]
-    #[schemars(with = "crate::json_schema::MoneyText")]
+    #[schemars(with = "crate::json_schema::SignedMoneyText")]
     pub det_item_fee_sumamt: Decimal,
     /// Pre-self-pay ratio (自付比例) from the catalogue, when the HIS has it.
     #[serde(with = "money::ratio::opt", default, skip_serializing_if = "Option::is_none")]
@@ -348,6 +348,13 @@ pub struct FeeLine {
     /// A dual-channel drug (双通道药品), reimbursable from a designated pharmacy.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dual_channel: bool,
+    /// On a refund line (退费, as the platform's 2301 sends it): the serial
+    /// number of the line it takes back (原费用明细流水号). A refund line has
+    /// a negative count and total at the price of that line, and is netted
+    /// into it before anything is computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub init_feedetl_sn: Option<Code>,
 }
 
 #[cfg(test)]

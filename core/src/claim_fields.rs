@@ -304,6 +304,7 @@ pub fn blank_line() -> FeeLine {
         lmt_used_flag: None,
         hosp_appr_flag: None,
         dual_channel: false,
+        init_feedetl_sn: None,
     }
 }
 
@@ -324,6 +325,7 @@ pub fn line(l: &mut FeeLine, key: &str, v: impl FieldValue) -> Option<u32> {
         "lmt_used_flag" => set(&mut l.lmt_used_flag, v.opt(FieldValue::code), 11),
         "hosp_appr_flag" => set(&mut l.hosp_appr_flag, v.opt(FieldValue::code), 12),
         "dual_channel" => set(&mut l.dual_channel, v.bool(), 13),
+        "init_feedetl_sn" => set(&mut l.init_feedetl_sn, v.opt(FieldValue::code), 14),
         _ => None,
     }
 }

@@ -20,13 +20,12 @@ use serde_json::{json, Value};
 use std::borrow::Cow;
 
 /// The spelling of a decimal with at most `dp` significant places (trailing
-/// zeros beyond them are read, as [`crate::money::parse_decimal`] reads them);
-/// any places when `dp` is `None`. A claim's amounts are never negative
-/// (refunds are reversals), so a claim's pattern has no minus sign.
-fn decimal_pattern(dp: Option<u32>) -> String {
+/// zeros beyond them are read, as [`crate::money::parse_decimal`] reads them),
+/// any places when `dp` is `None`; with a minus sign allowed when `signed`.
+fn decimal_pattern(dp: Option<u32>, signed: bool) -> String {
     let places = dp.map_or("[0-9]*".to_string(), |d| format!("[0-9]{{0,{d}}}0*"));
     let lead = dp.map_or("[0-9]+".to_string(), |d| format!("[0-9]{{1,{d}}}0*"));
-    let sign = if dp.is_some() { "[+]?" } else { "[+-]?" };
+    let sign = if signed { "[+-]?" } else { "[+]?" };
     format!(r"^\s*{sign}([0-9]+(\.{places})?|\.{lead})\s*$")
 }
 
@@ -40,15 +39,16 @@ impl JsonSchema for DecimalText {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
             "description": "A decimal number, best written as a string (\"0.85\", \"1300\") so that it is read exactly.",
-            "anyOf": [{"type": "string", "pattern": decimal_pattern(None)}, {"type": "number"}]
+            "anyOf": [{"type": "string", "pattern": decimal_pattern(None, true)}, {"type": "number"}]
         })
     }
 }
 
-/// A decimal of a claim with at most so many places and no sign, written as
-/// a string or as a JSON number exact to those places.
+/// A decimal of a claim with at most so many places, written as a string or
+/// as a JSON number exact to those places; never negative (refunds are
+/// reversals) but where a refund line gives a negative count and total.
 macro_rules! places {
-    ($name:ident, $dp:expr, $title:literal, $what:literal) => {
+    ($name:ident, $dp:expr, $signed:expr, $title:literal, $what:literal) => {
         #[doc = $what]
         pub(crate) struct $name;
 
@@ -57,12 +57,10 @@ macro_rules! places {
                 $title.into()
             }
             fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                let number = if $signed { json!({"type": "number"}) } else { json!({"type": "number", "minimum": 0}) };
                 json_schema!({
                     "description": $what,
-                    "anyOf": [
-                        {"type": "string", "pattern": decimal_pattern(Some($dp))},
-                        {"type": "number", "minimum": 0}
-                    ]
+                    "anyOf": [{"type": "string", "pattern": decimal_pattern(Some($dp), $signed)}, number]
                 })
             }
         }
@@ -72,12 +70,26 @@ macro_rules! places {
 places!(
     MoneyText,
     MONEY_DP,
+    false,
     "Money",
     "An amount of money in yuan, to the fen: a string such as \"1000.00\" (or a JSON number exact to the fen)."
 );
-places!(RatioText, RATIO_DP, "Ratio", "A ratio with at most four places, such as \"0.1000\".");
-places!(CountText, COUNT_DP, "Count", "A count with at most four places, such as \"2\" or \"0.5\".");
-places!(PriceText, PRICE_DP, "Price", "A unit price with at most six places.");
+places!(
+    SignedMoneyText,
+    MONEY_DP,
+    true,
+    "LineTotal",
+    "A line total in yuan, to the fen; negative only on a refund line (`init_feedetl_sn`)."
+);
+places!(RatioText, RATIO_DP, false, "Ratio", "A ratio with at most four places, such as \"0.1000\".");
+places!(
+    SignedCountText,
+    COUNT_DP,
+    true,
+    "Count",
+    "A count with at most four places, such as \"2\" or \"0.5\"; negative only on a refund line (`init_feedetl_sn`)."
+);
+places!(PriceText, PRICE_DP, false, "Price", "A unit price with at most six places.");
 
 /// A day as `YYYY-MM-DD`, or the platform's `YYYY-MM-DD HH:MM:SS` whose time
 /// of day is dropped.
@@ -248,7 +260,7 @@ mod tests {
     /// what it refuses.
     #[test]
     fn money_places_are_read_as_the_parser_reads_them() {
-        let schema = serde_json::json!({"type": "string", "pattern": decimal_pattern(Some(2))});
+        let schema = serde_json::json!({"type": "string", "pattern": decimal_pattern(Some(2), false)});
         let v = jsonschema::validator_for(&schema).unwrap();
         for ok in ["0", "12", "12.3", "12.30", "12.300", "0.05", ".5", " 7.00 ", "+3"] {
             assert!(v.is_valid(&ok.into()), "{ok}");

@@ -203,7 +203,7 @@ pub struct SetlDetail {
 pub struct LineResult {
     /// The line's serial number.
     pub feedetl_sn: Code,
-    /// The line total, echoed.
+    /// The line total, echoed (net of the refund lines that take it back).
     #[serde(with = "money::money")]
     pub det_item_fee_sumamt: Decimal,
     /// Fully self-paid part.

@@ -234,6 +234,42 @@ proptest! {
         }
     }
 
+    /// A refund line (退费) taking back `back` of a line's items settles as
+    /// the line with those items left out would: the same money, lines,
+    /// accumulators and trace, wherever the refund line stands.
+    #[test]
+    fn a_refund_line_settles_as_the_line_it_leaves(c in claim(), k in 0usize..12, back in 1i64..15, at in 0usize..13) {
+        let lines = c["feedetail"].as_array().unwrap().clone();
+        let k = k % lines.len();
+        let cnt: i64 = lines[k]["cnt"].as_str().unwrap().parse().unwrap();
+        let back = 1 + (back - 1) % cnt;
+        let fen: i64 = lines[k]["pric"].as_str().unwrap().replace('.', "").parse().unwrap();
+        let yuan = |f: i64| format!("{}{}.{:02}", if f < 0 { "-" } else { "" }, f.abs() / 100, f.abs() % 100);
+        let mut refund = lines[k].clone();
+        refund["feedetl_sn"] = json!("R");
+        refund["init_feedetl_sn"] = lines[k]["feedetl_sn"].clone();
+        refund["cnt"] = json!((-back).to_string());
+        refund["det_item_fee_sumamt"] = json!(yuan(-fen * back));
+        let mut with_refund = c.clone();
+        with_refund["feedetail"].as_array_mut().unwrap().insert(at % (lines.len() + 1), refund);
+        let mut netted = c.clone();
+        netted["feedetail"][k]["cnt"] = json!((cnt - back).to_string());
+        netted["feedetail"][k]["det_item_fee_sumamt"] = json!(yuan(fen * (cnt - back)));
+        for e in engines() {
+            let (a, b) = (e.settle_json(&dated(&with_refund, &e).to_string()), e.settle_json(&dated(&netted, &e).to_string()));
+            match (a, b) {
+                (Ok(a), Ok(b)) => {
+                    let (mut a, b) = (yibao_core::parse_settlement(&a).unwrap(), yibao_core::parse_settlement(&b).unwrap());
+                    prop_assert_ne!(&a.stamp.input_hash, &b.stamp.input_hash);
+                    a.stamp = b.stamp.clone();
+                    prop_assert_eq!(a, b, "{}", e.policy().id);
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a.code, b.code, "{}", e.policy().id),
+                (a, b) => prop_assert!(false, "{}: with the refund {:?}, netted {:?}", e.policy().id, a.err(), b.err()),
+            }
+        }
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         let e = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();

@@ -1,6 +1,7 @@
 //! The adjudication pipeline, one module per stage:
-//! [`validate`] → [`deny`] → [`classify`] → [`standard`] → [`deductible`] → [`fund`] →
-//! [`layers`] → [`account`] (quota accounts, personal account, cash).
+//! [`validate`] → [`refund`] (refund lines netted) → [`deny`] → [`classify`] →
+//! [`standard`] → [`deductible`] → [`fund`] → [`layers`] → [`account`]
+//! (quota accounts, personal account, cash).
 //! Pre-settlement and settlement are this same pure computation.
 
 pub mod account;
@@ -9,6 +10,7 @@ pub mod deductible;
 pub mod deny;
 pub mod fund;
 pub mod layers;
+pub mod refund;
 pub mod reverse;
 pub mod route;
 pub mod standard;
@@ -140,6 +142,13 @@ pub fn starting_ytd(claim: &Claim) -> Ytd {
 /// Settles one claim under a policy. Pure: the same input gives the same output.
 pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement> {
     validate::claim(claim)?;
+    let netted;
+    let claim = if refund::any(claim) {
+        netted = refund::net(claim);
+        &netted
+    } else {
+        claim
+    };
     let version = policy.version_on(claim.mdtrt.begndate)?;
     let body = &version.body;
     // A policy that lists no levels takes any.

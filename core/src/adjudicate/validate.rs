@@ -81,6 +81,71 @@ fn s(p: &'static str) -> impl Fn() -> String {
     move || p.to_string()
 }
 
+/// The line a refund line takes back: another line of the claim, itself
+/// no refund line, at the same price.
+fn refund_target(c: &Claim, i: usize) -> Option<(usize, &crate::claim::FeeLine)> {
+    let sn = c.feedetail[i].init_feedetl_sn.as_ref()?;
+    c.feedetail.iter().enumerate().find(|(j, o)| *j != i && crate::claim::code_eq(&o.feedetl_sn, sn))
+}
+
+/// Checks a refund line (退费): a negative count and a total not above zero,
+/// taking back a line of the claim at that line's price.
+fn refund_line(c: &Claim, i: usize, lp: &dyn Fn(&str) -> String) -> Result<()> {
+    let l = &c.feedetail[i];
+    if !l.cnt.is_sign_negative() || l.cnt.is_zero() {
+        return Err(Error::claim(lp("cnt"), format!("a refund line takes back a negative count, not {}", l.cnt)));
+    }
+    if l.det_item_fee_sumamt.is_sign_positive() && !l.det_item_fee_sumamt.is_zero() {
+        return Err(Error::claim(
+            lp("det_item_fee_sumamt"),
+            format!("a refund line's total is negative, not {}", l.det_item_fee_sumamt),
+        ));
+    }
+    amount(-l.cnt, &|| lp("cnt"))?;
+    amount(-l.det_item_fee_sumamt, &|| lp("det_item_fee_sumamt"))?;
+    let sn = l.init_feedetl_sn.as_deref().unwrap_or_default();
+    let Some((_, target)) = refund_target(c, i) else {
+        return Err(Error::claim(lp("init_feedetl_sn"), format!("no other line `{sn}` in the claim to take back")));
+    };
+    if target.init_feedetl_sn.is_some() {
+        return Err(Error::claim(lp("init_feedetl_sn"), format!("line `{sn}` is itself a refund line")));
+    }
+    if target.pric != l.pric {
+        return Err(Error::claim(
+            lp("pric"),
+            format!("a refund is at the price of the line it takes back ({} on line `{sn}`)", target.pric),
+        ));
+    }
+    Ok(())
+}
+
+/// No line is taken back beyond what it carried, in count or in money.
+fn nothing_taken_back_twice(c: &Claim) -> Result<()> {
+    let mut net: Vec<(usize, Decimal, Decimal)> = Vec::new();
+    for (i, l) in c.feedetail.iter().enumerate() {
+        let Some((j, target)) = refund_target(c, i) else { continue };
+        let k = match net.iter().position(|n| n.0 == j) {
+            Some(k) => k,
+            None => {
+                net.push((j, target.cnt, target.det_item_fee_sumamt));
+                net.len() - 1
+            }
+        };
+        net[k].1 += l.cnt;
+        net[k].2 += l.det_item_fee_sumamt;
+        if net[k].1.is_sign_negative() && !net[k].1.is_zero() || net[k].2.is_sign_negative() && !net[k].2.is_zero() {
+            return Err(Error::claim(
+                format!("feedetail[{i}].cnt"),
+                format!(
+                    "takes back more than line `{}` carried ({} at {})",
+                    target.feedetl_sn, target.cnt, target.det_item_fee_sumamt
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Checks a claim; the first problem found is reported.
 pub fn claim(c: &Claim) -> Result<()> {
     let p = &c.psn;
@@ -182,6 +247,7 @@ pub fn claim(c: &Claim) -> Result<()> {
         return Err(Error::at(ErrorCode::InputTooLarge, "feedetail", format!("more than {MAX_LINES} fee lines")));
     }
     let mut total = Decimal::ZERO;
+    let mut refunds = false;
     let mut seen = std::collections::HashSet::new();
     for (i, l) in c.feedetail.iter().enumerate() {
         let lp = |f: &str| format!("feedetail[{i}].{f}");
@@ -205,8 +271,13 @@ pub fn claim(c: &Claim) -> Result<()> {
             ));
         }
         amount(l.pric, &|| lp("pric"))?;
-        amount(l.cnt, &|| lp("cnt"))?;
-        amount(l.det_item_fee_sumamt, &|| lp("det_item_fee_sumamt"))?;
+        if l.init_feedetl_sn.is_some() {
+            refund_line(c, i, &lp)?;
+            refunds = true;
+        } else {
+            amount(l.cnt, &|| lp("cnt"))?;
+            amount(l.det_item_fee_sumamt, &|| lp("det_item_fee_sumamt"))?;
+        }
         if !total_matches(l.pric, l.cnt, l.det_item_fee_sumamt) {
             return Err(Error::claim(
                 lp("det_item_fee_sumamt"),
@@ -227,6 +298,9 @@ pub fn claim(c: &Claim) -> Result<()> {
             }
         }
         total += l.det_item_fee_sumamt;
+    }
+    if refunds {
+        nothing_taken_back_twice(c)?;
     }
     amount(total, &s("feedetail"))?;
     if let Some(declared) = v.medfee_sumamt {
