@@ -45,8 +45,9 @@ impl JsonSchema for DecimalText {
 }
 
 /// A decimal of a claim with at most so many places, written as a string or
-/// as a JSON number exact to those places; never negative (refunds are
-/// reversals) but where a refund line gives a negative count and total.
+/// as a JSON number exact to those places; unsigned, or `signed` where a
+/// refund line gives a negative count and total (a settled claim is undone
+/// by a reversal, never by negative amounts elsewhere).
 macro_rules! places {
     ($name:ident, $dp:expr, $signed:expr, $title:literal, $what:literal) => {
         #[doc = $what]
@@ -163,6 +164,7 @@ pub fn claim_schema() -> Value {
         let at = root.pointer_mut(&format!("/$defs/{def}/properties/{prop}"));
         let at = at.and_then(Value::as_object_mut).unwrap_or_else(|| panic!("claim schema has no {def}.{prop}"));
         let nullable = at.get("type").and_then(Value::as_array).is_some_and(|t| t.contains(&"null".into()));
+        let Value::Object(rule) = rule else { continue };
         for (k, mut v) in rule {
             if let (true, "enum", Value::Array(values)) = (nullable, k.as_str(), &mut v) {
                 values.push(Value::Null);
@@ -204,14 +206,15 @@ fn null_or_ref(v: &mut Value) {
 }
 
 /// The checks of `adjudicate::validate` on one field that a schema can say.
-fn claim_field_rules() -> Vec<(&'static str, &'static str, serde_json::Map<String, Value>)> {
+/// Each is an object of keywords added to the field's schema.
+fn claim_field_rules() -> [(&'static str, &'static str, Value); 30] {
     let one_of = |codes: &[&str]| json!({ "enum": codes });
     let pattern = |p: &str| json!({ "pattern": p });
     let flag = one_of(&["0", "1"]);
     let flag3 = one_of(&["0", "1", "2"]);
     let admvs = pattern("^[0-9]{6}$");
     let nonempty = pattern(r"\S");
-    let rules = [
+    [
         ("Person", "psn_no", nonempty.clone()),
         ("Person", "insutype", one_of(&INSUTYPES)),
         ("Person", "psn_type", pattern("^[0-9]{4}$")),
@@ -242,14 +245,7 @@ fn claim_field_rules() -> Vec<(&'static str, &'static str, serde_json::Map<Strin
         ("FeeLine", "lmt_used_flag", flag3.clone()),
         ("FeeLine", "hosp_appr_flag", flag3),
         ("Ytd", "admissions", json!({ "maximum": MAX_ADMISSIONS })),
-    ];
-    rules
-        .into_iter()
-        .map(|(def, prop, rule)| match rule {
-            Value::Object(m) => (def, prop, m),
-            _ => unreachable!("each rule is an object"),
-        })
-        .collect()
+    ]
 }
 
 #[cfg(test)]

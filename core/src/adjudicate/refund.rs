@@ -6,22 +6,32 @@
 //! Validation has checked that each refund names a line of the claim at the
 //! same price and takes back no more than it carried.
 
-use crate::claim::{code_eq, Claim};
+use crate::claim::Claim;
+use std::collections::HashMap;
 
 /// Whether the claim has a refund line.
 pub fn any(claim: &Claim) -> bool {
     claim.feedetail.iter().any(|l| l.init_feedetl_sn.is_some())
 }
 
+/// Each refund line's index with the index of the line it names (`None`
+/// when no other line has that serial number), in line order. Serial
+/// numbers are unique in a valid claim; one lookup table serves all refunds.
+pub fn targets(claim: &Claim) -> Vec<(usize, Option<usize>)> {
+    let lines = &claim.feedetail;
+    let by_sn: HashMap<&str, usize> = lines.iter().enumerate().map(|(j, l)| (l.feedetl_sn.as_str(), j)).collect();
+    let named = lines.iter().enumerate().filter_map(|(i, l)| Some((i, l.init_feedetl_sn.as_deref()?)));
+    named.map(|(i, sn)| (i, by_sn.get(sn).copied().filter(|&j| j != i))).collect()
+}
+
 /// The claim with each refund line netted into the line it takes back.
 pub fn net(claim: &Claim) -> Claim {
     let mut out = claim.clone();
-    for refund in claim.feedetail.iter() {
-        let Some(sn) = &refund.init_feedetl_sn else { continue };
-        let taken = out.feedetail.iter_mut().find(|l| l.init_feedetl_sn.is_none() && code_eq(&l.feedetl_sn, sn));
-        if let Some(line) = taken {
-            line.cnt += refund.cnt;
-            line.det_item_fee_sumamt += refund.det_item_fee_sumamt;
+    for (i, j) in targets(claim) {
+        if let Some(j) = j {
+            let refund = &claim.feedetail[i];
+            out.feedetail[j].cnt += refund.cnt;
+            out.feedetail[j].det_item_fee_sumamt += refund.det_item_fee_sumamt;
         }
     }
     out.feedetail.retain(|l| l.init_feedetl_sn.is_none());
@@ -43,13 +53,19 @@ mod tests {
         r.det_item_fee_sumamt = -r.det_item_fee_sumamt / crate::money::Decimal::TWO;
         let (cnt, sum) = (c.feedetail[1].cnt, c.feedetail[1].det_item_fee_sumamt);
         c.feedetail.push(r.clone());
+        r.feedetl_sn = "R2".into();
         c.feedetail.push(r);
         assert!(any(&c));
+        assert_eq!(targets(&c), vec![(3, Some(1)), (4, Some(1))]);
         let n = net(&c);
         assert_eq!(n.feedetail.len(), 3);
         assert_eq!(n.feedetail[1].cnt, cnt - cnt);
         assert_eq!(n.feedetail[1].det_item_fee_sumamt, sum - sum);
         assert_eq!(n.feedetail[0], c.feedetail[0]);
         assert_eq!(n.feedetail[2], c.feedetail[2]);
+        // A refund naming itself or no line names nothing.
+        c.feedetail[3].init_feedetl_sn = Some("R1".into());
+        c.feedetail[4].init_feedetl_sn = Some("nine".into());
+        assert_eq!(targets(&c), vec![(3, None), (4, None)]);
     }
 }

@@ -81,17 +81,9 @@ fn s(p: &'static str) -> impl Fn() -> String {
     move || p.to_string()
 }
 
-/// The line a refund line takes back: another line of the claim, itself
-/// no refund line, at the same price.
-fn refund_target(c: &Claim, i: usize) -> Option<(usize, &crate::claim::FeeLine)> {
-    let sn = c.feedetail[i].init_feedetl_sn.as_ref()?;
-    c.feedetail.iter().enumerate().find(|(j, o)| *j != i && crate::claim::code_eq(&o.feedetl_sn, sn))
-}
-
-/// Checks a refund line (退费): a negative count and a total not above zero,
-/// taking back a line of the claim at that line's price.
-fn refund_line(c: &Claim, i: usize, lp: &dyn Fn(&str) -> String) -> Result<()> {
-    let l = &c.feedetail[i];
+/// Checks a refund line's own amounts (退费): a negative count and a total
+/// not above zero, within the limits.
+fn refund_amounts(l: &crate::claim::FeeLine, lp: &dyn Fn(&str) -> String) -> Result<()> {
     if !l.cnt.is_sign_negative() || l.cnt.is_zero() {
         return Err(Error::claim(lp("cnt"), format!("a refund line takes back a negative count, not {}", l.cnt)));
     }
@@ -102,44 +94,39 @@ fn refund_line(c: &Claim, i: usize, lp: &dyn Fn(&str) -> String) -> Result<()> {
         ));
     }
     amount(-l.cnt, &|| lp("cnt"))?;
-    amount(-l.det_item_fee_sumamt, &|| lp("det_item_fee_sumamt"))?;
-    let sn = l.init_feedetl_sn.as_deref().unwrap_or_default();
-    let Some((_, target)) = refund_target(c, i) else {
-        return Err(Error::claim(lp("init_feedetl_sn"), format!("no other line `{sn}` in the claim to take back")));
-    };
-    if target.init_feedetl_sn.is_some() {
-        return Err(Error::claim(lp("init_feedetl_sn"), format!("line `{sn}` is itself a refund line")));
-    }
-    if target.pric != l.pric {
-        return Err(Error::claim(
-            lp("pric"),
-            format!("a refund is at the price of the line it takes back ({} on line `{sn}`)", target.pric),
-        ));
-    }
-    Ok(())
+    amount(-l.det_item_fee_sumamt, &|| lp("det_item_fee_sumamt"))
 }
 
-/// No line is taken back beyond what it carried, in count or in money.
-fn nothing_taken_back_twice(c: &Claim) -> Result<()> {
-    let mut net: Vec<(usize, Decimal, Decimal)> = Vec::new();
-    for (i, l) in c.feedetail.iter().enumerate() {
-        let Some((j, target)) = refund_target(c, i) else { continue };
-        let k = match net.iter().position(|n| n.0 == j) {
-            Some(k) => k,
-            None => {
-                net.push((j, target.cnt, target.det_item_fee_sumamt));
-                net.len() - 1
-            }
+/// Each refund line takes back another charge line of the claim, at that
+/// line's price, and no line is taken back beyond what it carried, in count
+/// or in money.
+fn refunds_match_their_lines(c: &Claim) -> Result<()> {
+    let mut left: std::collections::HashMap<usize, (Decimal, Decimal)> = std::collections::HashMap::new();
+    for (i, j) in super::refund::targets(c) {
+        let l = &c.feedetail[i];
+        let lp = |f: &str| format!("feedetail[{i}].{f}");
+        let sn = l.init_feedetl_sn.as_deref().unwrap_or_default();
+        let Some(j) = j else {
+            return Err(Error::claim(lp("init_feedetl_sn"), format!("no other line `{sn}` in the claim to take back")));
         };
-        net[k].1 += l.cnt;
-        net[k].2 += l.det_item_fee_sumamt;
-        if net[k].1.is_sign_negative() && !net[k].1.is_zero() || net[k].2.is_sign_negative() && !net[k].2.is_zero() {
+        let target = &c.feedetail[j];
+        if target.init_feedetl_sn.is_some() {
+            return Err(Error::claim(lp("init_feedetl_sn"), format!("line `{sn}` is itself a refund line")));
+        }
+        if target.pric != l.pric {
             return Err(Error::claim(
-                format!("feedetail[{i}].cnt"),
-                format!(
-                    "takes back more than line `{}` carried ({} at {})",
-                    target.feedetl_sn, target.cnt, target.det_item_fee_sumamt
-                ),
+                lp("pric"),
+                format!("a refund is at the price of the line it takes back ({} on line `{sn}`)", target.pric),
+            ));
+        }
+        let (cnt, sum) = left.entry(j).or_insert((target.cnt, target.det_item_fee_sumamt));
+        *cnt += l.cnt;
+        *sum += l.det_item_fee_sumamt;
+        let below = |d: &Decimal| d.is_sign_negative() && !d.is_zero();
+        if below(cnt) || below(sum) {
+            return Err(Error::claim(
+                lp(if below(cnt) { "cnt" } else { "det_item_fee_sumamt" }),
+                format!("takes back more than line `{sn}` carried ({} at {})", target.cnt, target.det_item_fee_sumamt),
             ));
         }
     }
@@ -272,7 +259,7 @@ pub fn claim(c: &Claim) -> Result<()> {
         }
         amount(l.pric, &|| lp("pric"))?;
         if l.init_feedetl_sn.is_some() {
-            refund_line(c, i, &lp)?;
+            refund_amounts(l, &lp)?;
             refunds = true;
         } else {
             amount(l.cnt, &|| lp("cnt"))?;
@@ -300,7 +287,7 @@ pub fn claim(c: &Claim) -> Result<()> {
         total += l.det_item_fee_sumamt;
     }
     if refunds {
-        nothing_taken_back_twice(c)?;
+        refunds_match_their_lines(c)?;
     }
     amount(total, &s("feedetail"))?;
     if let Some(declared) = v.medfee_sumamt {
@@ -343,4 +330,27 @@ pub fn claim(c: &Claim) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::money::Decimal;
+
+    /// A refund that keeps the count but takes back a fen more than the line
+    /// carried is refused at its total; one that takes back the line exactly
+    /// passes.
+    #[test]
+    fn a_refund_is_held_to_the_lines_count_and_money() {
+        let mut c = crate::parse_claim(&crate::demo::sample_claim(1)).unwrap();
+        let mut r = c.feedetail[0].clone();
+        r.feedetl_sn = "R".into();
+        r.init_feedetl_sn = Some(c.feedetail[0].feedetl_sn.clone());
+        r.cnt = -r.cnt;
+        r.det_item_fee_sumamt = -r.det_item_fee_sumamt;
+        c.feedetail.push(r);
+        super::claim(&c).expect("the whole line taken back");
+        c.feedetail[1].det_item_fee_sumamt -= Decimal::new(1, 2);
+        let err = super::claim(&c).expect_err("a fen too much");
+        assert_eq!(err.path.as_deref(), Some("feedetail[1].det_item_fee_sumamt"), "{err}");
+    }
 }
