@@ -662,3 +662,38 @@ fn a_binding_cap_is_traced_with_its_room() {
     let cap = s.trace.iter().find(|t| t.rule.as_ref() as &str == "CAP").expect("the cap is traced");
     assert_eq!(cap.text, "CAP: the fund's cap, 1000.00 left this period; 2900.00 of eligible cost above it");
 }
+
+/// A required key left out is reported at the key itself, as a user looks
+/// for it, not at the object that lacks it.
+#[test]
+fn a_missing_key_is_reported_at_its_own_path() {
+    let mut v = base();
+    v["benefits"]["inpatient"]["fund"].as_object_mut().unwrap().remove("fund_pay_type");
+    let (c, p, m) = load_err(v);
+    assert_eq!(c, ErrorCode::InvalidPolicy);
+    assert_eq!(p, "benefits.inpatient.fund.fund_pay_type");
+    assert!(m.contains("missing field"), "{m}");
+    let mut v = base();
+    v.as_object_mut().unwrap().remove("benefits");
+    assert_eq!(load_err(v).1, "benefits");
+}
+
+/// A policy need not write its own `uncovered`: a claim no benefit takes is
+/// denied `NOT_COVERED` citing `YB-UNCOVERED`.
+#[test]
+fn without_uncovered_a_claim_no_benefit_takes_is_denied_citing_yb_uncovered() {
+    let mut v = base();
+    v.as_object_mut().unwrap().remove("uncovered");
+    let engine = Engine::from_json(&v.to_string()).unwrap();
+    let mut claim = local_inpatient_claim("100");
+    claim["mdtrt"]["med_type"] = json!("11");
+    let s = engine.settle_json(&claim.to_string()).unwrap();
+    let s: Value = serde_json::from_str(&s).unwrap();
+    assert_eq!(s["status"], "denied", "{s}");
+    assert_eq!(s["denial"]["code"], "NOT_COVERED");
+    assert_eq!(s["denial"]["rule"], "YB-UNCOVERED");
+    // A policy's own wins.
+    let engine = Engine::from_json(&base().to_string()).unwrap();
+    let s: Value = serde_json::from_str(&engine.settle_json(&claim.to_string()).unwrap()).unwrap();
+    assert_eq!(s["denial"]["rule"], "R");
+}

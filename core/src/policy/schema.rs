@@ -922,6 +922,13 @@ pub struct Uncovered {
     pub message: String,
 }
 
+impl Default for Uncovered {
+    /// `YB-UNCOVERED`, for a policy that names no rule of its own.
+    fn default() -> Self {
+        Uncovered { rule: "YB-UNCOVERED".into(), message: "no benefit of the policy covers this claim".into() }
+    }
+}
+
 /// One version of a policy: everything adjudication needs.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -936,7 +943,9 @@ pub struct Body {
     /// Claim-level denials, in order.
     #[serde(default)]
     pub deny: Vec<Deny>,
-    /// Denial when no benefit takes the claim.
+    /// Denial when no benefit takes the claim (by default `NOT_COVERED`
+    /// citing `YB-UNCOVERED`).
+    #[serde(default)]
     pub uncovered: Uncovered,
     /// Exclusion categories by name (`XJ-EXCL-DRUG`…).
     #[serde(default)]
