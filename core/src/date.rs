@@ -195,9 +195,77 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// A day of the year without a year, `MM-DD`: the first day of a benefit
+/// year (医保年度) that does not start on 1 January. 29 February is
+/// refused, since most years lack it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MonthDay {
+    /// Month, 1–12.
+    pub m: u32,
+    /// Day, 1–31 (at most 28 in February).
+    pub d: u32,
+}
+
+impl MonthDay {
+    /// The benefit year holding `day`, named by the calendar year in which
+    /// it begins: with a year from 1 April, 2025-02-10 lies in 2024.
+    pub fn year_of(self, day: Date) -> i32 {
+        if (day.m, day.d) >= (self.m, self.d) {
+            day.y
+        } else {
+            day.y - 1
+        }
+    }
+}
+
+impl fmt::Display for MonthDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}-{:02}", self.m, self.d)
+    }
+}
+
+impl FromStr for MonthDay {
+    type Err = String;
+    fn from_str(s: &str) -> Result<MonthDay, String> {
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| b[r.clone()].iter().all(u8::is_ascii_digit).then(|| &s[r]);
+        let parsed = (b.len() == 5 && b[2] == b'-')
+            .then(|| Some((digits(0..2)?.parse::<u32>().ok()?, digits(3..5)?.parse::<u32>().ok()?)))
+            .flatten();
+        match parsed {
+            // A non-leap year: 29 February is not in every year.
+            Some((m, d)) if (1..=12).contains(&m) && d >= 1 && d <= days_in_month(2001, m) => Ok(MonthDay { m, d }),
+            _ => Err(format!("`{s}` is not a day of the year MM-DD (29 February excepted)")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MonthDay {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<MonthDay, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_benefit_year_is_named_by_the_year_it_begins_in() {
+        let april: MonthDay = "04-01".parse().unwrap();
+        let day = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(april.year_of(day("2025-03-31")), 2024);
+        assert_eq!(april.year_of(day("2025-04-01")), 2025);
+        assert_eq!(april.year_of(day("2025-12-31")), 2025);
+        let jan: MonthDay = "01-01".parse().unwrap();
+        assert_eq!(jan.year_of(day("2025-01-01")), 2025);
+        assert_eq!(jan.year_of(day("2024-12-31")), 2024);
+        for bad in ["02-29", "13-01", "00-10", "04-31", "4-01", "04/01", "04-1x", ""] {
+            assert!(bad.parse::<MonthDay>().is_err(), "{bad}");
+        }
+        assert_eq!("07-01".parse::<MonthDay>().unwrap().to_string(), "07-01");
+    }
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()

@@ -118,6 +118,15 @@ impl JsonSchema for Date {
     }
 }
 
+impl JsonSchema for crate::date::MonthDay {
+    fn schema_name() -> Cow<'static, str> {
+        "MonthDay".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "pattern": "^[0-9]{2}-[0-9]{2}$", "description": "A day of the year, `MM-DD`."})
+    }
+}
+
 impl JsonSchema for Amounts {
     fn schema_name() -> Cow<'static, str> {
         "Amounts".into()

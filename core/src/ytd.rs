@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ytd {
-    /// The medical year these sums belong to.
+    /// The benefit year (医保年度) these sums belong to: the calendar year,
+    /// or, under a policy with a `year_start`, the calendar year in which
+    /// the benefit year begins.
     pub year: i32,
     /// Deductibles paid (累计起付线, Q0000).
     #[serde(with = "money::money", default = "money::zero")]

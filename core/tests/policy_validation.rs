@@ -697,3 +697,14 @@ fn without_uncovered_a_claim_no_benefit_takes_is_denied_citing_yb_uncovered() {
     let s: Value = serde_json::from_str(&engine.settle_json(&claim.to_string()).unwrap()).unwrap();
     assert_eq!(s["denial"]["rule"], "R");
 }
+
+/// A benefit year's first day is a day of every year, `MM-DD`.
+#[test]
+fn a_bad_year_start_names_its_path() {
+    for bad in ["02-29", "13-01", "4-1", "2011-04-01"] {
+        let (c, p, m) = load_err(with(json!({"year_start": bad})));
+        assert_eq!((c, p.as_str()), (ErrorCode::InvalidPolicy, "year_start"), "{bad}: {m}");
+        assert!(m.contains("MM-DD"), "{m}");
+    }
+    Engine::from_json(&with(json!({"year_start": "07-01"})).to_string()).unwrap();
+}

@@ -45,6 +45,7 @@ fn engines() -> Vec<Engine> {
         "waiting-period",
         "item-cap-per-day",
         "readmission-category",
+        "benefit-year",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }
@@ -170,7 +171,8 @@ proptest! {
             prop_assert_eq!(&out, &e.settle_json(&text).unwrap());
             // Reversal restores the accumulators exactly.
             let claim = parse_claim(&text).unwrap();
-            let before = yibao_core::adjudicate::starting_ytd(&claim);
+            let year = e.policy().version_on(claim.mdtrt.begndate).unwrap().body.benefit_year(claim.mdtrt.begndate);
+            let before = yibao_core::adjudicate::starting_ytd(&claim, year).unwrap();
             let r = e.reverse(&s, None).unwrap();
             prop_assert_eq!(&r.ytd_after, &before);
             prop_assert!(identities::check(&r).is_empty());

@@ -128,14 +128,21 @@ impl<'a> Run<'a> {
     }
 }
 
-/// The accumulators a claim starts from: its own `ytd`, fresh when absent or
-/// of an earlier year; zero entries dropped and amounts to the fen.
-pub fn starting_ytd(claim: &Claim) -> Ytd {
-    let year = claim.mdtrt.begndate.y;
+/// The accumulators a claim starts from in benefit year `year`: its own
+/// `ytd`, fresh when absent or of an earlier year; zero entries dropped and
+/// amounts to the fen. Accumulators of a later year are refused.
+pub fn starting_ytd(claim: &Claim, year: i32) -> Result<Ytd> {
     match &claim.ytd {
         // Equal to `Ytd::fresh(year).apply(y, 1)`, without building it twice.
-        Some(y) if y.year == year => y.clone().normalized(),
-        _ => Ytd::fresh(year),
+        Some(y) if y.year == year => Ok(y.clone().normalized()),
+        Some(y) if y.year > year => Err(crate::Error::claim(
+            "ytd.year",
+            format!(
+                "accumulators of {} are later than the visit's benefit year ({year}, from {})",
+                y.year, claim.mdtrt.begndate
+            ),
+        )),
+        _ => Ok(Ytd::fresh(year)),
     }
 }
 
@@ -164,10 +171,11 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
             ));
         }
     }
-    let ytd = starting_ytd(claim);
+    let facts = Facts::of(claim, body.year_start);
+    let ytd = starting_ytd(claim, facts.benefit_year)?;
     let mut run = Run {
         body,
-        facts: Facts::of(claim),
+        facts,
         claim,
         delta: Ytd::fresh(ytd.year),
         ytd,

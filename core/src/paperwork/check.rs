@@ -87,7 +87,7 @@ pub fn check(
     crate::adjudicate::validate::claim(&app.claim)?;
     let version = policy.version_on(app.claim.mdtrt.begndate)?;
     let body = &version.body;
-    let facts = Facts::of(&app.claim);
+    let facts = Facts::of(&app.claim, body.year_start);
     let g = &body.disease_groups;
     let list = app.materials_list.clone().unwrap_or_else(|| {
         body.manual.iter().find(|m| m.when.matches(&facts, None, g)).map(|m| m.materials.clone()).unwrap_or_else(|| {

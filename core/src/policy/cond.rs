@@ -2,7 +2,7 @@
 //! modifiers, and the facts about a claim they are tested against.
 
 use crate::claim::{Claim, FeeLine};
-use crate::date::Date;
+use crate::date::{Date, MonthDay};
 use crate::money::Decimal;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -71,6 +71,11 @@ pub struct Facts<'a> {
     /// The hospital level conditions test: the visit's `hosp_lv`, or, while
     /// a deductible table is read, its `dedc_hosp_lv` where it gives one.
     pub hosp_lv: &'a str,
+    /// The benefit year (医保年度) of the admission, named by the calendar
+    /// year it begins in.
+    pub benefit_year: i32,
+    /// The member's enrolment began in the admission's benefit year.
+    pub first_enrol_year: bool,
 }
 
 /// True when a filing's area covers the treatment admvs (city level: first 4
@@ -84,10 +89,12 @@ pub fn filing_covers(area_admdvs: &str, mdtrtarea: &str) -> bool {
 }
 
 impl<'a> Facts<'a> {
-    /// Derives the facts of a claim.
-    pub fn of(claim: &'a Claim) -> Facts<'a> {
+    /// Derives the facts of a claim under a policy whose benefit year
+    /// (医保年度) starts on `year_start` (1 January when `None`).
+    pub fn of(claim: &'a Claim, year_start: Option<MonthDay>) -> Facts<'a> {
         let v = &claim.mdtrt;
         let day = v.begndate;
+        let year_of = |d: Date| year_start.map_or(d.y, |s| s.year_of(d));
         let active =
             |f: &crate::claim::Filing| f.status == "active" && f.begndate <= day && f.enddate.is_none_or(|e| day <= e);
         let covering =
@@ -118,6 +125,8 @@ impl<'a> Facts<'a> {
             active_kinds: claim.psn.filings.iter().filter(|f| active(f)).map(|f| f.kind.as_str()).collect(),
             filed_later,
             hosp_lv: v.hosp_lv.as_str(),
+            benefit_year: year_of(day),
+            first_enrol_year: claim.psn.insu_begn_date.is_some_and(|b| year_of(b) == year_of(day)),
         }
     }
     /// The admission date.
@@ -298,7 +307,8 @@ pub struct Cond {
     pub mid_setl: Option<bool>,
     /// A later leg of an in-city referral.
     pub referral_leg: Option<bool>,
-    /// The visit falls in the member's first year of enrolment.
+    /// The visit falls in the benefit year in which the member's enrolment
+    /// began (`psn.insu_begn_date`).
     pub first_enrol_year: Option<bool>,
     /// The facility is networked for direct settlement (联网结算).
     pub networked: Option<bool>,
@@ -394,7 +404,7 @@ impl Cond {
             && flag(self.cvlserv, c.psn.cvlserv_flag == "1")
             && flag(self.mid_setl, v.mid_setl_flag.as_deref() == Some("1"))
             && flag(self.referral_leg, v.referral_leg)
-            && flag(self.first_enrol_year, c.psn.insu_begn_date.is_some_and(|b| b.y == v.begndate.y))
+            && flag(self.first_enrol_year, f.first_enrol_year)
             && flag(self.networked, v.networked)
             && flag(self.filed_later, f.filed_later))
         {
@@ -533,7 +543,7 @@ mod tests {
         };
         for (cert, disease, want) in [("E11", "E11.900", true), ("E11", "E11", true), ("E11", "E12.000", false)] {
             let c = claim(cert, disease);
-            assert_eq!(super::Facts::of(&c).certified, want, "{cert} certifies {disease}");
+            assert_eq!(super::Facts::of(&c, None).certified, want, "{cert} certifies {disease}");
         }
     }
 }

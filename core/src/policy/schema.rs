@@ -922,6 +922,14 @@ pub struct Uncovered {
     pub message: String,
 }
 
+impl Body {
+    /// The benefit year holding `day`: its calendar year, or, with a
+    /// `year_start`, the calendar year in which its benefit year begins.
+    pub fn benefit_year(&self, day: crate::date::Date) -> i32 {
+        self.year_start.map_or(day.y, |s| s.year_of(day))
+    }
+}
+
 impl Default for Uncovered {
     /// `YB-UNCOVERED`, for a policy that names no rule of its own.
     fn default() -> Self {
@@ -933,6 +941,12 @@ impl Default for Uncovered {
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Body {
+    /// The first day of the benefit year (医保年度), `MM-DD`, where it is not
+    /// 1 January (a year from 1 April to 31 March: `"04-01"`). Yearly
+    /// deductibles, caps, counters and the admission order run from it, and
+    /// `ytd.year` names the benefit year by the calendar year it begins in.
+    #[serde(default)]
+    pub year_start: Option<crate::date::MonthDay>,
     /// Hospital levels this policy knows; each needs a deductible row where a
     /// benefit has a deductible table.
     #[serde(default)]
