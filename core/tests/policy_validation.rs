@@ -708,3 +708,19 @@ fn a_bad_year_start_names_its_path() {
     }
     Engine::from_json(&with(json!({"year_start": "07-01"})).to_string()).unwrap();
 }
+
+/// A modifier's bounds are ratios, the lower not above the higher.
+#[test]
+fn a_modifiers_bounds_are_ratios_in_order() {
+    let adjust = |extra: Value| {
+        let mut a = json!({"when": {"psn_type": ["12"]}, "delta": "0.05", "rule": "R"});
+        yibao_core::policy::load::merge(&mut a, extra);
+        with(json!({"benefits": {"inpatient": {"fund": {"adjust": [a]}}}}))
+    };
+    let (c, p, m) = load_err(adjust(json!({"max": "1.2"})));
+    assert_eq!((c, p.as_str()), (ErrorCode::InvalidPolicy, "benefits.inpatient.fund.adjust[0].max"), "{m}");
+    let (_, p, m) = load_err(adjust(json!({"max": "0.8", "min": "0.9"})));
+    assert_eq!(p, "benefits.inpatient.fund.adjust[0].min");
+    assert!(m.contains("above the highest"), "{m}");
+    Engine::from_json(&adjust(json!({"max": "0.95", "min": "0.5"})).to_string()).unwrap();
+}

@@ -46,6 +46,7 @@ fn engines() -> Vec<Engine> {
         "item-cap-per-day",
         "readmission-category",
         "benefit-year",
+        "adjust-bounds",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

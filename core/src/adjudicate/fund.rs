@@ -12,15 +12,23 @@ use crate::policy::schema::{Adjust, Cap, LineDeductible, Ratio, Rid, Scope, Segm
 use crate::ytd::Ytd;
 
 /// A ratio after the given modifiers, in order, clamped to 0–1; their rules
-/// are added to `rules`.
+/// are added to `rules`. A modifier's `max` holds what it raises, its `min`
+/// what it cuts, without moving a ratio that was already beyond them.
 fn adjusted<'x>(r: Decimal, adj: impl Iterator<Item = &'x Adjust>, rules: &mut Vec<Rid>) -> Result<Decimal> {
     let mut r = r;
     for a in adj {
+        let before = r;
         if let Some(d) = &a.delta {
             r += d.get()?;
         }
         if let Some(f) = &a.factor {
             r *= f.get()?;
+        }
+        if let Some(m) = &a.max {
+            r = r.min(m.get()?.max(before));
+        }
+        if let Some(m) = &a.min {
+            r = r.max(m.get()?.min(before));
         }
         if !rules.contains(&a.rule) {
             rules.push(a.rule.clone());

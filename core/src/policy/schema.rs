@@ -356,6 +356,14 @@ pub struct Adjust {
     /// Multiplier of the ratio (0.85 = reduced by 15 %).
     #[serde(default)]
     pub factor: Option<P>,
+    /// The highest ratio this modifier may raise to (提高 5 个百分点，最高不超过
+    /// 95 %). A ratio already above it is not lowered.
+    #[serde(default)]
+    pub max: Option<P>,
+    /// The lowest ratio this modifier may cut to (降低 10 个百分点，最低不低于
+    /// 50 %). A ratio already below it is not raised.
+    #[serde(default)]
+    pub min: Option<P>,
     /// Rule cited.
     #[schemars(with = "String")]
     pub rule: Rid,

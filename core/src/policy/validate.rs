@@ -306,6 +306,16 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
             if let Some(x) = &a.factor {
                 cx.ratio(x, &format!("{ap}.factor"))?;
             }
+            for (key, bound) in [("max", &a.max), ("min", &a.min)] {
+                if let Some(x) = bound {
+                    cx.ratio(x, &format!("{ap}.{key}"))?;
+                }
+            }
+            if let (Some(Some(hi)), Some(Some(lo))) = (a.max.as_ref().map(P::known), a.min.as_ref().map(P::known)) {
+                if lo > hi {
+                    return Err(cx.err(format!("{ap}.min"), format!("the lowest ratio {lo} is above the highest {hi}")));
+                }
+            }
             if let Some(Some(x)) = a.delta.as_ref().map(P::known) {
                 if x.abs() > Decimal::ONE {
                     return Err(cx.err(format!("{ap}.delta"), format!("a change of {x} points is outside −1–1")));
