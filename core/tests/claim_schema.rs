@@ -119,7 +119,15 @@ fn the_base_claim_follows_the_schema_and_settles() {
 #[test]
 fn the_schema_refuses_what_the_engine_refuses_at_the_same_field() {
     let v = validator();
-    let cases: [(&str, Option<Value>, &str, &str); 14] = [
+    let cases: [(&str, Option<Value>, &str, &str); 16] = [
+        // Negative only on a refund line.
+        ("/feedetail/0/cnt", Some(json!("-1")), "/feedetail/0/cnt", "feedetail[0].cnt"),
+        (
+            "/feedetail/0/det_item_fee_sumamt",
+            Some(json!(-3600)),
+            "/feedetail/0/det_item_fee_sumamt",
+            "feedetail[0].det_item_fee_sumamt",
+        ),
         ("/feedetail/0/selfpay_prob", Some(json!("0.1")), "/feedetail/0", "feedetail[0].selfpay_prob"),
         (
             "/feedetail/0/det_item_fee_sumamt",
