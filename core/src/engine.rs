@@ -246,7 +246,8 @@ impl Engine {
     pub fn deadline(&self, claim: &Claim) -> Result<Option<paperwork::deadline::Window>> {
         adjudicate::validate::claim(claim)?;
         let v = self.policy.version_on(claim.mdtrt.begndate)?;
-        Ok(paperwork::deadline::window(&v.body, &crate::policy::cond::Facts::of(claim, v.body.year_start)))
+        let (facts, _) = adjudicate::facts_and_ytd(claim, &v.body)?;
+        Ok(paperwork::deadline::window(&v.body, &facts))
     }
 
     /// This engine with its holiday calendar extended by a calendar file.

@@ -724,3 +724,14 @@ fn a_modifiers_bounds_are_ratios_in_order() {
     assert!(m.contains("above the highest"), "{m}");
     Engine::from_json(&adjust(json!({"max": "0.95", "min": "0.5"})).to_string()).unwrap();
 }
+
+/// An admission-order band must hold some admission.
+#[test]
+fn an_empty_admission_order_band_names_its_path() {
+    let (c, p, m) = load_err(with(json!({"benefits": {"inpatient": {"deductible": {"amount": [
+        {"when": {"hosp_lv": ["1"], "admission_order": {"min": 3, "max": 3}}, "value": "0"},
+        {"when": {"hosp_lv": ["1"]}, "value": "100"}, {"when": {"hosp_lv": ["2"]}, "value": "200"}]}}}})));
+    assert_eq!(c, ErrorCode::InvalidPolicy);
+    assert!(p.starts_with("benefits.inpatient.deductible.amount"), "{p}");
+    assert!(m.contains("admission-order band 3–3 is empty"), "{m}");
+}

@@ -47,6 +47,7 @@ fn engines() -> Vec<Engine> {
         "readmission-category",
         "benefit-year",
         "adjust-bounds",
+        "deductible-order-by-level",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

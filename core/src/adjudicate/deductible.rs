@@ -70,9 +70,9 @@ pub fn apply(run: &mut Run) -> Result<()> {
         run.trace.add("deductible", w.rule.clone(), Decimal::ZERO, "deductible waived");
         return Ok(());
     }
-    // A later leg of one admission (moved to another hospital) continues the
-    // admission the earlier leg already counted.
-    let order = (run.ytd.admissions as usize).saturating_sub(usize::from(run.claim.mdtrt.referral_leg));
+    // How many admissions came before this one in the year (a later leg of
+    // a moved stay continues the admission its earlier leg counted).
+    let order = super::admission_number(run.claim, &run.ytd).saturating_sub(1) as usize;
     let mut rule = d.rule.clone();
     let pct = match &d.pct_of_cost {
         Some(Choice::One(p)) => Some(p),

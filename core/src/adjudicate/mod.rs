@@ -146,6 +146,22 @@ pub fn starting_ytd(claim: &Claim, year: i32) -> Result<Ytd> {
     }
 }
 
+/// The facts of a claim under a policy version, and the accumulators it
+/// starts from.
+pub fn facts_and_ytd<'a>(claim: &'a Claim, body: &Body) -> Result<(Facts<'a>, Ytd)> {
+    let mut facts = Facts::of(claim, body.year_start);
+    let ytd = starting_ytd(claim, facts.benefit_year)?;
+    facts.admission_order = Some(admission_number(claim, &ytd));
+    Ok((facts, ytd))
+}
+
+/// The admission's number in the benefit year, this one counted: a later leg
+/// of a moved stay continues the admission its earlier leg counted.
+pub fn admission_number(claim: &Claim, ytd: &Ytd) -> i32 {
+    let before = i64::from(ytd.admissions) - i64::from(claim.mdtrt.referral_leg);
+    i32::try_from(before.max(0) + 1).unwrap_or(i32::MAX)
+}
+
 /// Settles one claim under a policy. Pure: the same input gives the same output.
 pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement> {
     validate::claim(claim)?;
@@ -171,8 +187,7 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
             ));
         }
     }
-    let facts = Facts::of(claim, body.year_start);
-    let ytd = starting_ytd(claim, facts.benefit_year)?;
+    let (facts, ytd) = facts_and_ytd(claim, body)?;
     let mut run = Run {
         body,
         facts,

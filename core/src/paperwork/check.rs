@@ -8,7 +8,6 @@ use super::{deadline, Finding};
 use crate::claim::Claim;
 use crate::date::Date;
 use crate::error::Result;
-use crate::policy::cond::Facts;
 use crate::policy::Policy;
 use crate::settlement::Settlement;
 use serde::{Deserialize, Serialize};
@@ -87,7 +86,7 @@ pub fn check(
     crate::adjudicate::validate::claim(&app.claim)?;
     let version = policy.version_on(app.claim.mdtrt.begndate)?;
     let body = &version.body;
-    let facts = Facts::of(&app.claim, body.year_start);
+    let (facts, _) = crate::adjudicate::facts_and_ytd(&app.claim, body)?;
     let g = &body.disease_groups;
     let list = app.materials_list.clone().unwrap_or_else(|| {
         body.manual.iter().find(|m| m.when.matches(&facts, None, g)).map(|m| m.materials.clone()).unwrap_or_else(|| {

@@ -76,6 +76,9 @@ pub struct Facts<'a> {
     pub benefit_year: i32,
     /// The member's enrolment began in the admission's benefit year.
     pub first_enrol_year: bool,
+    /// The admission's number in the benefit year, this one counted, once
+    /// the year's accumulators are known (`adjudicate::facts_and_ytd`).
+    pub admission_order: Option<i32>,
 }
 
 /// True when a filing's area covers the treatment admvs (city level: first 4
@@ -127,6 +130,7 @@ impl<'a> Facts<'a> {
             hosp_lv: v.hosp_lv.as_str(),
             benefit_year: year_of(day),
             first_enrol_year: claim.psn.insu_begn_date.is_some_and(|b| year_of(b) == year_of(day)),
+            admission_order: None,
         }
     }
     /// The admission date.
@@ -283,6 +287,12 @@ pub struct Cond {
     /// incentive (连续参保激励) that raises a cap or a ratio year by year.
     /// A claim that gives no enrolment date matches no band.
     pub enrol_years: Option<AgeBand>,
+    /// Band of the admission's number in the benefit year, this one
+    /// counted (1 for the first; a later leg of a moved stay keeps the
+    /// number of the stay it continues): `{"min": 2, "max": 3}` is the
+    /// second admission, `{"min": 3}` the third and later
+    /// (第二次住院起付标准减半，第三次及以后不设起付标准).
+    pub admission_order: Option<AgeBand>,
     /// `local`, `same_province`, `cross_province`.
     pub area: Option<Vec<String>>,
     /// Treatment-place admvs prefixes.
@@ -447,7 +457,9 @@ impl Cond {
                 return false;
             }
         }
-        for (band, years) in [(&self.age, f.age), (&self.enrol_years, f.enrol_years)] {
+        for (band, years) in
+            [(&self.age, f.age), (&self.enrol_years, f.enrol_years), (&self.admission_order, f.admission_order)]
+        {
             let Some(b) = band else { continue };
             let Some(a) = years else { return false };
             if b.min.is_some_and(|m| a < m) || b.max.is_some_and(|m| a >= m) {
