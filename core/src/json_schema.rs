@@ -170,21 +170,16 @@ pub fn claim_schema() -> Value {
         }
     }
     // Only a refund line (退费, naming the line it takes back) may carry a
-    // negative count and total.
-    let unsigned = |dp: u32| {
-        json!({"anyOf": [{"type": "string", "pattern": decimal_pattern(Some(dp), false)},
-                                              {"type": "number", "minimum": 0}]})
-    };
+    // negative count and total. The field's own schema checks its form, so
+    // this checks the sign alone: a value of a bad form is reported once.
+    let unsigned = json!({"anyOf": [{"type": "string", "pattern": "^[^-]"}, {"type": "number", "minimum": 0}]});
     let line = root.pointer_mut("/$defs/FeeLine").and_then(Value::as_object_mut);
     let line = line.unwrap_or_else(|| panic!("claim schema has no FeeLine"));
     line.insert(
         "if".into(),
         json!({"properties": {"init_feedetl_sn": {"type": "string"}}, "required": ["init_feedetl_sn"]}),
     );
-    line.insert(
-        "else".into(),
-        json!({"properties": {"cnt": unsigned(COUNT_DP), "det_item_fee_sumamt": unsigned(MONEY_DP)}}),
-    );
+    line.insert("else".into(), json!({"properties": {"cnt": unsigned, "det_item_fee_sumamt": unsigned}}));
     for (def, prop, rule) in claim_field_rules() {
         let at = root.pointer_mut(&format!("/$defs/{def}/properties/{prop}"));
         let at = at.and_then(Value::as_object_mut).unwrap_or_else(|| panic!("claim schema has no {def}.{prop}"));
