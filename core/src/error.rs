@@ -109,15 +109,19 @@ impl Error {
         let msg = e.to_string();
         // serde_json appends " at line L column C"; keep it, it helps operators.
         let code = if e.is_syntax() || e.is_eof() { ErrorCode::InvalidJson } else { code };
-        let mut path = if path.is_empty() || path == "." { None } else { Some(path.to_string()) };
-        // A missing field is reported at the field itself, not at its parent.
-        if let Some(field) = msg.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
-            path = Some(match path {
-                Some(p) => format!("{p}.{field}"),
-                None => field.to_string(),
-            });
-        }
+        let path = serde_path(path, &msg);
         Error { code, path, message: msg, rule: None, parameter: None }
+    }
+}
+
+/// The path of a serde error met at `path` (`.` or empty at the top): a
+/// missing field is reported at the field itself, not at the object that
+/// lacks it, since that is the name the user looks for.
+pub(crate) fn serde_path(path: &str, message: &str) -> Option<String> {
+    let at = Some(path).filter(|p| !p.is_empty() && *p != ".");
+    match message.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+        Some(field) => Some(at.map_or_else(|| field.to_string(), |p| format!("{p}.{field}"))),
+        None => at.map(str::to_string),
     }
 }
 

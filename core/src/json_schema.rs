@@ -172,7 +172,7 @@ pub fn claim_schema() -> Value {
     // Only a refund line (退费, naming the line it takes back) may carry a
     // negative count and total. The field's own schema checks its form, so
     // this checks the sign alone: a value of a bad form is reported once.
-    let unsigned = json!({"anyOf": [{"type": "string", "pattern": "^[^-]"}, {"type": "number", "minimum": 0}]});
+    let unsigned = json!({"anyOf": [{"type": "string", "pattern": r"^\s*[^\s-]"}, {"type": "number", "minimum": 0}]});
     let line = root.pointer_mut("/$defs/FeeLine").and_then(Value::as_object_mut);
     let line = line.unwrap_or_else(|| panic!("claim schema has no FeeLine"));
     line.insert(

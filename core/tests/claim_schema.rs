@@ -119,9 +119,10 @@ fn the_base_claim_follows_the_schema_and_settles() {
 #[test]
 fn the_schema_refuses_what_the_engine_refuses_at_the_same_field() {
     let v = validator();
-    let cases: [(&str, Option<Value>, &str, &str); 16] = [
-        // Negative only on a refund line.
+    let cases: [(&str, Option<Value>, &str, &str); 17] = [
+        // Negative only on a refund line, however it is spaced.
         ("/feedetail/0/cnt", Some(json!("-1")), "/feedetail/0/cnt", "feedetail[0].cnt"),
+        ("/feedetail/0/cnt", Some(json!(" -1")), "/feedetail/0/cnt", "feedetail[0].cnt"),
         (
             "/feedetail/0/det_item_fee_sumamt",
             Some(json!(-3600)),

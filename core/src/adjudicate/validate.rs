@@ -302,13 +302,9 @@ pub fn claim(c: &Claim) -> Result<()> {
             ));
         }
     }
+    // Accumulators of a later year than the visit's are refused once the
+    // policy's benefit year is known (`adjudicate::starting_ytd`).
     if let Some(y) = &c.ytd {
-        if y.year > v.begndate.y {
-            return Err(Error::claim(
-                "ytd.year",
-                format!("accumulators of {} are later than the visit ({})", y.year, v.begndate.y),
-            ));
-        }
         if y.admissions > MAX_ADMISSIONS {
             return Err(Error::claim(
                 "ytd.admissions",

@@ -378,19 +378,6 @@ fn substitute(v: &mut Value, params: &[ParamInfo], path: &mut String) -> Result<
     Ok(())
 }
 
-/// The path of a missing key: serde reports it at the object that lacks it
-/// (`.` at the top), the user looks for it by its own name.
-fn missing_field_path(at: String, message: &str) -> String {
-    let Some(name) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) else {
-        return at;
-    };
-    if at == "." || at.is_empty() {
-        name.to_string()
-    } else {
-        format!("{at}.{name}")
-    }
-}
-
 fn date_at(v: Option<&Value>, path: &str) -> Result<Option<Date>> {
     match v {
         None | Some(Value::Null) => Ok(None),
@@ -472,7 +459,8 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
         place(&mut body, &label)?;
         substitute(&mut body, &infos, &mut String::new())?;
         let body: Body = serde_path_to_error::deserialize(body).map_err(|e| {
-            let path = missing_field_path(e.path().to_string(), &e.inner().to_string());
+            let at = e.path().to_string();
+            let path = crate::error::serde_path(&at, &e.inner().to_string()).unwrap_or(at);
             let inner = e.into_inner();
             Error::policy(path, in_version(&label, inner))
         })?;
