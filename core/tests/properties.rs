@@ -173,8 +173,9 @@ proptest! {
             prop_assert_eq!(&out, &e.settle_json(&text).unwrap());
             // Reversal restores the accumulators exactly.
             let claim = parse_claim(&text).unwrap();
-            let year = e.policy().version_on(claim.mdtrt.begndate).unwrap().body.benefit_year(claim.mdtrt.begndate);
-            let before = yibao_core::adjudicate::starting_ytd(&claim, year).unwrap();
+            let body = &e.policy().version_on(claim.mdtrt.begndate).unwrap().body;
+            let day = body.counting_day(&claim.mdtrt);
+            let before = yibao_core::adjudicate::starting_ytd(&claim, body.benefit_year(day), day).unwrap();
             let r = e.reverse(&s, None).unwrap();
             prop_assert_eq!(&r.ytd_after, &before);
             prop_assert!(identities::check(&r).is_empty());

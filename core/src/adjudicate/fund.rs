@@ -155,8 +155,8 @@ pub fn banded(
 fn cap_key<'a>(cap: &Cap, bucket: &'a str, f: &Facts) -> std::borrow::Cow<'a, str> {
     let disease = f.claim.mdtrt.disease.as_deref().filter(|_| cap.per_disease);
     let period = match cap.scope {
-        Scope::Month => Some(f.day().month_key()),
-        Scope::Quarter => Some(f.day().quarter_key()),
+        Scope::Month => Some(f.counted_on.month_key()),
+        Scope::Quarter => Some(f.counted_on.quarter_key()),
         Scope::Year | Scope::Claim => None,
     };
     if disease.is_none() && period.is_none() {

@@ -128,19 +128,17 @@ impl<'a> Run<'a> {
     }
 }
 
-/// The accumulators a claim starts from in benefit year `year`: its own
-/// `ytd`, fresh when absent or of an earlier year; zero entries dropped and
-/// amounts to the fen. Accumulators of a later year are refused.
-pub fn starting_ytd(claim: &Claim, year: i32) -> Result<Ytd> {
+/// The accumulators a claim starts from in benefit year `year`, the year of
+/// its counting day (see [`Body::counting_day`]): its own `ytd`, fresh when
+/// absent or of an earlier year; zero entries dropped and amounts to the fen.
+/// Accumulators of a later year are refused.
+pub fn starting_ytd(claim: &Claim, year: i32, counted_on: crate::date::Date) -> Result<Ytd> {
     match &claim.ytd {
         // Equal to `Ytd::fresh(year).apply(y, 1)`, without building it twice.
         Some(y) if y.year == year => Ok(y.clone().normalized()),
         Some(y) if y.year > year => Err(crate::Error::claim(
             "ytd.year",
-            format!(
-                "accumulators of {} are later than the visit's benefit year ({year}, from {})",
-                y.year, claim.mdtrt.begndate
-            ),
+            format!("accumulators of {} are later than the visit's benefit year ({year}, from {counted_on})", y.year),
         )),
         _ => Ok(Ytd::fresh(year)),
     }
@@ -149,8 +147,8 @@ pub fn starting_ytd(claim: &Claim, year: i32) -> Result<Ytd> {
 /// The facts of a claim under a policy version, and the accumulators it
 /// starts from.
 pub fn facts_and_ytd<'a>(claim: &'a Claim, body: &Body) -> Result<(Facts<'a>, Ytd)> {
-    let mut facts = Facts::of(claim, body.year_start);
-    let ytd = starting_ytd(claim, facts.benefit_year)?;
+    let mut facts = Facts::of(claim, body.year_start, body.counting_day(&claim.mdtrt));
+    let ytd = starting_ytd(claim, facts.benefit_year, facts.counted_on)?;
     facts.admission_order = Some(admission_number(claim, &ytd));
     Ok((facts, ytd))
 }

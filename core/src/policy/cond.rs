@@ -71,9 +71,13 @@ pub struct Facts<'a> {
     /// The hospital level conditions test: the visit's `hosp_lv`, or, while
     /// a deductible table is read, its `dedc_hosp_lv` where it gives one.
     pub hosp_lv: &'a str,
-    /// The benefit year (医保年度) of the admission, named by the calendar
+    /// The benefit year (医保年度) the visit counts in, named by the calendar
     /// year it begins in.
     pub benefit_year: i32,
+    /// The date that places the visit in its benefit year and in a month or
+    /// quarter of it (the admission date, or the discharge date under
+    /// `year_by: discharge`).
+    pub counted_on: Date,
     /// The member's enrolment began in the admission's benefit year.
     pub first_enrol_year: bool,
     /// The admission's number in the benefit year, this one counted, once
@@ -93,8 +97,9 @@ pub fn filing_covers(area_admdvs: &str, mdtrtarea: &str) -> bool {
 
 impl<'a> Facts<'a> {
     /// Derives the facts of a claim under a policy whose benefit year
-    /// (医保年度) starts on `year_start` (1 January when `None`).
-    pub fn of(claim: &'a Claim, year_start: Option<MonthDay>) -> Facts<'a> {
+    /// (医保年度) starts on `year_start` (1 January when `None`), the visit
+    /// counted in the benefit year of `counted_on`.
+    pub fn of(claim: &'a Claim, year_start: Option<MonthDay>, counted_on: Date) -> Facts<'a> {
         let v = &claim.mdtrt;
         let day = v.begndate;
         let year_of = |d: Date| year_start.map_or(d.y, |s| s.year_of(d));
@@ -128,8 +133,9 @@ impl<'a> Facts<'a> {
             active_kinds: claim.psn.filings.iter().filter(|f| active(f)).map(|f| f.kind.as_str()).collect(),
             filed_later,
             hosp_lv: v.hosp_lv.as_str(),
-            benefit_year: year_of(day),
-            first_enrol_year: claim.psn.insu_begn_date.is_some_and(|b| year_of(b) == year_of(day)),
+            benefit_year: year_of(counted_on),
+            counted_on,
+            first_enrol_year: claim.psn.insu_begn_date.is_some_and(|b| year_of(b) == year_of(counted_on)),
             admission_order: None,
         }
     }
@@ -555,7 +561,7 @@ mod tests {
         };
         for (cert, disease, want) in [("E11", "E11.900", true), ("E11", "E11", true), ("E11", "E12.000", false)] {
             let c = claim(cert, disease);
-            assert_eq!(super::Facts::of(&c, None).certified, want, "{cert} certifies {disease}");
+            assert_eq!(super::Facts::of(&c, None, c.mdtrt.begndate).certified, want, "{cert} certifies {disease}");
         }
     }
 }

@@ -930,11 +930,33 @@ pub struct Uncovered {
     pub message: String,
 }
 
+/// Which date of a stay places it in a benefit year, for a stay that
+/// crosses from one year into the next (跨年度住院).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum YearBy {
+    /// The admission date (按入院日期): the stay counts in the year it began.
+    #[default]
+    Admission,
+    /// The discharge date (按出院日期，即结算年度): the stay counts in the year
+    /// it ends, whose accumulators it starts from.
+    Discharge,
+}
+
 impl Body {
     /// The benefit year holding `day`: its calendar year, or, with a
     /// `year_start`, the calendar year in which its benefit year begins.
     pub fn benefit_year(&self, day: crate::date::Date) -> i32 {
         self.year_start.map_or(day.y, |s| s.year_of(day))
+    }
+    /// The date that places a visit in a benefit year and in a month or
+    /// quarter of it: its admission date, or its discharge date under
+    /// `"year_by": "discharge"`.
+    pub fn counting_day(&self, v: &crate::claim::Visit) -> crate::date::Date {
+        match self.year_by {
+            YearBy::Admission => v.begndate,
+            YearBy::Discharge => v.enddate,
+        }
     }
 }
 
@@ -955,6 +977,13 @@ pub struct Body {
     /// `ytd.year` names the benefit year by the calendar year it begins in.
     #[serde(default)]
     pub year_start: Option<crate::date::MonthDay>,
+    /// For a stay that crosses into the next benefit year (跨年度住院): the
+    /// year it counts in, by its `admission` date (the default) or its
+    /// `discharge` date (按出院日期计算): the year whose accumulators it starts
+    /// from and adds to, deductibles, caps and the admission order included.
+    /// Either way, the policy version in force on the admission date applies.
+    #[serde(default)]
+    pub year_by: YearBy,
     /// Hospital levels this policy knows; each needs a deductible row where a
     /// benefit has a deductible table.
     #[serde(default)]
