@@ -6,12 +6,19 @@ use yibao_core::{Engine, Error};
 /// Prints the demo.
 pub fn run(policy: &str) -> Result<(), Error> {
     let engine = Engine::builtin(policy)?;
-    println!("yibao demo — policy {} ({})\n", engine.policy().id, engine.policy().title);
-    println!(
+    out!("yibao demo — policy {} ({})\n", engine.policy().id, engine.policy().title);
+    out!(
         "{:<44} {:>9} {:>10} {:>10} {:>9} {:>10} {:>10} {:>10}",
-        "claim", "status", "total", "in scope", "deduct.", "fund", "member", "cash"
+        "claim",
+        "status",
+        "total",
+        "in scope",
+        "deduct.",
+        "fund",
+        "member",
+        "cash"
     );
-    println!("{}", "-".repeat(120));
+    out!("{}", "-".repeat(120));
     let mut traces = Vec::new();
     for (name, json) in yibao_core::demo::CLAIMS.iter() {
         let claim = yibao_core::parse_claim(json)?;
@@ -19,7 +26,7 @@ pub fn run(policy: &str) -> Result<(), Error> {
         let i = &s.setlinfo;
         let status =
             serde_json::to_value(s.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        println!(
+        out!(
             "{:<44} {:>9} {:>10} {:>10} {:>9} {:>10} {:>10} {:>10}",
             name,
             status,
@@ -33,12 +40,12 @@ pub fn run(policy: &str) -> Result<(), Error> {
         traces.push((name.clone(), s));
     }
     for (name, s) in traces {
-        println!("\n{name} — trace");
+        out!("\n{name} — trace");
         for t in &s.trace {
-            println!("  {:<14} {:<14} {:>10}  {}", t.step, t.rule, t.amount, t.text);
+            out!("  {:<14} {:<14} {:>10}  {}", t.step, t.rule, t.amount, t.text);
         }
         if let Some(d) = &s.denial {
-            println!("  denied: {} ({}) {}", d.code, d.rule, d.message);
+            out!("  denied: {} ({}) {}", d.code, d.rule, d.message);
         }
     }
     Ok(())

@@ -1,5 +1,18 @@
 //! `yibao`: settle claims from the command line (`contract.md`, "The CLI").
 
+/// `println!` that survives a closed stdout: when the reader has gone
+/// (`yibao policies | head -3`), the program ends quietly with success
+/// rather than panicking, as `println!` does; any other write error is
+/// reported as an `IO` error on stderr.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            $crate::stdout_failed(e);
+        }
+    }};
+}
+
 mod batch;
 mod demo;
 mod ops;
@@ -126,6 +139,15 @@ fn read_input(path: &str) -> Result<String, Error> {
     Ok(s)
 }
 
+/// Ends the program after a failed write to stdout (see `out!`).
+fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    let _ = fail(&Error::new(ErrorCode::Io, format!("cannot write the output: {e}")));
+    std::process::exit(1);
+}
+
 fn fail(e: &Error) -> ExitCode {
     eprintln!("{}", e.to_json());
     ExitCode::from(1)
@@ -154,7 +176,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             let engine = Engine::load(&spec)?;
             let s = engine.settle(&parsed)?;
-            println!("{}", to_json(&s, pretty));
+            out!("{}", to_json(&s, pretty));
         }
         Cmd::Reverse { settlement, ytd } => {
             let s = yibao_core::parse_settlement(&read_input(&settlement)?)?;
@@ -166,38 +188,38 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 None => None,
             };
             let r = yibao_core::adjudicate::reverse::reverse(&s, current.as_ref())?;
-            println!("{}", to_json(&r, false));
+            out!("{}", to_json(&r, false));
         }
         Cmd::Policies { json } => {
             let list = yibao_core::policies()?;
             if json {
-                println!("{}", to_json(&list, true));
+                out!("{}", to_json(&list, true));
             } else {
                 for p in list {
-                    println!("{}\n  {}\n  versions: {}\n  {}", p.id, p.title, p.versions.join(", "), p.hash);
-                    println!("  rules: {}", p.rules.join(" "));
+                    out!("{}\n  {}\n  versions: {}\n  {}", p.id, p.title, p.versions.join(", "), p.hash);
+                    out!("  rules: {}", p.rules.join(" "));
                     if p.required_params.is_empty() {
-                        println!("  required parameters: none");
+                        out!("  required parameters: none");
                     }
                     for r in p.required_params {
-                        println!("  required parameter `{}` ({}): {}", r.name, r.rule, r.doc);
+                        out!("  required parameter `{}` ({}): {}", r.name, r.rule, r.doc);
                     }
-                    println!();
+                    out!();
                 }
             }
         }
         Cmd::CheckPolicy { file } => {
             let e = Engine::from_file(&file)?;
             let p = e.policy();
-            println!("{} ok: {} version(s), {} rule(s), {}", p.id, p.versions.len(), p.rules.len(), p.hash);
+            out!("{} ok: {} version(s), {} rule(s), {}", p.id, p.versions.len(), p.rules.len(), p.hash);
             for v in &p.versions {
                 let keys = |k: Vec<&str>| if k.is_empty() { "none".to_string() } else { k.join(", ") };
-                println!("  version {}", v.describe());
-                println!("    benefits, tried in order: {}", keys(v.body.benefits.keys().collect()));
-                println!("    layers, paid in order: {}", keys(v.body.layers.keys().collect()));
+                out!("  version {}", v.describe());
+                out!("    benefits, tried in order: {}", keys(v.body.benefits.keys().collect()));
+                out!("    layers, paid in order: {}", keys(v.body.layers.keys().collect()));
             }
             for m in p.missing_params() {
-                println!("  still required: `{}` ({})", m.name, m.rule);
+                out!("  still required: `{}` ({})", m.name, m.rule);
             }
         }
         Cmd::Schema { of } => {
@@ -205,7 +227,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 SchemaOf::Policy => yibao_core::policy::json_schema::policy_file_schema(),
                 SchemaOf::Claim => yibao_core::json_schema::claim_schema(),
             };
-            println!("{}", to_json(&schema, true));
+            out!("{}", to_json(&schema, true));
         }
         Cmd::Batch { policy, input, output } => return batch::run(&policy, &input, output.as_deref()),
         Cmd::Demo { policy } => demo::run(&policy)?,

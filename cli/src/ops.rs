@@ -10,9 +10,9 @@ pub fn run(policy: &str, op: &str, input: &str, pretty: bool) -> Result<(), Erro
     let out = engine.call(op, &text)?;
     if pretty {
         let v: serde_json::Value = serde_json::from_str(&out).unwrap_or(serde_json::Value::String(out));
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
-        println!("{out}");
+        out!("{out}");
     }
     Ok(())
 }

@@ -280,3 +280,23 @@ fn schema_prints_the_committed_schemas() {
     let o = yibao(&["schema", "settlement"], None);
     assert!(!o.status.success());
 }
+
+/// A reader that stops early (`yibao schema | head`) ends the program
+/// quietly with success, never with a panic on the closed pipe.
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yibao"))
+        .arg("schema")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The schema (about 90 kB) is more than a pipe holds: with the reading
+    // end closed before anything is read, its write must fail.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}, stderr {err}", out.status);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.is_empty(), "{err}");
+}
