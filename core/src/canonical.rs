@@ -384,6 +384,7 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
             w.uv64(u64::from(n));
         }
     }
+    code(w, "psn_insu_stas", p.psn_insu_stas.as_deref());
     // Each refund line: its place among the lines, then the line it takes back.
     for (i, l) in c.feedetail.iter().enumerate() {
         if let Some(sn) = &l.init_feedetl_sn {
@@ -557,6 +558,19 @@ mod tests {
         assert_eq!(gap("null"), plain);
         assert_ne!(gap("0"), plain);
         assert_ne!(gap("1"), years("1"));
+        // The insurance status counts when given, apart from other codes.
+        let status = |v: &str| {
+            let text = crate::demo::sample_claim(3).replacen(
+                "\"psn_type\":",
+                &format!("\"psn_insu_stas\":{v},\"psn_type\":"),
+                1,
+            );
+            super::claim_hash(&crate::parse_claim(&text).unwrap())
+        };
+        assert_eq!(status("null"), plain);
+        assert_ne!(status("\"1\""), plain);
+        assert_ne!(status("\"1\""), status("\"2\""));
+        assert_ne!(status("\"2\""), hash_with_visit_fields(&[("dedc_hosp_lv", "\"2\"")]));
     }
 
     /// The line a refund line takes back counts in the hash, with the

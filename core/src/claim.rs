@@ -112,6 +112,13 @@ pub struct Person {
     /// Date of death, where the member has died (benefits may end after it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub death_date: Option<Date>,
+    /// Insurance status (参保状态, the platform's `psn_insu_stas` from 1101's
+    /// `insuinfo`): `1` enrolled (正常参保), `2` suspended (暂停参保), `4`
+    /// ended (终止参保), `0` not enrolled. A claim that gives none is taken as
+    /// `1`; a policy's `deny` may test it (`psn_insu_stas`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub psn_insu_stas: Option<Code>,
 }
 
 fn flag_zero() -> Code {

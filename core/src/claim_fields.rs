@@ -107,6 +107,7 @@ pub fn blank_person() -> Person {
         idetinfo: Vec::new(),
         quota_balc: Amounts::new(),
         death_date: None,
+        psn_insu_stas: None,
     }
 }
 
@@ -131,6 +132,7 @@ pub fn person(p: &mut Person, key: &str, v: impl FieldValue) -> Option<u32> {
         "mulaid_balc" => set(&mut p.mulaid_balc, v.dec(money::MONEY_DP), 14),
         "zero_claim_years" => set(&mut p.zero_claim_years, v.opt(|v| u32::try_from(v.uint()?).ok()), 15),
         "gap_years" => set(&mut p.gap_years, v.opt(|v| u32::try_from(v.uint()?).ok()), 16),
+        "psn_insu_stas" => set(&mut p.psn_insu_stas, v.opt(FieldValue::code), 17),
         _ => None,
     }
 }

@@ -227,7 +227,7 @@ fn null_or_ref(v: &mut Value) {
 
 /// The checks of `adjudicate::validate` on one field that a schema can say.
 /// Each is an object of keywords added to the field's schema.
-fn claim_field_rules() -> [(&'static str, &'static str, Value); 30] {
+fn claim_field_rules() -> [(&'static str, &'static str, Value); 31] {
     let one_of = |codes: &[&str]| json!({ "enum": codes });
     let pattern = |p: &str| json!({ "pattern": p });
     let flag = one_of(&["0", "1"]);
@@ -242,6 +242,7 @@ fn claim_field_rules() -> [(&'static str, &'static str, Value); 30] {
         ("Person", "cvlserv_flag", flag.clone()),
         ("Person", "zero_claim_years", json!({ "maximum": MAX_YEARS })),
         ("Person", "gap_years", json!({ "maximum": MAX_YEARS })),
+        ("Person", "psn_insu_stas", pattern("^[0-9]$")),
         ("Filing", "kind", one_of(&FILING_KINDS)),
         ("Filing", "status", one_of(&FILING_STATES)),
         ("Filing", "area_admdvs", admvs.clone()),

@@ -7,22 +7,14 @@
 //! (`selfpay_prob`) would otherwise change the money silently. Fields that
 //! carry meaning elsewhere in a claim (`acct_used_flag`, `age`, the
 //! pre-split sums) are not dropped: a claim must give them where the engine
-//! reads them. The declared total `mdtrt.medfee_sumamt` is read and checked.
+//! reads them. The insurance status `psn.psn_insu_stas` and the declared
+//! total `mdtrt.medfee_sumamt` are read and checked.
 
 use serde_json::Value;
 
 /// Dropped from `psn`: 1101 identity and documents.
-pub const PERSON: &[&str] = &[
-    "certno",
-    "psn_name",
-    "psn_cert_type",
-    "gend",
-    "emp_name",
-    "psn_insu_stas",
-    "mdtrt_cert_type",
-    "mdtrt_cert_no",
-    "card_sn",
-];
+pub const PERSON: &[&str] =
+    &["certno", "psn_name", "psn_cert_type", "gend", "emp_name", "mdtrt_cert_type", "mdtrt_cert_no", "card_sn"];
 
 /// Dropped from `mdtrt`: 2201/2303 registration and invoice numbers.
 pub const VISIT: &[&str] = &[

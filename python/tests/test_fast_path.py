@@ -94,6 +94,9 @@ def variants():
     edit("bad-readmission-date", lambda c: c["mdtrt"].update(prior_dscg_date="2010-13-01"))
     edit("bad-readmission-after", lambda c: c["mdtrt"].update(prior_dscg_date="2030-01-01"))
     edit("mid-settlement", lambda c: c["mdtrt"].update(mid_setl_flag="1"))
+    edit("insurance-status", lambda c: c["psn"].update(psn_insu_stas="2"))
+    edit("insurance-status-null", lambda c: c["psn"].update(psn_insu_stas=None))
+    edit("bad-insurance-status", lambda c: c["psn"].update(psn_insu_stas="12"))
     edit("platform-fields", lambda c: (c["psn"].update(certno="140100198005010011"),
                                        c["feedetail"][0].update(rxno="RX1", fee_ocur_time="2010-03-01 10:00:00")))
     edit("misspelt-field", lambda c: c["feedetail"][0].update(selfpay_prob="0.10"))

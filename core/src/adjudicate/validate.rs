@@ -154,6 +154,17 @@ pub fn claim(c: &Claim) -> Result<()> {
             return Err(Error::claim(name, format!("more than {MAX_YEARS} years")));
         }
     }
+    if let Some(st) = &p.psn_insu_stas {
+        if !(st.len() == 1 && st.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(Error::at(
+                ErrorCode::UnknownCode,
+                "psn.psn_insu_stas",
+                format!(
+                    "`{st}` is not an insurance status (参保状态: 1 enrolled, 2 suspended, 4 ended, 0 not enrolled)"
+                ),
+            ));
+        }
+    }
     for (k, v) in &p.quota_balc {
         amount(*v, &|| format!("psn.quota_balc.{k}"))?;
     }

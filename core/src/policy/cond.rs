@@ -319,6 +319,10 @@ pub struct Cond {
     pub certified: Option<bool>,
     /// Civil servant.
     pub cvlserv: Option<bool>,
+    /// Insurance statuses (参保状态, `psn.psn_insu_stas`; a claim that gives
+    /// none is taken as `1`, enrolled): `["2", "4"]` takes a suspended or
+    /// ended enrolment.
+    pub psn_insu_stas: Option<Vec<String>>,
     /// A mid-way settlement of a stay that goes on (`mdtrt.mid_setl_flag` 1).
     pub mid_setl: Option<bool>,
     /// A later leg of an in-city referral.
@@ -404,6 +408,7 @@ impl Cond {
         let v = &c.mdtrt;
         if !(has(&self.med_type, &v.med_type)
             && has(&self.insutype, &c.psn.insutype)
+            && has(&self.psn_insu_stas, c.psn.psn_insu_stas.as_deref().unwrap_or("1"))
             && has_prefix(&self.psn_type, &c.psn.psn_type)
             && has_prefix(&self.psn_setlway, v.psn_setlway.as_deref().unwrap_or("01"))
             && has(&self.hosp_lv, f.hosp_lv)
