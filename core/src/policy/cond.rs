@@ -78,7 +78,7 @@ pub struct Facts<'a> {
     /// quarter of it (the admission date, or the discharge date under
     /// `year_by: discharge`).
     pub counted_on: Date,
-    /// The member's enrolment began in the admission's benefit year.
+    /// The member's enrolment began in the benefit year the visit counts in.
     pub first_enrol_year: bool,
     /// The admission's number in the benefit year, this one counted, once
     /// the year's accumulators are known (`adjudicate::facts_and_ytd`).
