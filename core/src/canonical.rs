@@ -519,19 +519,21 @@ mod tests {
         assert_ne!(super::claim_hash(&crate::parse_claim(&text).unwrap()), lv("\"2\""));
     }
 
+    /// The hash of the 3-line sample claim with the member field `key` set
+    /// to `value` (JSON text).
+    fn hash_with_person_field(key: &str, value: &str) -> String {
+        let text =
+            crate::demo::sample_claim(3).replacen("\"psn_type\":", &format!("\"{key}\":{value},\"psn_type\":"), 1);
+        super::claim_hash(&crate::parse_claim(&text).unwrap())
+    }
+
     /// The family mutual-aid balance counts in the hash when it is not zero,
     /// by value, and apart from the visit's amounts; so do the years
-    /// without a reimbursement.
+    /// without a reimbursement, the years of a break and the insurance
+    /// status, when given.
     #[test]
-    fn member_counts_added_later_count_in_the_hash_when_given() {
-        let with = |v: &str| {
-            let text = crate::demo::sample_claim(3).replacen(
-                "\"psn_type\":",
-                &format!("\"mulaid_balc\":{v},\"psn_type\":"),
-                1,
-            );
-            super::claim_hash(&crate::parse_claim(&text).unwrap())
-        };
+    fn member_fields_added_later_count_in_the_hash_when_given() {
+        let with = |v: &str| hash_with_person_field("mulaid_balc", v);
         let plain = hash_with_visit_fields(&[]);
         assert_eq!(with("\"0.00\""), plain);
         assert_ne!(with("\"100\""), plain);
@@ -539,34 +541,16 @@ mod tests {
         assert_ne!(with("\"100\""), with("\"100.01\""));
         assert_ne!(with("\"100\""), hash_with_visit_fields(&[("medfee_sumamt", "\"100\"")]));
         // The years without a reimbursement count when given, zero included.
-        let years = |v: &str| {
-            let text = crate::demo::sample_claim(3).replacen(
-                "\"psn_type\":",
-                &format!("\"zero_claim_years\":{v},\"psn_type\":"),
-                1,
-            );
-            super::claim_hash(&crate::parse_claim(&text).unwrap())
-        };
+        let years = |v: &str| hash_with_person_field("zero_claim_years", v);
         assert_eq!(years("null"), plain);
         assert_ne!(years("0"), plain);
         assert_ne!(years("0"), years("1"));
-        let gap = |v: &str| {
-            let text =
-                crate::demo::sample_claim(3).replacen("\"psn_type\":", &format!("\"gap_years\":{v},\"psn_type\":"), 1);
-            super::claim_hash(&crate::parse_claim(&text).unwrap())
-        };
+        let gap = |v: &str| hash_with_person_field("gap_years", v);
         assert_eq!(gap("null"), plain);
         assert_ne!(gap("0"), plain);
         assert_ne!(gap("1"), years("1"));
         // The insurance status counts when given, apart from other codes.
-        let status = |v: &str| {
-            let text = crate::demo::sample_claim(3).replacen(
-                "\"psn_type\":",
-                &format!("\"psn_insu_stas\":{v},\"psn_type\":"),
-                1,
-            );
-            super::claim_hash(&crate::parse_claim(&text).unwrap())
-        };
+        let status = |v: &str| hash_with_person_field("psn_insu_stas", v);
         assert_eq!(status("null"), plain);
         assert_ne!(status("\"1\""), plain);
         assert_ne!(status("\"1\""), status("\"2\""));
