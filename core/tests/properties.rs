@@ -174,8 +174,7 @@ proptest! {
             // Reversal restores the accumulators exactly.
             let claim = parse_claim(&text).unwrap();
             let body = &e.policy().version_on(claim.mdtrt.begndate).unwrap().body;
-            let day = body.counting_day(&claim.mdtrt);
-            let before = yibao_core::adjudicate::starting_ytd(&claim, body.benefit_year(day), day).unwrap();
+            let before = yibao_core::adjudicate::starting_ytd(&yibao_core::policy::cond::Facts::of(&claim, body)).unwrap();
             let r = e.reverse(&s, None).unwrap();
             prop_assert_eq!(&r.ytd_after, &before);
             prop_assert!(identities::check(&r).is_empty());

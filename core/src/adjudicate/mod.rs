@@ -128,12 +128,13 @@ impl<'a> Run<'a> {
     }
 }
 
-/// The accumulators a claim starts from in benefit year `year`, the year of
-/// its counting day (see [`Body::counting_day`]): its own `ytd`, fresh when
-/// absent or of an earlier year; zero entries dropped and amounts to the fen.
+/// The accumulators a claim starts from in the benefit year its facts place
+/// it in (see [`Body::counting_day`]): its own `ytd`, fresh when absent or
+/// of an earlier year; zero entries dropped and amounts to the fen.
 /// Accumulators of a later year are refused.
-pub fn starting_ytd(claim: &Claim, year: i32, counted_on: crate::date::Date) -> Result<Ytd> {
-    match &claim.ytd {
+pub fn starting_ytd(facts: &Facts) -> Result<Ytd> {
+    let (year, counted_on) = (facts.benefit_year, facts.counted_on);
+    match &facts.claim.ytd {
         // Equal to `Ytd::fresh(year).apply(y, 1)`, without building it twice.
         Some(y) if y.year == year => Ok(y.clone().normalized()),
         Some(y) if y.year > year => Err(crate::Error::claim(
@@ -147,8 +148,8 @@ pub fn starting_ytd(claim: &Claim, year: i32, counted_on: crate::date::Date) -> 
 /// The facts of a claim under a policy version, and the accumulators it
 /// starts from.
 pub fn facts_and_ytd<'a>(claim: &'a Claim, body: &Body) -> Result<(Facts<'a>, Ytd)> {
-    let mut facts = Facts::of(claim, body.year_start, body.counting_day(&claim.mdtrt));
-    let ytd = starting_ytd(claim, facts.benefit_year, facts.counted_on)?;
+    let mut facts = Facts::of(claim, body);
+    let ytd = starting_ytd(&facts)?;
     facts.admission_order = Some(admission_number(claim, &ytd));
     Ok((facts, ytd))
 }

@@ -47,8 +47,13 @@ fn one_of(v: &str, allowed: &[&str], at: At, what: &str) -> Result<()> {
     ))
 }
 
+/// True when `v` is all ASCII digits, of a length in `len`.
+fn digits(v: &str, len: std::ops::RangeInclusive<usize>) -> bool {
+    len.contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn admvs(v: &str, at: At) -> Result<()> {
-    if v.len() == 6 && v.bytes().all(|b| b.is_ascii_digit()) {
+    if digits(v, 6..=6) {
         Ok(())
     } else {
         Err(Error::claim(at(), format!("`{v}` is not a 6-digit admvs code")))
@@ -138,7 +143,7 @@ pub fn claim(c: &Claim) -> Result<()> {
     let p = &c.psn;
     nonempty(&p.psn_no, &s("psn.psn_no"))?;
     one_of(&p.insutype, &INSUTYPES, &s("psn.insutype"), "insurance type (insutype)")?;
-    if !(p.psn_type.len() == 4 && p.psn_type.bytes().all(|b| b.is_ascii_digit())) {
+    if !digits(&p.psn_type, 4..=4) {
         return Err(Error::at(
             ErrorCode::UnknownCode,
             "psn.psn_type",
@@ -155,7 +160,7 @@ pub fn claim(c: &Claim) -> Result<()> {
         }
     }
     if let Some(st) = &p.psn_insu_stas {
-        if !(st.len() == 1 && st.bytes().all(|b| b.is_ascii_digit())) {
+        if !digits(st, 1..=1) {
             return Err(Error::at(
                 ErrorCode::UnknownCode,
                 "psn.psn_insu_stas",
@@ -190,8 +195,7 @@ pub fn claim(c: &Claim) -> Result<()> {
     }
     let v = &c.mdtrt;
     nonempty(&v.mdtrt_id, &s("mdtrt.mdtrt_id"))?;
-    let local_ext =
-        v.med_type.len() == 4 && v.med_type.starts_with("99") && v.med_type.bytes().all(|b| b.is_ascii_digit());
+    let local_ext = v.med_type.starts_with("99") && digits(&v.med_type, 4..=4);
     if !local_ext {
         one_of(&v.med_type, &MED_TYPES, &s("mdtrt.med_type"), "medical type (med_type)")?;
     }
@@ -210,7 +214,7 @@ pub fn claim(c: &Claim) -> Result<()> {
         nonempty(lv, &s("mdtrt.dedc_hosp_lv"))?;
     }
     if let Some(w) = &v.psn_setlway {
-        if !(2..=6).contains(&w.len()) || !w.bytes().all(|b| b.is_ascii_digit()) {
+        if !digits(w, 2..=6) {
             return Err(Error::claim(
                 "mdtrt.psn_setlway",
                 format!("`{w}` is not a settlement-way code (个人结算方式: 01 by item, 02 fixed amount, or a regional 0201…)"),

@@ -2,7 +2,7 @@
 //! modifiers, and the facts about a claim they are tested against.
 
 use crate::claim::{Claim, FeeLine};
-use crate::date::{Date, MonthDay};
+use crate::date::Date;
 use crate::money::Decimal;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -96,13 +96,14 @@ pub fn filing_covers(area_admdvs: &str, mdtrtarea: &str) -> bool {
 }
 
 impl<'a> Facts<'a> {
-    /// Derives the facts of a claim under a policy whose benefit year
-    /// (医保年度) starts on `year_start` (1 January when `None`), the visit
-    /// counted in the benefit year of `counted_on`.
-    pub fn of(claim: &'a Claim, year_start: Option<MonthDay>, counted_on: Date) -> Facts<'a> {
+    /// Derives the facts of a claim under a policy version: its benefit
+    /// year (医保年度, from `year_start`) is that of the day `year_by` counts
+    /// the visit on.
+    pub fn of(claim: &'a Claim, body: &super::schema::Body) -> Facts<'a> {
         let v = &claim.mdtrt;
         let day = v.begndate;
-        let year_of = |d: Date| year_start.map_or(d.y, |s| s.year_of(d));
+        let counted_on = body.counting_day(v);
+        let year_of = |d: Date| body.benefit_year(d);
         let active =
             |f: &crate::claim::Filing| f.status == "active" && f.begndate <= day && f.enddate.is_none_or(|e| day <= e);
         let covering =
@@ -564,9 +565,10 @@ mod tests {
             ))
             .unwrap()
         };
+        let body: crate::policy::schema::Body = serde_json::from_str(r#"{"benefits": {}}"#).unwrap();
         for (cert, disease, want) in [("E11", "E11.900", true), ("E11", "E11", true), ("E11", "E12.000", false)] {
             let c = claim(cert, disease);
-            assert_eq!(super::Facts::of(&c, None, c.mdtrt.begndate).certified, want, "{cert} certifies {disease}");
+            assert_eq!(super::Facts::of(&c, &body).certified, want, "{cert} certifies {disease}");
         }
     }
 }
