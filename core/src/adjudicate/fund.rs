@@ -30,9 +30,7 @@ fn adjusted<'x>(r: Decimal, adj: impl Iterator<Item = &'x Adjust>, rules: &mut V
         if let Some(m) = &a.min {
             r = r.max(m.get()?.min(before));
         }
-        if !rules.contains(&a.rule) {
-            rules.push(a.rule.clone());
-        }
+        cite(rules, &a.rule);
     }
     Ok(r.max(Decimal::ZERO).min(Decimal::ONE))
 }
@@ -105,9 +103,7 @@ fn by_line(
         extra += (*r - avg) * above;
         above_all += above;
         for &i in hit {
-            if !rules.contains(&adj[i].rule) {
-                rules.push(adj[i].rule.clone());
-            }
+            cite(rules, &adj[i].rule);
         }
         let mut note = String::with_capacity(64);
         push_pct(&mut note, *r);
@@ -123,6 +119,13 @@ fn by_line(
         notes.push(note);
     }
     Ok((extra, above_all))
+}
+
+/// Adds `rule` to the rules a payment cites, once.
+fn cite(rules: &mut Vec<Rid>, rule: &Rid) {
+    if !rules.contains(rule) {
+        rules.push(rule.clone());
+    }
 }
 
 /// Σ over bands of (overlap of `[lo, hi)` with the band) × ratio.
@@ -223,7 +226,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         base -= over_ceiling;
         Ytd::add(&mut run.delta.eligible_sum, bucket, counted);
         if !over_ceiling.is_zero() {
-            rules.push(c.rule.clone());
+            cite(&mut rules, &c.rule);
             notes.push(format!("{over_ceiling} above the yearly eligible-cost ceiling"));
         }
     }
@@ -258,10 +261,8 @@ pub fn apply(run: &mut Run) -> Result<()> {
                 let raw = banded(segments, start + below, start + below + base, |s| {
                     adjusted(s.ratio.get()?, claim_adjusts(&f.adjust, run), &mut adj_rules)
                 })?;
-                for r in adj_rules {
-                    if !rules.contains(&r) {
-                        rules.push(r);
-                    }
+                for r in &adj_rules {
+                    cite(&mut rules, r);
                 }
                 notes.push(match measure {
                     SegmentMeasure::AboveDeductible => "by cost band".to_string(),
@@ -310,10 +311,10 @@ pub fn apply(run: &mut Run) -> Result<()> {
         over_cap = fen(base * (raw - capped) / raw);
         let r = cap_rule.clone().unwrap_or_else(|| f.rule.clone());
         notes.push(format!("capped by {r}: {} left this period", fen(limit.unwrap_or_default())));
-        rules.push(r);
+        cite(&mut rules, &r);
         run.notices.push(crate::settlement::Notice {
             code: "CAP_REACHED".into(),
-            rule: rules.last().map(Rid::to_string).unwrap_or_default(),
+            rule: r.to_string(),
             message: format!("the fund cap is reached; {} of eligible cost is not paid by the basic fund", over_cap),
             materials: Vec::new(),
             deadline: None,
