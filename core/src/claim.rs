@@ -105,7 +105,10 @@ pub struct Person {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub idetinfo: Vec<Identity>,
     /// Balances of member quota accounts the policy defines (e.g. the
-    /// outpatient pooling account, 门诊统筹), keyed by account ID.
+    /// outpatient pooling account, 门诊统筹), keyed by account ID, as they
+    /// stood at the start of the benefit year (carry-over included): what
+    /// this year's claims spent is in `ytd.quota_used`, and a claim draws
+    /// on the balance less that.
     #[serde(with = "money::money_map", default)]
     #[schemars(with = "crate::amounts::Amounts")]
     pub quota_balc: crate::amounts::Amounts,
