@@ -248,7 +248,10 @@ impl<S: Sink> W<S> {
         self.iv(i128::from(y.year));
         self.d(y.dedc_paid);
         self.map(&y.dedc_paid_by);
-        self.uv(u128::from(y.admissions));
+        // Never negative in a claim that is settled (validation refuses
+        // it), and written as before the field was signed, so that the
+        // hashes of claims already stamped stay as they were.
+        self.uv(u128::try_from(y.admissions).unwrap_or_default());
         self.d(y.cost_sum);
         self.map(&y.fund_paid);
         self.map(&y.benefit_paid);

@@ -216,7 +216,7 @@ pub fn ytd(y: &mut Ytd, key: &str, v: impl FieldValue) -> Option<u32> {
         "year" => set(&mut y.year, i32::try_from(v.uint()?).ok(), 0),
         "dedc_paid" => set(&mut y.dedc_paid, v.dec(money::MONEY_DP), 1),
         "dedc_paid_by" => set(&mut y.dedc_paid_by, v.amounts(), 2),
-        "admissions" => set(&mut y.admissions, u32::try_from(v.uint()?).ok(), 3),
+        "admissions" => set(&mut y.admissions, i32::try_from(v.uint()?).ok(), 3),
         "cost_sum" => set(&mut y.cost_sum, v.dec(money::MONEY_DP), 4),
         "fund_paid" => set(&mut y.fund_paid, v.amounts(), 5),
         "benefit_paid" => set(&mut y.benefit_paid, v.amounts(), 6),

@@ -24,9 +24,12 @@ pub struct Ytd {
     #[serde(with = "money::money_map", default, skip_serializing_if = "Amounts::is_empty")]
     #[schemars(with = "crate::amounts::Amounts")]
     pub dedc_paid_by: Amounts,
-    /// Inpatient admissions so far (次数, C0000).
+    /// Inpatient admissions so far (次数, C0000). Never negative in a
+    /// claim's accumulators; negative only in a reversal's `ytd_delta`,
+    /// which takes back the admission its settlement counted.
     #[serde(default)]
-    pub admissions: u32,
+    #[schemars(range(min = 0))]
+    pub admissions: i32,
     /// Total medical cost so far (医疗费总额).
     #[serde(with = "money::money", default = "money::zero")]
     #[schemars(with = "crate::json_schema::MoneyText")]

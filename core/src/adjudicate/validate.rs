@@ -6,7 +6,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::money::{above_max, max_amount, total_matches, Decimal};
 
 /// Most admissions a year's accumulators may report.
-pub const MAX_ADMISSIONS: u32 = 1_000;
+pub const MAX_ADMISSIONS: i32 = 1_000;
 
 /// Most fee lines a claim may carry.
 pub const MAX_LINES: usize = 10_000;
@@ -320,6 +320,12 @@ pub fn claim(c: &Claim) -> Result<()> {
     // Accumulators of a later year than the visit's are refused once the
     // policy's benefit year is known (`adjudicate::starting_ytd`).
     if let Some(y) = &c.ytd {
+        if y.admissions < 0 {
+            return Err(Error::claim(
+                "ytd.admissions",
+                format!("{} admissions: a count is not negative", y.admissions),
+            ));
+        }
         if y.admissions > MAX_ADMISSIONS {
             return Err(Error::claim(
                 "ytd.admissions",
