@@ -370,4 +370,17 @@ mod tests {
         let err = super::claim(&c).expect_err("a fen too much");
         assert_eq!(err.path.as_deref(), Some("feedetail[1].det_item_fee_sumamt"), "{err}");
     }
+
+    /// The limits on counts of years are inclusive: the limit itself
+    /// passes, one more is refused at its path.
+    #[test]
+    fn years_are_held_to_their_limit_inclusive() {
+        let mut c = crate::parse_claim(&crate::demo::sample_claim(1)).unwrap();
+        c.psn.zero_claim_years = Some(super::MAX_YEARS);
+        c.psn.gap_years = Some(super::MAX_YEARS);
+        super::claim(&c).expect("the limit itself");
+        c.psn.gap_years = Some(super::MAX_YEARS + 1);
+        let err = super::claim(&c).expect_err("one more");
+        assert_eq!(err.path.as_deref(), Some("psn.gap_years"), "{err}");
+    }
 }
