@@ -383,4 +383,18 @@ mod tests {
         let err = super::claim(&c).expect_err("one more");
         assert_eq!(err.path.as_deref(), Some("psn.gap_years"), "{err}");
     }
+
+    /// A filing or an identity may begin and end on the same day.
+    #[test]
+    fn a_period_of_one_day_is_valid() {
+        let mut c = crate::parse_claim(&crate::demo::sample_claim(1)).unwrap();
+        let day = c.mdtrt.begndate.to_string();
+        let filing = serde_json::json!({"kind": "long_term_residence", "status": "active",
+            "begndate": day, "enddate": day, "area_admdvs": "110000"});
+        c.psn.filings.push(serde_json::from_value(filing).unwrap());
+        let identity = serde_json::json!({"psn_idet_type": "2302",
+            "begntime": format!("{day} 00:00:00"), "endtime": format!("{day} 00:00:00")});
+        c.psn.idetinfo.push(serde_json::from_value(identity).unwrap());
+        super::claim(&c).expect("a filing and an identity of one day");
+    }
 }
