@@ -384,7 +384,8 @@ mod tests {
         assert_eq!(err.path.as_deref(), Some("psn.gap_years"), "{err}");
     }
 
-    /// A filing or an identity may begin and end on the same day.
+    /// A filing or an identity may begin and end on the same day, and a
+    /// member may be born on the day of the visit.
     #[test]
     fn a_period_of_one_day_is_valid() {
         let mut c = crate::parse_claim(&crate::demo::sample_claim(1)).unwrap();
@@ -396,5 +397,8 @@ mod tests {
             "begntime": format!("{day} 00:00:00"), "endtime": format!("{day} 00:00:00")});
         c.psn.idetinfo.push(serde_json::from_value(identity).unwrap());
         super::claim(&c).expect("a filing and an identity of one day");
+        // A newborn admitted on the day of birth.
+        c.psn.brdy = Some(c.mdtrt.begndate);
+        super::claim(&c).expect("born on the day of the visit");
     }
 }
