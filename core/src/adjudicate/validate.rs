@@ -401,4 +401,35 @@ mod tests {
         c.psn.brdy = Some(c.mdtrt.begndate);
         super::claim(&c).expect("born on the day of the visit");
     }
+
+    /// The limits are inclusive, and each bound of a range is inside it:
+    /// a readmission the day of the previous discharge, pre-self-pay
+    /// ratios of 0 and 1, the most admissions and the most lines a claim
+    /// may carry. One more line is refused as input too large.
+    #[test]
+    fn bounds_are_inside_their_ranges() {
+        let mut c = crate::parse_claim(&crate::demo::sample_claim(2)).unwrap();
+        c.mdtrt.prior_dscg_date = Some(c.mdtrt.begndate);
+        c.feedetail[0].selfpay_prop = Some(Decimal::ZERO);
+        c.feedetail[1].selfpay_prop = Some(Decimal::ONE);
+        let mut y = crate::Ytd::fresh(c.mdtrt.begndate.y);
+        y.admissions = super::MAX_ADMISSIONS;
+        c.ytd = Some(y);
+        super::claim(&c).expect("every value at its bound");
+        let line = c.feedetail[0].clone();
+        c.feedetail = (0..super::MAX_LINES)
+            .map(|i| {
+                let mut l = line.clone();
+                l.feedetl_sn = i.to_string().as_str().into();
+                l
+            })
+            .collect();
+        super::claim(&c).expect("the most lines");
+        let mut l = line;
+        l.feedetl_sn = "last".into();
+        c.feedetail.push(l);
+        let err = super::claim(&c).expect_err("one line more");
+        assert_eq!(err.code, crate::ErrorCode::InputTooLarge, "{err}");
+        assert_eq!(err.path.as_deref(), Some("feedetail"), "{err}");
+    }
 }
