@@ -154,4 +154,28 @@ mod tests {
         assert!(c.is_working_day(d("2031-03-03")).unwrap());
         assert!(!c.is_working_day(d("2031-01-01")).unwrap());
     }
+
+    /// A file that gives a year replaces what the calendar had for it,
+    /// holidays and make-up working days alike; other years stay.
+    #[test]
+    fn an_extension_replaces_the_years_it_gives() {
+        let fix = r#"{"years": {"2025": {"holidays": [["2025-03-03"]], "workdays": ["2025-03-08"]}}}"#;
+        let c = Calendar::official().extended(&Calendar::from_json(fix).unwrap());
+        assert!(!c.is_working_day(d("2025-03-03")).unwrap(), "the file's holiday");
+        assert!(c.is_working_day(d("2025-03-08")).unwrap(), "the file's make-up Saturday");
+        assert!(c.is_working_day(d("2025-10-01")).unwrap(), "the official 2025 holiday is gone");
+        assert!(!c.is_working_day(d("2025-09-28")).unwrap(), "the official make-up Sunday is gone");
+        assert!(!c.is_working_day(d("2024-10-01")).unwrap(), "2024 stays");
+    }
+
+    /// A span is `[day]` or `[from, to]` in order; one day long is fine.
+    #[test]
+    fn a_span_runs_forwards() {
+        let one = Calendar::from_json(r#"{"years": {"2031": {"holidays": [["2031-01-01", "2031-01-01"]]}}}"#);
+        assert!(!one.unwrap().is_working_day(d("2031-01-01")).unwrap());
+        let e =
+            Calendar::from_json(r#"{"years": {"2031": {"holidays": [["2031-01-03", "2031-01-01"]]}}}"#).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidPolicy);
+        assert_eq!(e.path.as_deref(), Some("calendar.years.2031.holidays[0]"));
+    }
 }

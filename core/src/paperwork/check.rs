@@ -76,6 +76,19 @@ pub struct CheckResult {
     pub settlement: Option<Settlement>,
 }
 
+/// An error found in the application's claim, with its path given from the
+/// application (`claim.feedetail[0]…`), as the reader gives the paths of
+/// fields it cannot read. Errors about the policy keep their own paths.
+fn in_claim(mut e: crate::Error) -> crate::Error {
+    use crate::ErrorCode::{InputTooLarge, InvalidClaim, NoPolicyVersion, UnknownCode};
+    if matches!(e.code, InvalidClaim | UnknownCode | InputTooLarge | NoPolicyVersion) {
+        if let Some(p) = e.path.take() {
+            e.path = Some(format!("claim.{p}"));
+        }
+    }
+    e
+}
+
 /// Checks an application under a policy.
 pub fn check(
     policy: &Policy,
@@ -83,10 +96,10 @@ pub fn check(
     app: &Application,
     cal: &Calendar,
 ) -> Result<CheckResult> {
-    crate::adjudicate::validate::claim(&app.claim)?;
-    let version = policy.version_on(app.claim.mdtrt.begndate)?;
+    crate::adjudicate::validate::claim(&app.claim).map_err(in_claim)?;
+    let version = policy.version_on(app.claim.mdtrt.begndate).map_err(in_claim)?;
     let body = &version.body;
-    let (facts, _) = crate::adjudicate::facts_and_ytd(&app.claim, body)?;
+    let (facts, _) = crate::adjudicate::facts_and_ytd(&app.claim, body).map_err(in_claim)?;
     let g = &body.disease_groups;
     let list = app.materials_list.clone().unwrap_or_else(|| {
         body.manual.iter().find(|m| m.when.matches(&facts, None, g)).map(|m| m.materials.clone()).unwrap_or_else(|| {
@@ -149,7 +162,7 @@ pub fn check(
             Some(s)
         }
         Err(e) if e.code == crate::ErrorCode::PolicyParameterMissing => None,
-        Err(e) => return Err(e),
+        Err(e) => return Err(in_claim(e)),
     };
     let accepted = missing.is_empty() && refused.is_empty();
     let payment_due = match (&body.payment, accepted) {
