@@ -78,6 +78,16 @@ fn area_ok(r: &FilingRules, area: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// The past participle of a transition, for messages.
+fn done(action: &str) -> &'static str {
+    match action {
+        "cancel" => "cancelled",
+        "change" => "changed",
+        "suspend" => "suspended",
+        _ => "resumed",
+    }
+}
+
 /// Applies a transition.
 pub fn transition(r: &FilingRules, q: &FilingRequest) -> Result<FilingResult> {
     let need_filing = || {
@@ -163,7 +173,7 @@ pub fn transition(r: &FilingRules, q: &FilingRequest) -> Result<FilingResult> {
                     Some(f.clone()),
                     "WRONG_STATE",
                     &r.lock_rule,
-                    format!("a {} filing cannot be {}d", f.status, q.action.trim_end_matches('e')),
+                    format!("a filing that is {} cannot be {}", f.status, done(&q.action)),
                     None,
                 ));
             }
