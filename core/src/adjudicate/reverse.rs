@@ -16,6 +16,9 @@ pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
             "a reversal cannot be reversed; settle the claim again",
         ));
     }
+    if let Some(c) = current {
+        super::validate::ytd(c, "ytd")?;
+    }
     let base = current.unwrap_or(&s.ytd_after);
     if base.year != s.ytd_delta.year {
         return Err(Error::at(
@@ -25,6 +28,15 @@ pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
         ));
     }
     let restored = base.apply(&s.ytd_delta, -1);
+    // Accumulators that hold this settlement are at least what it added:
+    // taking it back cannot leave a negative count or amount.
+    if let Err(e) = super::validate::ytd(&restored, "ytd") {
+        return Err(Error::at(
+            ErrorCode::InvalidSettlement,
+            e.path.as_deref().unwrap_or("ytd"),
+            format!("the accumulators do not hold this settlement: taking it back leaves {}", e.message),
+        ));
+    }
     let neg = |d: Decimal| if d.is_zero() { d } else { -d };
     let mut out = s.clone();
     // A record kept in a database may come back as `4114.5` or `3600`:

@@ -4,6 +4,7 @@
 use crate::claim::Claim;
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::{above_max, max_amount, total_matches, Decimal};
+use crate::ytd::Ytd;
 
 /// Most admissions a year's accumulators may report.
 pub const MAX_ADMISSIONS: i32 = 1_000;
@@ -320,30 +321,38 @@ pub fn claim(c: &Claim) -> Result<()> {
     // Accumulators of a later year than the visit's are refused once the
     // policy's benefit year is known (`adjudicate::starting_ytd`).
     if let Some(y) = &c.ytd {
-        if y.admissions < 0 {
-            return Err(Error::claim(
-                "ytd.admissions",
-                format!("{} admissions: a count is not negative", y.admissions),
-            ));
-        }
-        if y.admissions > MAX_ADMISSIONS {
-            return Err(Error::claim(
-                "ytd.admissions",
-                format!("{} admissions in a year is not plausible (limit {MAX_ADMISSIONS})", y.admissions),
-            ));
-        }
-        amount(y.dedc_paid, &s("ytd.dedc_paid"))?;
-        amount(y.cost_sum, &s("ytd.cost_sum"))?;
-        for (name, m) in [
-            ("dedc_paid_by", &y.dedc_paid_by),
-            ("fund_paid", &y.fund_paid),
-            ("benefit_paid", &y.benefit_paid),
-            ("eligible_sum", &y.eligible_sum),
-            ("quota_used", &y.quota_used),
-        ] {
-            for (k, a) in m {
-                amount(*a, &|| format!("ytd.{name}.{k}"))?;
-            }
+        ytd(y, "ytd")?;
+    }
+    Ok(())
+}
+
+/// Checks accumulators given as input (a claim's `ytd`, or the current ones
+/// a reversal starts from), with paths under `at`: a count of admissions
+/// within 0 and its limit, amounts not negative and within theirs.
+pub fn ytd(y: &Ytd, at: &str) -> Result<()> {
+    if y.admissions < 0 {
+        return Err(Error::claim(
+            format!("{at}.admissions"),
+            format!("{} admissions: a count is not negative", y.admissions),
+        ));
+    }
+    if y.admissions > MAX_ADMISSIONS {
+        return Err(Error::claim(
+            format!("{at}.admissions"),
+            format!("{} admissions in a year is not plausible (limit {MAX_ADMISSIONS})", y.admissions),
+        ));
+    }
+    amount(y.dedc_paid, &|| format!("{at}.dedc_paid"))?;
+    amount(y.cost_sum, &|| format!("{at}.cost_sum"))?;
+    for (name, m) in [
+        ("dedc_paid_by", &y.dedc_paid_by),
+        ("fund_paid", &y.fund_paid),
+        ("benefit_paid", &y.benefit_paid),
+        ("eligible_sum", &y.eligible_sum),
+        ("quota_used", &y.quota_used),
+    ] {
+        for (k, a) in m {
+            amount(*a, &|| format!("{at}.{name}.{k}"))?;
         }
     }
     Ok(())
