@@ -78,6 +78,17 @@ fn overlapping_and_gapped_age_bands() {
 }
 
 #[test]
+fn age_bands_tile_within_each_group_of_rows() {
+    // Employees and residents each have their own bands: the 60 of one
+    // table and the 70 of the other neither overlap nor leave a gap.
+    let row = |insutype: &str, age: Value, r: &str| json!({"when": {"insutype": [insutype], "age": age}, "value": r});
+    let policy = with(json!({"benefits": {"inpatient": {"fund": {"ratio": [
+        row("310", json!({"max": 60}), "0.8"), row("310", json!({"min": 60}), "0.9"),
+        row("390", json!({"max": 70}), "0.6"), row("390", json!({"min": 70}), "0.7")]}}}}));
+    Engine::from_json(&policy.to_string()).unwrap();
+}
+
+#[test]
 fn a_level_with_no_deductible() {
     let (_, p, m) = load_err(with(json!({"hosp_levels": ["1", "2", "3"]})));
     assert_eq!(p, "benefits.inpatient.deductible.amount");

@@ -110,14 +110,13 @@ pub fn check(
             }
         })
     });
-    let reqs = body.materials.get(&list).map(Vec::as_slice).unwrap_or_default();
-    if reqs.is_empty() && body.materials.get(&list).is_none() {
+    let Some(reqs) = body.materials.get(&list) else {
         return Err(crate::Error::at(
             crate::ErrorCode::UnknownCode,
             "materials_list",
             format!("policy `{}` defines no material list `{list}`", policy.id),
         ));
-    }
+    };
     let applicable = materials::applicable(reqs, Some(&facts), g);
     let (missing, mut refused) = materials::check(&applicable, &app.materials);
     let window = deadline::window(body, &facts);

@@ -571,4 +571,92 @@ mod tests {
             assert_eq!(super::Facts::of(&c, &body).certified, want, "{cert} certifies {disease}");
         }
     }
+
+    /// The claim the condition table below tests: a stay in Shanghai
+    /// (310100) of a member insured in Taiyuan, filed there on 2010-01-01,
+    /// readmitted on 2010-04-01 after a discharge on 2010-03-25, with
+    /// `extra` fields of the visit; one line priced 100.
+    fn remote_claim(extra: &str) -> crate::Claim {
+        crate::parse_claim(&format!(
+            r#"{{"psn": {{"psn_no": "P", "insutype": "390", "psn_type": "1501",
+                "filings": [{{"kind": "long_term_residence", "begndate": "2010-01-01", "area_admdvs": "310100"}}]}},
+              "mdtrt": {{"mdtrt_id": "M", "med_type": "21", "begndate": "2010-04-01", "enddate": "2010-04-05",
+                "fixmedins_code": "H", "hosp_lv": "3", "insuplc_admdvs": "140100", "mdtrtarea_admvs": "310100",
+                "disease": "K35.8", "prior_dscg_date": "2010-03-25"{extra}}},
+              "feedetail": [{{"feedetl_sn": "1", "med_chrgitm_type": "09", "chrgitm_lv": "01", "pric": "100",
+                "cnt": "1", "det_item_fee_sumamt": "100"}}]}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn conditions_no_shipped_policy_uses_hold_as_documented() {
+        let body: crate::policy::schema::Body = serde_json::from_str(r#"{"benefits": {}}"#).unwrap();
+        // Both after a discharge for another disease.
+        let (mid, final_leg) = (
+            remote_claim(r#", "prior_disease": "J18.9", "mid_setl_flag": "1""#),
+            remote_claim(r#", "prior_disease": "J18.9", "mid_setl_flag": "0""#),
+        );
+        let groups = super::Groups::new();
+        for (cond, mid_want, final_want) in [
+            // 中途结算: the flag `1` is a mid-way settlement, `0` or none the final one.
+            (r#"{"mid_setl": true}"#, true, false),
+            (r#"{"mid_setl": false}"#, false, true),
+            // The filing began 3 months before the admission (Jan 1 to Apr 1).
+            (r#"{"filing_months": {"min": 3}}"#, true, true),
+            (r#"{"filing_months": {"min": 4}}"#, false, false),
+            (r#"{"filing_months": {"min": 2, "max": 3}}"#, false, false),
+            (r#"{"filing_months": {"max": 4}}"#, true, true),
+            // Readmitted 7 days after a discharge for another disease.
+            (r#"{"readmission": {"days": 7, "same_disease": false}}"#, true, true),
+            (r#"{"readmission": {"days": 6, "same_disease": false}}"#, false, false),
+            (r#"{"readmission": {"days": 15, "same_disease": true}}"#, false, false),
+            (r#"{"readmission": {"days": 15, "same_disease": "category"}}"#, false, false),
+        ] {
+            let c: super::Cond = serde_json::from_str(cond).unwrap();
+            for (claim, want) in [(&mid, mid_want), (&final_leg, final_want)] {
+                assert_eq!(c.matches(&super::Facts::of(claim, &body), None, &groups), want, "{cond}");
+            }
+        }
+        // No flag, and no diagnosis given for the earlier stay.
+        let unflagged = remote_claim("");
+        for (cond, want) in [
+            (r#"{"mid_setl": true}"#, false),
+            (r#"{"readmission": {"days": 7, "same_disease": false}}"#, true),
+            (r#"{"readmission": {"days": 7, "same_disease": true}}"#, false),
+        ] {
+            let c: super::Cond = serde_json::from_str(cond).unwrap();
+            assert_eq!(c.matches(&super::Facts::of(&unflagged, &body), None, &groups), want, "{cond}");
+        }
+    }
+
+    #[test]
+    fn a_price_band_excludes_its_lower_bound_and_includes_its_upper() {
+        let body: crate::policy::schema::Body = serde_json::from_str(r#"{"benefits": {}}"#).unwrap();
+        let claim = remote_claim("");
+        let (facts, line) = (super::Facts::of(&claim, &body), Some(&claim.feedetail[0]));
+        for (cond, want) in [
+            (r#"{"pric": {"above": "100"}}"#, false),
+            (r#"{"pric": {"above": "99.99"}}"#, true),
+            (r#"{"pric": {"up_to": "100"}}"#, true),
+            (r#"{"pric": {"up_to": "99.99"}}"#, false),
+        ] {
+            let c: super::Cond = serde_json::from_str(cond).unwrap();
+            assert_eq!(c.matches(&facts, line, &super::Groups::new()), want, "{cond}");
+        }
+    }
+
+    #[test]
+    fn line_fields_inside_any_or_not_make_a_line_condition() {
+        for (cond, want) in [
+            (r#"{"any": [{"med_chrgitm_type": ["10"]}, {"item_class": ["B"]}]}"#, true),
+            (r#"{"not": {"dual_channel": true}}"#, true),
+            (r#"{"any": [{"hosp_lv": ["3"]}, {"not": {"pric": {"up_to": "1"}}}]}"#, true),
+            (r#"{"any": [{"hosp_lv": ["3"]}, {"area": ["local"]}]}"#, false),
+            (r#"{"not": {"med_type": ["21"]}}"#, false),
+        ] {
+            let c: super::Cond = serde_json::from_str(cond).unwrap();
+            assert_eq!(c.tests_line(), want, "{cond}");
+        }
+    }
 }
