@@ -198,7 +198,10 @@ pub fn claim(c: &Claim) -> Result<()> {
     nonempty(&v.mdtrt_id, &s("mdtrt.mdtrt_id"))?;
     let local_ext = v.med_type.starts_with("99") && digits(&v.med_type, 4..=4);
     if !local_ext {
-        one_of(&v.med_type, &MED_TYPES, &s("mdtrt.med_type"), "medical type (med_type)")?;
+        one_of(&v.med_type, &MED_TYPES, &s("mdtrt.med_type"), "medical type (med_type)").map_err(|e| Error {
+            message: format!("{}, or a regional code of 4 digits beginning 99", e.message),
+            ..e
+        })?;
     }
     if v.enddate < v.begndate {
         return Err(Error::claim(
