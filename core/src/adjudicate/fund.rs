@@ -35,6 +35,42 @@ fn adjusted<'x>(r: Decimal, adj: impl Iterator<Item = &'x Adjust>, rules: &mut V
     Ok(r.max(Decimal::ZERO).min(Decimal::ONE))
 }
 
+/// What the modifiers citing `rule` do to the ratio, for the trace:
+/// `EX-RETIREE: ratio +5 points, at most 95%`. Of a rule cited by several
+/// modifiers, the ones that hold for the claim (or test a line) are given.
+fn modifier_text(rule: &Rid, adj: &[Adjust], run: &Run) -> Result<String> {
+    let mut text = format!("{rule}: ratio");
+    let g = &run.body.disease_groups;
+    let held = adj.iter().filter(|a| a.rule == *rule && (a.when.tests_line() || a.when.matches(&run.facts, None, g)));
+    for (i, a) in held.enumerate() {
+        if i > 0 {
+            text.push(';');
+        }
+        if let Some(d) = &a.delta {
+            let d = d.get()?;
+            text.push_str(if d.is_sign_negative() { " −" } else { " +" });
+            push_dec(&mut text, (d.abs() * Decimal::ONE_HUNDRED).normalize());
+            text.push_str(" points");
+        }
+        if let Some(f) = &a.factor {
+            text.push_str(" × ");
+            push_dec(&mut text, f.get()?.normalize());
+        }
+        for (bound, word) in [(&a.max, "at most"), (&a.min, "at least")] {
+            if let Some(b) = bound {
+                text.push_str(", ");
+                text.push_str(word);
+                text.push(' ');
+                push_pct(&mut text, b.get()?);
+            }
+        }
+        if a.when.tests_line() {
+            text.push_str(" on the lines it names");
+        }
+    }
+    Ok(text)
+}
+
 /// The modifiers that hold for the whole claim (those that test no line field).
 fn claim_adjusts<'x>(adj: &'x [Adjust], run: &'x Run) -> impl Iterator<Item = &'x Adjust> {
     adj.iter().filter(|a| !a.when.tests_line() && a.when.matches(&run.facts, None, &run.body.disease_groups))
@@ -361,7 +397,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         } else if Some(r) == ceiling_rule {
             format!("{r}: {over_ceiling} above the yearly eligible-cost ceiling")
         } else {
-            format!("{r}: ratio modifier applied")
+            modifier_text(r, &f.adjust, run)?
         };
         run.trace.add("fund", r.clone(), paid, why);
     }
