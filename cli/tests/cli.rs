@@ -300,3 +300,35 @@ fn a_closed_stdout_ends_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(err.is_empty(), "{err}");
 }
+
+#[test]
+fn the_readme_worked_example_is_what_settle_prints() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let example = readme.split("## A worked example").nth(1).unwrap().split("\n## ").next().unwrap();
+    let o = yibao(&["settle", "examples/claims/taiyuan-admission.json", "--pretty"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let trace: Vec<(&str, &str, &str)> = s["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["step"].as_str().unwrap(), t["rule"].as_str().unwrap(), t["amount"].as_str().unwrap()))
+        .collect();
+    // The table's rows: | step | rule | amount | why |, amounts with spaces between thousands.
+    let rows: Vec<Vec<String>> = example
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| step"))
+        .map(|l| l.split('|').skip(1).take(3).map(|c| c.trim().replace(' ', "")).collect())
+        .collect();
+    assert_eq!(rows.len(), 7, "{rows:?}");
+    for r in &rows {
+        assert!(
+            trace.contains(&(r[0].as_str(), r[1].as_str(), r[2].as_str())),
+            "README row {r:?} is not in the trace {trace:?}"
+        );
+    }
+    assert_eq!(s["setlinfo"]["hifp_pay"], "4114.50");
+    assert_eq!(s["setlinfo"]["psn_cash_pay"], "6695.50");
+    assert_eq!(s["ytd_after"]["admissions"], 1);
+    assert_eq!(s["ytd_after"]["dedc_paid"], "750.00");
+}
