@@ -513,6 +513,56 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Amounts of real lines, whose three mantissas fit 64 bits, so
+        /// that the whole-number path answers rather than the fallback.
+        #[test]
+        fn line_totals_of_real_sizes_check_alike(
+            p in 0i64..1_000_000_000, ps in 0u32..=4, c in 1i64..100_000, cs in 0u32..=3, off in -3i64..=3,
+        ) {
+            let (pric, cnt) = (Decimal::new(p, ps), Decimal::new(c, cs));
+            let total = fen(pric * cnt) + Decimal::new(off, 2);
+            proptest::prop_assert_eq!(total_matches(pric, cnt, total), off.abs() <= 1, "{} × {} = {}", pric, cnt, total);
+        }
+    }
+
+    #[test]
+    fn line_totals_with_few_places() {
+        let d = |t: &str| Decimal::from_str(t).unwrap();
+        for (pric, cnt, total, want) in [
+            ("5.5", "2", "11.00", true),
+            ("5.5", "2", "11", true),
+            ("5.5", "2", "11.02", false),
+            ("5", "2", "10.01", true),
+            ("5", "2", "9.98", false),
+            ("0.333", "3", "1.00", true),
+            ("0.333", "3", "0.98", false),
+            ("100000000", "1", "100000000.00", true),
+        ] {
+            assert_eq!(total_matches(d(pric), d(cnt), d(total)), want, "{pric} × {cnt} against {total}");
+        }
+    }
+
+    #[test]
+    fn the_largest_amount_is_accepted_and_a_fen_more_is_not() {
+        let d = |t: &str| Decimal::from_str(t).unwrap();
+        assert_eq!(max_amount(), d("100000000"));
+        for (t, want) in [
+            ("100000000", false),
+            ("100000000.00", false),
+            ("100000000.01", true),
+            ("-100000000.01", true),
+            ("100000001", true),
+            ("99999999.99", false),
+            // Scales beyond the 64-bit powers of ten take the general comparison.
+            ("1.0000000000000000000000001", false),
+            ("100000000.00000000000000000001", true),
+            ("100000000.00000000000000000000", false),
+        ] {
+            assert_eq!(above_max(d(t)), want, "{t}");
+        }
+    }
+
     #[test]
     fn line_totals_of_huge_amounts_are_refused_without_overflow() {
         let huge = Decimal::from(u64::MAX);
