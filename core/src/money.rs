@@ -577,6 +577,10 @@ mod tests {
         assert_eq!(parse_decimal("12.3400", 2).unwrap().to_string(), "12.34");
         assert!(parse_decimal("1e3", 2).is_err());
         assert!(parse_decimal("1,000", 2).is_err());
+        for junk in ["_1000", "1_000", "x5", "5-3", "1 000", "--5", "+-5"] {
+            assert!(parse_decimal(junk, 2).is_err(), "{junk}");
+        }
+        assert_eq!(parse_decimal("+5", 2).unwrap(), Decimal::from(5));
         assert!(parse_decimal("", 2).is_err());
         assert!(from_f64(0.1, 2).is_ok());
         assert!(from_f64(12.345, 2).is_err());

@@ -746,3 +746,30 @@ fn an_empty_admission_order_band_names_its_path() {
     assert!(p.starts_with("benefits.inpatient.deductible.amount"), "{p}");
     assert!(m.contains("admission-order band 3–3 is empty"), "{m}");
 }
+
+/// A policy of up to 8 MiB loads, from text or from a file; a byte more is
+/// refused as too large before it is read.
+#[test]
+fn a_policy_of_8_mib_loads_and_a_byte_more_is_refused() {
+    let limit = yibao_core::policy::load::MAX_POLICY_BYTES;
+    assert_eq!(limit, 8 * 1024 * 1024);
+    let sized = |len: usize| {
+        let mut p = with(json!({"rules": {"PAD": ""}}));
+        let short = p.to_string().len();
+        p["rules"]["PAD"] = Value::String("x".repeat(len - short));
+        let text = p.to_string();
+        assert_eq!(text.len(), len);
+        text
+    };
+    let dir = std::env::temp_dir().join(format!("yibao-policy-size-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fits = sized(limit);
+    Engine::from_json(&fits).unwrap();
+    std::fs::write(dir.join("fits.json"), &fits).unwrap();
+    Engine::from_file(&dir.join("fits.json")).unwrap();
+    let over = sized(limit + 1);
+    assert_eq!(Engine::from_json(&over).unwrap_err().code, ErrorCode::InputTooLarge);
+    std::fs::write(dir.join("over.json"), &over).unwrap();
+    assert_eq!(Engine::from_file(&dir.join("over.json")).unwrap_err().code, ErrorCode::InputTooLarge);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
