@@ -551,6 +551,11 @@ mod tests {
         }
     }
 
+    /// A policy body with no benefits: facts need only its year rules.
+    fn no_benefits() -> crate::policy::schema::Body {
+        serde_json::from_str(r#"{"benefits": {}}"#).unwrap()
+    }
+
     #[test]
     fn a_certification_covers_the_codes_below_its_disease() {
         let claim = |cert: &str, disease: &str| {
@@ -565,7 +570,7 @@ mod tests {
             ))
             .unwrap()
         };
-        let body: crate::policy::schema::Body = serde_json::from_str(r#"{"benefits": {}}"#).unwrap();
+        let body = no_benefits();
         for (cert, disease, want) in [("E11", "E11.900", true), ("E11", "E11", true), ("E11", "E12.000", false)] {
             let c = claim(cert, disease);
             assert_eq!(super::Facts::of(&c, &body).certified, want, "{cert} certifies {disease}");
@@ -591,7 +596,7 @@ mod tests {
 
     #[test]
     fn conditions_no_shipped_policy_uses_hold_as_documented() {
-        let body: crate::policy::schema::Body = serde_json::from_str(r#"{"benefits": {}}"#).unwrap();
+        let body = no_benefits();
         // Both after a discharge for another disease.
         let (mid, final_leg) = (
             remote_claim(r#", "prior_disease": "J18.9", "mid_setl_flag": "1""#),
@@ -632,7 +637,7 @@ mod tests {
 
     #[test]
     fn a_price_band_excludes_its_lower_bound_and_includes_its_upper() {
-        let body: crate::policy::schema::Body = serde_json::from_str(r#"{"benefits": {}}"#).unwrap();
+        let body = no_benefits();
         let claim = remote_claim("");
         let (facts, line) = (super::Facts::of(&claim, &body), Some(&claim.feedetail[0]));
         for (cond, want) in [
