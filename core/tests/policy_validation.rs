@@ -773,3 +773,186 @@ fn a_policy_of_8_mib_loads_and_a_byte_more_is_refused() {
     assert_eq!(Engine::from_file(&dir.join("over.json")).unwrap_err().code, ErrorCode::InputTooLarge);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_extends_chain_of_16_links_loads_and_one_more_is_refused() {
+    let dir = std::env::temp_dir().join(format!("yibao-chain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut last = base();
+    last["id"] = json!("f16");
+    std::fs::write(dir.join("f16.json"), last.to_string()).unwrap();
+    for k in 0..16 {
+        let link = json!({"id": format!("f{k}"), "extends": format!("f{}.json", k + 1)});
+        std::fs::write(dir.join(format!("f{k}.json")), link.to_string()).unwrap();
+    }
+    let e = Engine::from_file(&dir.join("f0.json")).unwrap();
+    assert_eq!(e.policy().lineage.len(), 17, "16 links: 17 files");
+    std::fs::write(dir.join("g.json"), r#"{"id": "g", "extends": "f0.json"}"#).unwrap();
+    let e = Engine::from_file(&dir.join("g.json")).unwrap_err();
+    assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidPolicy, Some("extends")));
+    assert!(e.message.contains("deeper than 16"), "{}", e.message);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn extends_null_is_a_policy_that_extends_nothing() {
+    // Set by hand: `with` merges, and a merged null deletes its key.
+    let mut policy = base();
+    policy["extends"] = Value::Null;
+    let e = Engine::from_json(&policy.to_string()).unwrap();
+    assert_eq!(e.policy().lineage, vec!["t".to_string()]);
+    let (_, p, _) = load_err(with(json!({"extends": 7})));
+    assert_eq!(p, "extends");
+}
+
+#[test]
+fn a_parameter_set_to_null_is_declared_but_not_given() {
+    for def in [json!(null), json!({"value": null, "rule": "R"})] {
+        let policy = with(json!({"params": {"x": def}, "caps": {"annual": {"amount": "$x"}}}));
+        let e = Engine::from_json(&policy.to_string()).unwrap();
+        assert_eq!(e.policy().missing_params().len(), 1, "{def}");
+        let err = e.settle_json(&local_inpatient_claim("500").to_string()).unwrap_err();
+        assert_eq!(err.code, ErrorCode::PolicyParameterMissing, "{def}");
+        assert_eq!(err.path.as_deref(), Some("params.x"));
+    }
+}
+
+#[test]
+fn an_empty_id_or_list_of_versions_is_refused() {
+    let (c, p, _) = load_err(with(json!({"id": ""})));
+    assert_eq!((c, p.as_str()), (ErrorCode::InvalidPolicy, "id"));
+    let (c, p, m) = load_err(with(json!({"versions": []})));
+    assert_eq!((c, p.as_str()), (ErrorCode::InvalidPolicy, "versions"));
+    assert!(m.contains("non-empty"), "{m}");
+}
+
+#[test]
+fn a_version_may_last_one_day_but_not_end_before_it_starts() {
+    let one_day = with(json!({"versions": [{"label": "d", "from": "2010-03-01", "to": "2010-03-01"}]}));
+    Engine::from_json(&one_day.to_string()).unwrap();
+    let (_, p, m) = load_err(with(json!({"versions": [{"label": "d", "from": "2010-03-02", "to": "2010-03-01"}]})));
+    assert_eq!(p, "versions");
+    assert!(m.contains("ends before it starts"), "{m}");
+}
+
+#[test]
+fn a_value_of_the_wrong_type_says_what_is_expected() {
+    let (_, p, m) = load_err(with(json!({"caps": {"annual": {"amount": true}}})));
+    assert_eq!(p, "caps.annual.amount");
+    assert!(m.contains("expected a decimal string, or a `$parameter` reference"), "{m}");
+}
+
+#[test]
+fn ratios_0_and_1_load_and_a_negative_one_is_refused() {
+    for r in ["0", "1"] {
+        Engine::from_json(&with(json!({"benefits": {"inpatient": {"fund": {"ratio": r}}}})).to_string()).unwrap();
+    }
+    let (_, p, m) = load_err(with(json!({"benefits": {"inpatient": {"fund": {"ratio": "-0.1"}}}})));
+    assert_eq!(p, "benefits.inpatient.fund.ratio");
+    assert!(m.contains("outside 0–1"), "{m}");
+}
+
+#[test]
+fn a_layer_may_pay_from_a_fund_the_policy_declares() {
+    let layer = |code: &str| {
+        json!({"funds": ["619901"], "layers": {"si": {"fund_pay_type": code, "rule": "R",
+            "segments": [{"from": "0", "ratio": "0.5"}]}}})
+    };
+    Engine::from_json(&with(layer("619901")).to_string()).unwrap();
+    let (_, p, m) = load_err(with(layer("619902")));
+    assert_eq!(p, "layers.si.fund_pay_type");
+    assert!(m.contains("unknown fund `619902`"), "{m}");
+}
+
+#[test]
+fn claim_cost_bands_start_at_0_and_year_bands_at_their_threshold() {
+    let bands = |basis: &str| {
+        with(json!({"benefits": {"inpatient": {"fund": {"ratio": {"basis": basis, "segments": [
+            {"from": "1000", "to": "5000", "ratio": "0.5"}, {"from": "5000", "ratio": "0.7"}]}}}}}))
+    };
+    Engine::from_json(&bands("year").to_string()).unwrap();
+    let (_, p, m) = load_err(bands("claim"));
+    assert_eq!(p, "benefits.inpatient.fund.ratio.segments[0].from");
+    assert!(m.contains("start at 0"), "{m}");
+}
+
+#[test]
+fn bounds_may_meet_but_not_cross() {
+    let pct = |min: &str, max: &str| {
+        with(json!({"benefits": {"inpatient": {"deductible": {"pct_of_cost": [
+            {"when": {"hosp_lv": ["2"]}, "value": {"pct": "0.1", "min": min, "max": max, "rule": "R"}}]}}}}))
+    };
+    Engine::from_json(&pct("500", "500").to_string()).unwrap();
+    let (_, p, m) = load_err(pct("501", "500"));
+    assert_eq!(p, "benefits.inpatient.deductible.pct_of_cost[0].value");
+    assert!(m.contains("minimum 501 above maximum 500"), "{m}");
+    let adjust = |min: &str, max: &str| {
+        with(json!({"benefits": {"inpatient": {"fund": {"adjust": [
+            {"when": {"hosp_lv": ["2"]}, "delta": "0.05", "min": min, "max": max, "rule": "R"}]}}}}))
+    };
+    Engine::from_json(&adjust("0.6", "0.6").to_string()).unwrap();
+    let (_, p, _) = load_err(adjust("0.61", "0.6"));
+    assert_eq!(p, "benefits.inpatient.fund.adjust[0].min");
+}
+
+#[test]
+fn a_modifier_may_move_a_ratio_by_100_points_and_no_more() {
+    let delta = |d: &str| {
+        with(json!({"benefits": {"inpatient": {"fund": {"adjust": [{"when": {"hosp_lv": ["2"]}, "delta": d, "rule": "R"}]}}}}))
+    };
+    for d in ["1", "-1", "0"] {
+        Engine::from_json(&delta(d).to_string()).unwrap();
+    }
+    for d in ["1.01", "-1.5"] {
+        let (_, p, m) = load_err(delta(d));
+        assert_eq!(p, "benefits.inpatient.fund.adjust[0].delta");
+        assert!(m.contains("outside −1–1"), "{m}");
+    }
+}
+
+#[test]
+fn an_eligible_ceiling_counts_known_buckets_only() {
+    let ceiling = |bucket: &str| {
+        with(json!({"benefits": {"inpatient": {"fund": {"eligible_ceiling": {"amount": "2000", "rule": "R", "buckets": [bucket]}}}}}))
+    };
+    Engine::from_json(&ceiling("inpatient").to_string()).unwrap();
+    let (_, p, m) = load_err(ceiling("nope"));
+    assert_eq!(p, "benefits.inpatient.fund.eligible_ceiling.buckets");
+    assert!(m.contains("unknown benefit bucket `nope`"), "{m}");
+}
+
+#[test]
+fn an_eligibility_requirement_is_checked_at_load() {
+    let require = |when: Value| {
+        with(json!({"benefits": {"inpatient": {"eligibility": [
+            {"check": "require", "when": when, "rule": "R", "message": "m"}]}}}))
+    };
+    Engine::from_json(&require(json!({"designated": true})).to_string()).unwrap();
+    let (_, p, _) = load_err(require(json!({"disease": ["@nope"]})));
+    assert_eq!(p, "benefits.inpatient.eligibility[0].when");
+}
+
+#[test]
+fn a_waiting_period_of_0_months_loads_and_a_negative_one_is_refused() {
+    let wait = |months: i64, max_months: i64| {
+        with(json!({"benefits": {"inpatient": {"eligibility": [
+            {"check": "waiting_period", "months": months, "max_months": max_months, "rule": "W"}]}}}))
+    };
+    Engine::from_json(&wait(0, 0).to_string()).unwrap();
+    for (months, max_months) in [(-1, 0), (0, -1)] {
+        let (_, p, m) = load_err(wait(months, max_months));
+        assert_eq!(p, "benefits.inpatient.eligibility[0]");
+        assert!(m.contains("negative"), "{m}");
+    }
+}
+
+#[test]
+fn province_level_places_are_province_codes() {
+    let places = |code: &str| with(json!({"filings": {"lock_months": 6, "lock_rule": "L", "province_level": [code]}}));
+    Engine::from_json(&places("110000").to_string()).unwrap();
+    for code in ["110100", "1100000", "11000"] {
+        let (_, p, m) = load_err(places(code));
+        assert_eq!(p, "filings.province_level", "{code}");
+        assert!(m.contains("is not a province code"), "{m}");
+    }
+}

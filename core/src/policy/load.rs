@@ -282,7 +282,7 @@ fn param_infos(params: &Map<String, Value>) -> Result<Vec<ParamInfo>> {
         // deductible by level); a definition object may also hold a
         // segmented ratio under `value`. Where it is used, the policy's own
         // schema and validation check it with that place's path.
-        let given = |v: &Value, nested: bool| -> Result<Option<Value>> {
+        let given = |v: &Value| -> Result<Option<Value>> {
             match v {
                 Value::String(_) | Value::Number(_) => {
                     let s = v.as_str().map_or_else(|| v.to_string(), str::to_string);
@@ -301,7 +301,9 @@ fn param_infos(params: &Map<String, Value>) -> Result<Vec<ParamInfo>> {
                     }
                     Ok(Some(v.clone()))
                 }
-                Value::Object(_) if nested => Ok(Some(v.clone())),
+                // Only a definition's `value` reaches here as an object: a
+                // parameter given as an object is a definition.
+                Value::Object(_) => Ok(Some(v.clone())),
                 _ => Err(Error::policy(
                     &path,
                     "a parameter value is a decimal string, or a table of rows [{\"when\": …, \"value\": …}]",
@@ -322,12 +324,12 @@ fn param_infos(params: &Map<String, Value>) -> Result<Vec<ParamInfo>> {
                 let text = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
                 ParamInfo {
                     name: name.clone(),
-                    value: o.get("value").map(|v| given(v, true)).transpose()?.flatten(),
+                    value: o.get("value").map(|v| given(v)).transpose()?.flatten(),
                     rule: text("rule"),
                     doc: text("doc"),
                 }
             }
-            v => ParamInfo { name: name.clone(), value: given(v, false)?, rule: String::new(), doc: String::new() },
+            v => ParamInfo { name: name.clone(), value: given(v)?, rule: String::new(), doc: String::new() },
         };
         out.push(info);
     }
