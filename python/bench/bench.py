@@ -161,6 +161,7 @@ def main():
     many = rate("Engine.settle_many", N, lambda: engine.settle_many(claims))
     texts = [json.dumps(c) for c in claims]
     rate("Engine.settle (JSON str, loop)", N, lambda: [engine.settle(c) for c in texts])
+    rate("Engine.settle_many (JSON str)", N, lambda: engine.settle_many(texts))
     print(
         f"ratios, results kept: settle {single / kept:.1f}x, settle_many {many / kept:.1f}x the plain-Python version"
     )
