@@ -284,9 +284,16 @@ mod tests {
     fn a_platform_date_time_reads_as_its_day() {
         assert_eq!(date_or_datetime("2010-01-01 23:59:59"), Ok(d("2010-01-01")));
         assert_eq!(date_or_datetime("2010-01-01"), Ok(d("2010-01-01")));
-        for bad in
-            ["2010-01-01 24:00:00", "2010-01-01 12:60:00", "2010-01-01 12:00", "2010-01-01 ", "2010-02-30 00:00:00"]
-        {
+        for bad in [
+            "2010-01-01 24:00:00",
+            "2010-01-01 12:60:00",
+            "2010-01-01 12:00",
+            "2010-01-01 ",
+            "2010-02-30 00:00:00",
+            "2010-01-01 12:0a:00",
+            "2010-01-01 12:00:5/",
+            "2010-01-01 12-00-00",
+        ] {
             assert!(date_or_datetime(bad).is_err(), "{bad}");
         }
     }
@@ -304,6 +311,101 @@ mod tests {
         assert_eq!(d("2025-08-31").add_months(6), d("2026-02-28"));
         assert_eq!(d("2023-08-31").add_months(6), d("2024-02-29"));
         assert_eq!(d("2025-01-15").add_months(6), d("2025-07-15"));
+    }
+
+    /// Every day from 1900 to 2200, counted one by one with the calendar's
+    /// own rules written out here: day numbers, weekdays, quarters and
+    /// month keys agree with the arithmetic.
+    #[test]
+    fn every_day_of_three_centuries_counts_one_by_one() {
+        let month_len = |y: i32, m: u32| match m {
+            2 if y % 400 == 0 => 29,
+            2 if y % 100 == 0 => 28,
+            2 if y % 4 == 0 => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        let (mut y, mut m, mut dd) = (1900, 1, 1);
+        // 1900-01-01 was a Monday, 25 567 days before 1970-01-01.
+        let (mut n, mut wd) = (-25_567i64, 1u32);
+        let mut days = 0;
+        while y <= 2200 {
+            let day = Date::new(y, m, dd).unwrap();
+            assert_eq!(day.ordinal(), n, "{day}");
+            assert_eq!(Date::from_ordinal(n), day);
+            assert_eq!(day.weekday(), wd, "{day}");
+            assert_eq!(day.add_days(1).ordinal(), n + 1);
+            assert_eq!(day.add_days(-1).days_until(day), 1);
+            let q = (m + 2) / 3;
+            assert_eq!(day.quarter(), q);
+            assert_eq!(day.quarter_end(), Date::new(y, q * 3, month_len(y, q * 3)).unwrap());
+            assert_eq!(day.month_key(), format!("{y:04}-{m:02}"));
+            assert_eq!(day.quarter_key(), format!("{y:04}-Q{q}"));
+            assert_eq!(day.to_string().parse::<Date>(), Ok(day));
+            assert_eq!(days_in_month(y, m), month_len(y, m));
+            assert!(Date::new(y, m, month_len(y, m) + 1).is_none());
+            days += 1;
+            n += 1;
+            wd = wd % 7 + 1;
+            dd += 1;
+            if dd > month_len(y, m) {
+                dd = 1;
+                m += 1;
+                if m > 12 {
+                    m = 1;
+                    y += 1;
+                }
+            }
+        }
+        assert_eq!(days, 301 * 365 + 73, "73 leap days: 1904–2196 less 2100, 2000 kept");
+    }
+
+    #[test]
+    fn only_real_dates_of_1900_to_2200_are_dates() {
+        assert!(Date::new(1900, 1, 1).is_some() && Date::new(2200, 12, 31).is_some());
+        for (y, m, dd) in [(1899, 12, 31), (2201, 1, 1), (2025, 0, 1), (2025, 13, 1), (2025, 1, 0), (1900, 2, 29)] {
+            assert!(Date::new(y, m, dd).is_none(), "{y}-{m}-{dd}");
+        }
+        for bad in [
+            "2025-01-0a",
+            "2025/01/01",
+            "2025/01-01",
+            "2025-01/01",
+            "20250-1-01",
+            "2025-01-01x",
+            "+025-01-01",
+            "2025-00-10",
+            "1899-12-31",
+        ] {
+            assert!(bad.parse::<Date>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ages_and_months_turn_on_the_day() {
+        let birth = d("1980-05-15");
+        assert_eq!(d("2025-05-14").years_since(birth), 44);
+        assert_eq!(d("2025-05-15").years_since(birth), 45);
+        assert_eq!(d("2025-04-30").years_since(birth), 44);
+        assert_eq!(d("2025-06-01").years_since(birth), 45);
+        let start = d("2024-11-15");
+        assert_eq!(d("2025-02-14").months_since(start), 2);
+        assert_eq!(d("2025-02-15").months_since(start), 3);
+        assert_eq!(d("2024-11-15").months_since(start), 0);
+        assert_eq!(d("2024-11-14").months_since(start), -1);
+    }
+
+    #[test]
+    fn months_count_back_and_across_years_and_saturate() {
+        assert_eq!(d("2025-03-31").add_months(-1), d("2025-02-28"));
+        assert_eq!(d("2025-01-31").add_months(-2), d("2024-11-30"));
+        assert_eq!(d("2025-12-15").add_months(1), d("2026-01-15"));
+        assert_eq!(d("2025-12-15").add_months(13), d("2027-01-15"));
+        assert_eq!(d("2025-01-15").add_months(-12), d("2024-01-15"));
+        assert_eq!(d("2025-06-15").add_months(0), d("2025-06-15"));
+        let far = d("2025-06-15").add_months(i32::MAX);
+        assert!(far > d("2200-12-31"), "{far:?}");
     }
 
     #[test]

@@ -898,7 +898,9 @@ fn bounds_may_meet_but_not_cross() {
 #[test]
 fn a_modifier_may_move_a_ratio_by_100_points_and_no_more() {
     let delta = |d: &str| {
-        with(json!({"benefits": {"inpatient": {"fund": {"adjust": [{"when": {"hosp_lv": ["2"]}, "delta": d, "rule": "R"}]}}}}))
+        with(
+            json!({"benefits": {"inpatient": {"fund": {"adjust": [{"when": {"hosp_lv": ["2"]}, "delta": d, "rule": "R"}]}}}}),
+        )
     };
     for d in ["1", "-1", "0"] {
         Engine::from_json(&delta(d).to_string()).unwrap();
@@ -913,7 +915,9 @@ fn a_modifier_may_move_a_ratio_by_100_points_and_no_more() {
 #[test]
 fn an_eligible_ceiling_counts_known_buckets_only() {
     let ceiling = |bucket: &str| {
-        with(json!({"benefits": {"inpatient": {"fund": {"eligible_ceiling": {"amount": "2000", "rule": "R", "buckets": [bucket]}}}}}))
+        with(
+            json!({"benefits": {"inpatient": {"fund": {"eligible_ceiling": {"amount": "2000", "rule": "R", "buckets": [bucket]}}}}}),
+        )
     };
     Engine::from_json(&ceiling("inpatient").to_string()).unwrap();
     let (_, p, m) = load_err(ceiling("nope"));
