@@ -337,7 +337,7 @@ mod tests {
             assert_eq!(day.weekday(), wd, "{day}");
             assert_eq!(day.add_days(1).ordinal(), n + 1);
             assert_eq!(day.add_days(-1).days_until(day), 1);
-            let q = (m + 2) / 3;
+            let q = m.div_ceil(3);
             assert_eq!(day.quarter(), q);
             assert_eq!(day.quarter_end(), Date::new(y, q * 3, month_len(y, q * 3)).unwrap());
             assert_eq!(day.month_key(), format!("{y:04}-{m:02}"));

@@ -324,7 +324,7 @@ fn param_infos(params: &Map<String, Value>) -> Result<Vec<ParamInfo>> {
                 let text = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
                 ParamInfo {
                     name: name.clone(),
-                    value: o.get("value").map(|v| given(v)).transpose()?.flatten(),
+                    value: o.get("value").map(&given).transpose()?.flatten(),
                     rule: text("rule"),
                     doc: text("doc"),
                 }
