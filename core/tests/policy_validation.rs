@@ -21,6 +21,14 @@ fn load_err(v: Value) -> (ErrorCode, String, String) {
     (e.code, e.path.unwrap_or_default(), e.message)
 }
 
+/// Asserts that `v` is refused as an invalid policy at `path`, with a
+/// message that says `says`.
+fn refused(v: Value, path: &str, says: &str) {
+    let (c, p, m) = load_err(v);
+    assert_eq!((c, p.as_str()), (ErrorCode::InvalidPolicy, path));
+    assert!(m.contains(says), "{m}");
+}
+
 /// A level-1 local inpatient claim of one class-A line of `amount`.
 fn local_inpatient_claim(amount: &str) -> Value {
     json!({"psn": {"psn_no": "P", "insutype": "390", "psn_type": "1501"},
@@ -830,16 +838,20 @@ fn an_empty_id_or_list_of_versions_is_refused() {
 fn a_version_may_last_one_day_but_not_end_before_it_starts() {
     let one_day = with(json!({"versions": [{"label": "d", "from": "2010-03-01", "to": "2010-03-01"}]}));
     Engine::from_json(&one_day.to_string()).unwrap();
-    let (_, p, m) = load_err(with(json!({"versions": [{"label": "d", "from": "2010-03-02", "to": "2010-03-01"}]})));
-    assert_eq!(p, "versions");
-    assert!(m.contains("ends before it starts"), "{m}");
+    refused(
+        with(json!({"versions": [{"label": "d", "from": "2010-03-02", "to": "2010-03-01"}]})),
+        "versions",
+        "ends before it starts",
+    );
 }
 
 #[test]
 fn a_value_of_the_wrong_type_says_what_is_expected() {
-    let (_, p, m) = load_err(with(json!({"caps": {"annual": {"amount": true}}})));
-    assert_eq!(p, "caps.annual.amount");
-    assert!(m.contains("expected a decimal string, or a `$parameter` reference"), "{m}");
+    refused(
+        with(json!({"caps": {"annual": {"amount": true}}})),
+        "caps.annual.amount",
+        "expected a decimal string, or a `$parameter` reference",
+    );
 }
 
 #[test]
@@ -847,9 +859,11 @@ fn ratios_0_and_1_load_and_a_negative_one_is_refused() {
     for r in ["0", "1"] {
         Engine::from_json(&with(json!({"benefits": {"inpatient": {"fund": {"ratio": r}}}})).to_string()).unwrap();
     }
-    let (_, p, m) = load_err(with(json!({"benefits": {"inpatient": {"fund": {"ratio": "-0.1"}}}})));
-    assert_eq!(p, "benefits.inpatient.fund.ratio");
-    assert!(m.contains("outside 0–1"), "{m}");
+    refused(
+        with(json!({"benefits": {"inpatient": {"fund": {"ratio": "-0.1"}}}})),
+        "benefits.inpatient.fund.ratio",
+        "outside 0–1",
+    );
 }
 
 #[test]
@@ -859,9 +873,7 @@ fn a_layer_may_pay_from_a_fund_the_policy_declares() {
             "segments": [{"from": "0", "ratio": "0.5"}]}}})
     };
     Engine::from_json(&with(layer("619901")).to_string()).unwrap();
-    let (_, p, m) = load_err(with(layer("619902")));
-    assert_eq!(p, "layers.si.fund_pay_type");
-    assert!(m.contains("unknown fund `619902`"), "{m}");
+    refused(with(layer("619902")), "layers.si.fund_pay_type", "unknown fund `619902`");
 }
 
 #[test]
@@ -871,9 +883,7 @@ fn claim_cost_bands_start_at_0_and_year_bands_at_their_threshold() {
             {"from": "1000", "to": "5000", "ratio": "0.5"}, {"from": "5000", "ratio": "0.7"}]}}}}}))
     };
     Engine::from_json(&bands("year").to_string()).unwrap();
-    let (_, p, m) = load_err(bands("claim"));
-    assert_eq!(p, "benefits.inpatient.fund.ratio.segments[0].from");
-    assert!(m.contains("start at 0"), "{m}");
+    refused(bands("claim"), "benefits.inpatient.fund.ratio.segments[0].from", "start at 0");
 }
 
 #[test]
@@ -883,9 +893,7 @@ fn bounds_may_meet_but_not_cross() {
             {"when": {"hosp_lv": ["2"]}, "value": {"pct": "0.1", "min": min, "max": max, "rule": "R"}}]}}}}))
     };
     Engine::from_json(&pct("500", "500").to_string()).unwrap();
-    let (_, p, m) = load_err(pct("501", "500"));
-    assert_eq!(p, "benefits.inpatient.deductible.pct_of_cost[0].value");
-    assert!(m.contains("minimum 501 above maximum 500"), "{m}");
+    refused(pct("501", "500"), "benefits.inpatient.deductible.pct_of_cost[0].value", "minimum 501 above maximum 500");
     let adjust = |min: &str, max: &str| {
         with(json!({"benefits": {"inpatient": {"fund": {"adjust": [
             {"when": {"hosp_lv": ["2"]}, "delta": "0.05", "min": min, "max": max, "rule": "R"}]}}}}))
@@ -906,9 +914,7 @@ fn a_modifier_may_move_a_ratio_by_100_points_and_no_more() {
         Engine::from_json(&delta(d).to_string()).unwrap();
     }
     for d in ["1.01", "-1.5"] {
-        let (_, p, m) = load_err(delta(d));
-        assert_eq!(p, "benefits.inpatient.fund.adjust[0].delta");
-        assert!(m.contains("outside −1–1"), "{m}");
+        refused(delta(d), "benefits.inpatient.fund.adjust[0].delta", "outside −1–1");
     }
 }
 
@@ -920,9 +926,7 @@ fn an_eligible_ceiling_counts_known_buckets_only() {
         )
     };
     Engine::from_json(&ceiling("inpatient").to_string()).unwrap();
-    let (_, p, m) = load_err(ceiling("nope"));
-    assert_eq!(p, "benefits.inpatient.fund.eligible_ceiling.buckets");
-    assert!(m.contains("unknown benefit bucket `nope`"), "{m}");
+    refused(ceiling("nope"), "benefits.inpatient.fund.eligible_ceiling.buckets", "unknown benefit bucket `nope`");
 }
 
 #[test]
@@ -944,9 +948,7 @@ fn a_waiting_period_of_0_months_loads_and_a_negative_one_is_refused() {
     };
     Engine::from_json(&wait(0, 0).to_string()).unwrap();
     for (months, max_months) in [(-1, 0), (0, -1)] {
-        let (_, p, m) = load_err(wait(months, max_months));
-        assert_eq!(p, "benefits.inpatient.eligibility[0]");
-        assert!(m.contains("negative"), "{m}");
+        refused(wait(months, max_months), "benefits.inpatient.eligibility[0]", "negative");
     }
 }
 
@@ -955,8 +957,6 @@ fn province_level_places_are_province_codes() {
     let places = |code: &str| with(json!({"filings": {"lock_months": 6, "lock_rule": "L", "province_level": [code]}}));
     Engine::from_json(&places("110000").to_string()).unwrap();
     for code in ["110100", "1100000", "11000"] {
-        let (_, p, m) = load_err(places(code));
-        assert_eq!(p, "filings.province_level", "{code}");
-        assert!(m.contains("is not a province code"), "{m}");
+        refused(places(code), "filings.province_level", "is not a province code");
     }
 }
