@@ -17,7 +17,7 @@ pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
         ));
     }
     if let Some(c) = current {
-        super::validate::ytd(c, "ytd")?;
+        super::validate::ytd(c)?;
     }
     let base = current.unwrap_or(&s.ytd_after);
     if base.year != s.ytd_delta.year {
@@ -30,7 +30,7 @@ pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
     let restored = base.apply(&s.ytd_delta, -1);
     // Accumulators that hold this settlement are at least what it added:
     // taking it back cannot leave a negative count or amount.
-    if let Err(e) = super::validate::ytd(&restored, "ytd") {
+    if let Err(e) = super::validate::ytd(&restored) {
         return Err(Error::at(
             ErrorCode::InvalidSettlement,
             e.path.as_deref().unwrap_or("ytd"),

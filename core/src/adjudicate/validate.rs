@@ -324,29 +324,26 @@ pub fn claim(c: &Claim) -> Result<()> {
     // Accumulators of a later year than the visit's are refused once the
     // policy's benefit year is known (`adjudicate::starting_ytd`).
     if let Some(y) = &c.ytd {
-        ytd(y, "ytd")?;
+        ytd(y)?;
     }
     Ok(())
 }
 
 /// Checks accumulators given as input (a claim's `ytd`, or the current ones
-/// a reversal starts from), with paths under `at`: a count of admissions
+/// a reversal starts from), with paths under `ytd`: a count of admissions
 /// within 0 and its limit, amounts not negative and within theirs.
-pub fn ytd(y: &Ytd, at: &str) -> Result<()> {
+pub fn ytd(y: &Ytd) -> Result<()> {
     if y.admissions < 0 {
-        return Err(Error::claim(
-            format!("{at}.admissions"),
-            format!("{} admissions: a count is not negative", y.admissions),
-        ));
+        return Err(Error::claim("ytd.admissions", format!("{} admissions: a count is not negative", y.admissions)));
     }
     if y.admissions > MAX_ADMISSIONS {
         return Err(Error::claim(
-            format!("{at}.admissions"),
+            "ytd.admissions",
             format!("{} admissions in a year is not plausible (limit {MAX_ADMISSIONS})", y.admissions),
         ));
     }
-    amount(y.dedc_paid, &|| format!("{at}.dedc_paid"))?;
-    amount(y.cost_sum, &|| format!("{at}.cost_sum"))?;
+    amount(y.dedc_paid, &s("ytd.dedc_paid"))?;
+    amount(y.cost_sum, &s("ytd.cost_sum"))?;
     for (name, m) in [
         ("dedc_paid_by", &y.dedc_paid_by),
         ("fund_paid", &y.fund_paid),
@@ -355,7 +352,7 @@ pub fn ytd(y: &Ytd, at: &str) -> Result<()> {
         ("quota_used", &y.quota_used),
     ] {
         for (k, a) in m {
-            amount(*a, &|| format!("{at}.{name}.{k}"))?;
+            amount(*a, &|| format!("ytd.{name}.{k}"))?;
         }
     }
     Ok(())
