@@ -274,6 +274,73 @@ mod tests {
         assert_eq!(fresh.settle(&engine, claim("21")).unwrap().ytd_after.admissions, 1);
     }
 
+    fn member(psn_no: &str, med_type: &str) -> Claim {
+        let mut c = claim(med_type);
+        c.psn.psn_no = psn_no.into();
+        c
+    }
+
+    #[test]
+    fn settle_many_gives_a_loops_results_in_input_order() {
+        let engine = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        // Three members interleaved; one claim fails and one brings its own accumulators.
+        let mut claims: Vec<Result<Claim>> =
+            (0..12).map(|i| Ok(member(&format!("P{}", i % 3), if i == 4 { "77" } else { "21" }))).collect();
+        claims.push(Err(Error::new(ErrorCode::InvalidJson, "not a claim")));
+        let mut own = member("P0", "21");
+        own.ytd = Some(Ytd::default());
+        claims.push(Ok(own));
+        let mut carry = Carry::default();
+        let looped: Vec<_> = claims.iter().cloned().map(|c| c.and_then(|c| carry.settle(&engine, c))).collect();
+        assert_eq!(looped[9].as_ref().unwrap().ytd_after.admissions, 4, "P0's fourth stay");
+        assert_eq!(looped[13].as_ref().unwrap().ytd_after.admissions, 1, "its own accumulators");
+        for threads in [0, 1, 2] {
+            let many = settle_many(&engine, claims.clone(), threads);
+            assert_eq!(many, looped, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn the_pool_counts_what_it_holds_and_waits_when_asked() {
+        let engine = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        for threads in [0, 1] {
+            let mut pool = Pool::new(&engine, threads);
+            pool.submit([Ok(member("P0", "21")), Ok(member("P0", "21")), Ok(member("P1", "21"))]);
+            assert_eq!(pool.outstanding(), 3, "{threads} threads");
+            // Waiting returns once the one worker reports: its whole job.
+            assert_eq!(pool.ready(true).len(), 3, "{threads} threads");
+            assert_eq!(pool.outstanding(), 0);
+            // Nothing is outstanding: waiting returns at once, with nothing.
+            assert!(pool.ready(true).is_empty());
+        }
+    }
+
+    #[test]
+    fn members_are_spread_by_fnv1a_of_psn_no() {
+        let engine = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        let pool = Pool::new(&engine, 3);
+        assert_eq!(pool.workers(), 3);
+        // FNV-1a 64 of "a" is 0xaf63dc4c8601ec8c (the published test vector): 1 mod 3.
+        assert_eq!(pool.worker_of("a"), 1);
+        assert_eq!([pool.worker_of("P1"), pool.worker_of("P2"), pool.worker_of("P3")], [0, 2, 1]);
+    }
+
+    #[test]
+    fn the_pool_keeps_at_most_four_spare_vectors_per_worker() {
+        let engine = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        let mut pool = Pool::new(&engine, 2);
+        // "P0" and "P1" go to different workers: each chunk is two jobs.
+        for _ in 0..12 {
+            pool.submit([Ok(member("P0", "77")), Ok(member("P1", "77"))]);
+        }
+        let mut n = 0;
+        while pool.outstanding() > 0 {
+            n += pool.ready(true).len();
+        }
+        assert_eq!(n, 24);
+        assert_eq!(pool.spare.len(), SPARE_PER_WORKER * 2, "24 vectors came back");
+    }
+
     #[test]
     fn the_pool_reuses_chunk_vectors_but_keeps_no_huge_one() {
         let engine = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
