@@ -343,21 +343,24 @@ mod tests {
             "idetinfo": [{"psn_idet_type": "2302", "psn_type_lv": null, "begntime": "2024-01-01 08:30:00"},
                 {"psn_idet_type": "2301", "psn_type_lv": "2", "endtime": "2026-12-31", "begntime": null,
                  "memo": "低保"}],
-            "quota_balc": {"opc": "300.00", "b": 7, "opc": "12"}, "death_date": "2026-01-01"},
+            "quota_balc": {"opc": "300.00", "b": 7, "opc": "12"}, "death_date": "2026-01-01",
+            "mulaid_balc": "88.8", "zero_claim_years": 2, "gap_years": 0, "psn_insu_stas": "1"},
         "ytd": {"year": 2025, "dedc_paid": 800, "dedc_paid_by": {"inpatient": "800.00"},
             "admissions": 2, "cost_sum": "10000.10", "fund_paid": {"310100": "5000"},
             "benefit_paid": {}, "eligible_sum": null, "quota_used": {"opc": "1.10"}},
         "mdtrt": {"mdtrt_id": "M9", "med_type": "21", "begndate": "2025-05-01", "enddate": "2025-05-09",
             "fixmedins_code": "H001", "hosp_lv": "3", "designated": false, "insuplc_admdvs": "650100",
             "mdtrtarea_admvs": "650102", "adm_route": "referral", "cause": "traffic_accident",
-            "disease": null, "referral_leg": true, "sudden": false, "networked": false},
+            "disease": null, "referral_leg": true, "sudden": false, "networked": false,
+            "dedc_hosp_lv": "2", "prior_leg_dedc": "300", "psn_setlway": "01", "prior_dscg_date": "2025-04-20",
+            "prior_disease": "I10", "mid_setl_flag": "0", "medfee_sumamt": "35.86"},
         "feedetail": [
             {"feedetl_sn": "1", "med_list_codg": "X0", "med_chrgitm_type": "09", "chrgitm_lv": "02",
              "pric": "12.345678", "cnt": "2.5", "det_item_fee_sumamt": "30.86", "selfpay_prop": "0.1000",
              "pric_uplmt_amt": 20, "excl": "XJ-EXCL-DRUG", "item_class": "special_exam",
-             "lmt_used_flag": "1", "hosp_appr_flag": null, "dual_channel": true},
+             "lmt_used_flag": "1", "hosp_appr_flag": null, "dual_channel": true, "init_feedetl_sn": "0"},
             {"feedetl_sn": "医保-2", "med_chrgitm_type": "01", "chrgitm_lv": "01", "pric": 5, "cnt": 1,
-             "det_item_fee_sumamt": "5.00", "selfpay_prop": null}
+             "det_item_fee_sumamt": "5.00", "selfpay_prop": null, "init_feedetl_sn": null}
         ]
     } "#;
 
@@ -369,6 +372,34 @@ mod tests {
 
     fn samples() -> Vec<String> {
         vec![crate::demo::sample_claim(1), crate::demo::sample_claim(3), EVERY_FIELD.to_string()]
+    }
+
+    #[test]
+    fn stop_byte_finds_the_first_quote_backslash_or_control_character() {
+        let stops = [b'"', b'\\', 0x00, 0x01, b'\t', b'\n', 0x1f];
+        let passes = [b' ', b'!', b'#', b'[', b']', b'a', 0x7f, 0x80, 0xbf, 0xff];
+        // Every position in, and past, the eight-byte words and the tail.
+        for len in [1, 7, 8, 9, 16, 23] {
+            for at in 0..len {
+                for &c in &stops {
+                    let mut b = vec![b'a'; len];
+                    b[at] = c;
+                    assert_eq!(stop_byte(&b, 0), Some(at), "{c:#x} at {at} of {len}");
+                    // A later stop does not hide the first; a start past it finds the later one.
+                    b[len - 1] = b'"';
+                    assert_eq!(stop_byte(&b, 0), Some(at), "{c:#x} at {at} of {len}, quote last");
+                    assert_eq!(stop_byte(&b, at + 1), (at + 1 < len).then_some(len - 1));
+                }
+                for &c in &passes {
+                    let mut b = vec![b'a'; len];
+                    b[at] = c;
+                    assert_eq!(stop_byte(&b, 0), None, "{c:#x} at {at} of {len}");
+                }
+            }
+        }
+        // A byte just above a stop byte sits next to it in every word.
+        let b = [0x20, 0x21, 0x23, 0x5d, 0x5b, 0x20, 0x21, 0x23, 0x20, 0x1f];
+        assert_eq!(stop_byte(&b, 0), Some(9));
     }
 
     #[test]
@@ -387,6 +418,18 @@ mod tests {
         assert!(rich.psn.idetinfo[1].begntime.is_none());
         // The platform's date-time is read here, its time of day dropped.
         assert_eq!(rich.psn.idetinfo[0].begntime, "2024-01-01".parse().ok());
+        // Every field the contract names is read here, none left to serde.
+        assert_eq!((rich.psn.zero_claim_years, rich.psn.gap_years), (Some(2), Some(0)));
+        assert_eq!(rich.psn.mulaid_balc.to_string(), "88.8");
+        assert_eq!(rich.psn.psn_insu_stas.as_deref(), Some("1"));
+        let m = &rich.mdtrt;
+        assert_eq!((m.dedc_hosp_lv.as_deref(), m.psn_setlway.as_deref()), (Some("2"), Some("01")));
+        assert_eq!((m.prior_disease.as_deref(), m.mid_setl_flag.as_deref()), (Some("I10"), Some("0")));
+        assert_eq!(m.prior_dscg_date, "2025-04-20".parse().ok());
+        assert_eq!(m.prior_leg_dedc.map(|d| d.to_string()).as_deref(), Some("300"));
+        assert_eq!(m.medfee_sumamt.map(|d| d.to_string()).as_deref(), Some("35.86"));
+        assert_eq!(rich.feedetail[0].init_feedetl_sn.as_deref(), Some("0"));
+        assert!(rich.feedetail[1].init_feedetl_sn.is_none());
     }
 
     #[test]
@@ -403,6 +446,9 @@ mod tests {
             ("\"year\":2010", "\"year\":2010.0"),
             ("\"year\":2010", "\"year\":99999999999"),
             ("\"psn_no\":\"P1\",", ""),
+            // Only the four letters of `null` are null.
+            ("\"insu_begn_date\":\"2008-01-01\"", "\"insu_begn_date\":nulL"),
+            ("\"insu_begn_date\":\"2008-01-01\"", "\"insu_begn_date\":none"),
         ] {
             assert!(base.contains(from), "{from}");
             let text = base.replacen(from, to, 1);
