@@ -438,6 +438,79 @@ mod tests {
         assert_eq!(w.finish().len(), 10);
     }
 
+    /// LEB128, written out afresh: seven bits a byte, low first, the high
+    /// bit set on every byte but the last.
+    fn leb128(mut v: u128) -> Vec<u8> {
+        let mut out = Vec::new();
+        loop {
+            let low = (v % 128) as u8;
+            v /= 128;
+            if v == 0 {
+                out.push(low);
+                return out;
+            }
+            out.push(low + 128);
+        }
+    }
+
+    /// Zigzag: 0, -1, 1, -2, 2… as 0, 1, 2, 3, 4…
+    fn zigzag(v: i128) -> u128 {
+        if v < 0 {
+            (-(v + 1)) as u128 * 2 + 1
+        } else {
+            v as u128 * 2
+        }
+    }
+
+    #[test]
+    fn varints_are_leb128_and_zigzag_across_the_whole_range() {
+        let big = [1u128 << 64, (1 << 64) + 1, (1 << 100) + 12_345, u128::MAX >> 1, u128::MAX - 1, u128::MAX];
+        for v in [0, 1, 127, 128, 300, u128::from(u64::MAX)].into_iter().chain(big) {
+            let mut w = W::new(Vec::new());
+            w.uv(v);
+            assert_eq!(w.finish(), leb128(v), "{v}");
+        }
+        for v in [0i128, 1, -1, 63, -64, 64, -65, i128::from(i64::MIN) - 1, -(1 << 100), i128::MIN, i128::MAX] {
+            let mut w = W::new(Vec::new());
+            w.iv(v);
+            assert_eq!(w.finish(), leb128(zigzag(v)), "{v}");
+        }
+        assert_eq!(zigzag(-2), 3);
+    }
+
+    #[test]
+    fn decimals_encode_as_documented_signed_and_huge() {
+        for text in [
+            "0",
+            "1",
+            "-1",
+            "12.5",
+            "-12.50",
+            "-0.00000001",
+            "92233720368.54775807",
+            "92233720368.54775808",
+            "-92233720368.54775808",
+            "-92233720368.54775809",
+            "-4000.00",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "0.123456789",
+            "-0.123456789",
+            "-1.0000000000000000000000000001",
+        ] {
+            let n = Decimal::from_str(text).unwrap().normalize();
+            // Tag 0: the value in units of 10^-8 when that is exact; tag 1:
+            // the normalised mantissa, then the scale.
+            let want = if n.scale() <= 8 {
+                let units = n.mantissa() * 10i128.pow(8 - n.scale());
+                [vec![0], leb128(zigzag(units))].concat()
+            } else {
+                [vec![1], leb128(zigzag(n.mantissa())), vec![n.scale() as u8]].concat()
+            };
+            assert_eq!(enc(text), want, "{text}");
+        }
+    }
+
     #[test]
     fn a_claims_hash_ignores_spelling_and_sees_every_amount() {
         let text = crate::demo::sample_claim(3);

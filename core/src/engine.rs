@@ -322,3 +322,69 @@ impl Engine {
         adjudicate::reverse::reverse(s, current)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taiyuan() -> Engine {
+        Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap()
+    }
+
+    #[test]
+    fn a_settlement_is_stamped_with_the_engine_the_policy_and_the_input() {
+        let e = taiyuan();
+        let text = crate::demo::sample_claim(1);
+        let s = e.settle(&parse_claim(&text).unwrap()).unwrap();
+        assert_eq!(&*s.stamp.engine, ENGINE);
+        assert_eq!(&*s.stamp.policy, "cn-sx-taiyuan-resident-2010");
+        let version = e.policy().version_on("2010-03-01".parse().unwrap()).unwrap();
+        assert_eq!(*s.stamp.policy_version, *version.label);
+        assert_eq!(*s.stamp.policy_hash, *e.policy().hash);
+        assert!(s.stamp.policy_hash.starts_with("sha256:") && s.stamp.policy_hash.len() == 71);
+        // The hash pinned by the canonical encoding's own test.
+        assert_eq!(s.stamp.input_hash, "sha256:d606243bf539e43dfc441588b3bcafd636e4a8cd301814bd0e9c2b109f4fdf15");
+        // The same claim spelt otherwise: the same stamp.
+        let respelled = parse_claim(&text.replace("\"cnt\":\"1\"", "\"cnt\":\"1.000\"")).unwrap();
+        assert_eq!(e.settle(&respelled).unwrap().stamp, s.stamp);
+    }
+
+    #[test]
+    fn input_is_refused_above_sixteen_mebibytes_and_not_at_them() {
+        let claim = crate::demo::sample_claim(1);
+        let padded = |len: usize| format!("{claim}{}", " ".repeat(len - claim.len()));
+        assert_eq!(MAX_CLAIM_BYTES, 16 << 20);
+        assert!(parse_claim(&padded(MAX_CLAIM_BYTES)).is_ok());
+        assert_eq!(parse_claim(&padded(MAX_CLAIM_BYTES + 1)).unwrap_err().code, ErrorCode::InputTooLarge);
+        let e = taiyuan();
+        let workdays = r#"{"from": "2025-09-30", "days": 1}"#;
+        let padded = |len: usize| format!("{workdays}{}", " ".repeat(len - workdays.len()));
+        assert_eq!(e.call("workdays", &padded(MAX_CLAIM_BYTES)).unwrap(), r#"{"date":"2025-10-09"}"#);
+        assert_eq!(e.call("workdays", &padded(MAX_CLAIM_BYTES + 1)).unwrap_err().code, ErrorCode::InputTooLarge);
+    }
+
+    #[test]
+    fn a_request_dated_before_every_version_is_refused_at_its_date() {
+        // The pack's one version begins on 2025-01-01.
+        let tmg = Engine::builtin("cn-xj-tiemenguan-2025").unwrap();
+        let filing = r#"{"action": "create", "date": "2024-12-31", "kind": "referral", "area_admdvs": "110000"}"#;
+        let e = tmg.call("filing", filing).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::NoPolicyVersion, Some("date")));
+        // In force, the pack is found to have no filing rules.
+        let e = tmg.call("filing", &filing.replace("2024-12-31", "2025-01-01")).unwrap_err();
+        assert_eq!((e.code, e.path), (ErrorCode::InvalidPolicy, None));
+        let cert = r#"{"action": "approve", "date": "2024-12-31",
+            "state": {"status": "under_review", "disease": "diabetes", "submitted": "2024-12-01"}}"#;
+        let e = tmg.call("certification", cert).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::NoPolicyVersion, Some("date")));
+    }
+
+    #[test]
+    fn the_engine_counts_working_days_on_the_official_calendar() {
+        let e = taiyuan();
+        // 2025-10-01 to 10-08 is the National Day holiday; 09-28 (a Sunday) is worked.
+        let day = |s: &str| s.parse::<crate::date::Date>().unwrap();
+        assert!(!e.calendar().is_working_day(day("2025-10-01")).unwrap());
+        assert!(e.calendar().is_working_day(day("2025-09-28")).unwrap());
+    }
+}

@@ -309,8 +309,18 @@ mod tests {
 
     #[test]
     fn strings_escape_as_serde_json_escapes_them() {
-        for s in ["plain", "", "q\"uote", "back\\slash", "tab\tnl\ncr\r", "\u{1}\u{8}\u{c}\u{1f}\u{7f}", "医保 ¥12.50"]
-        {
+        let mut samples: Vec<String> =
+            ["plain", "", "q\"uote", "back\\slash", "tab\tnl\ncr\r", "\u{1}\u{8}\u{c}\u{1f}\u{7f}", "医保 ¥12.50"]
+                .map(String::from)
+                .into();
+        // Every pair of one- or two-byte strings of the bytes that matter:
+        // an escape alone, twice, or next to a plain byte.
+        let bytes = ["\"", "\\", "\n", "\u{0}", "\u{1f}", " ", "a", "\u{7f}"];
+        for a in bytes {
+            samples.push(a.to_string());
+            samples.extend(bytes.map(|b| format!("{a}{b}")));
+        }
+        for s in &samples {
             let mut out = Vec::new();
             W(&mut out).str(s);
             assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap(), "{s:?}");
