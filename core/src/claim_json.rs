@@ -330,39 +330,13 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// A claim that spells every field, with spacing between tokens.
-    const EVERY_FIELD: &str = r#" {
-        "policy": "cn-sx-taiyuan-resident-2010",
-        "psn": {"psn_no": "P9", "insutype": "310", "psn_type": "1102", "brdy": "1950-02-28",
-            "insu_begn_date": null, "balc": "1200.5", "acct_used_flag": "1", "cvlserv_flag": "1",
-            "primary_fixmedins_code": "H001",
-            "filings": [{"kind": "referral", "begndate": "2025-01-02", "enddate": "2025-12-31",
-                "area_admdvs": "650100", "status": "cancelled"}, {"kind": "emergency_registration",
-                "begndate": "2025-03-01", "area_admdvs": "650000"}],
-            "chronic_certs": [{"disease": "diabetes", "begndate": "2024-01-01", "enddate": null}],
-            "idetinfo": [{"psn_idet_type": "2302", "psn_type_lv": null, "begntime": "2024-01-01 08:30:00"},
-                {"psn_idet_type": "2301", "psn_type_lv": "2", "endtime": "2026-12-31", "begntime": null,
-                 "memo": "低保"}],
-            "quota_balc": {"opc": "300.00", "b": 7, "opc": "12"}, "death_date": "2026-01-01",
-            "mulaid_balc": "88.8", "zero_claim_years": 2, "gap_years": 0, "psn_insu_stas": "1"},
-        "ytd": {"year": 2025, "dedc_paid": 800, "dedc_paid_by": {"inpatient": "800.00"},
-            "admissions": 2, "cost_sum": "10000.10", "fund_paid": {"310100": "5000"},
-            "benefit_paid": {}, "eligible_sum": null, "quota_used": {"opc": "1.10"}},
-        "mdtrt": {"mdtrt_id": "M9", "med_type": "21", "begndate": "2025-05-01", "enddate": "2025-05-09",
-            "fixmedins_code": "H001", "hosp_lv": "3", "designated": false, "insuplc_admdvs": "650100",
-            "mdtrtarea_admvs": "650102", "adm_route": "referral", "cause": "traffic_accident",
-            "disease": null, "referral_leg": true, "sudden": false, "networked": false,
-            "dedc_hosp_lv": "2", "prior_leg_dedc": "300", "psn_setlway": "01", "prior_dscg_date": "2025-04-20",
-            "prior_disease": "I10", "mid_setl_flag": "0", "medfee_sumamt": "35.86"},
-        "feedetail": [
-            {"feedetl_sn": "1", "med_list_codg": "X0", "med_chrgitm_type": "09", "chrgitm_lv": "02",
-             "pric": "12.345678", "cnt": "2.5", "det_item_fee_sumamt": "30.86", "selfpay_prop": "0.1000",
-             "pric_uplmt_amt": 20, "excl": "XJ-EXCL-DRUG", "item_class": "special_exam",
-             "lmt_used_flag": "1", "hosp_appr_flag": null, "dual_channel": true, "init_feedetl_sn": "0"},
-            {"feedetl_sn": "医保-2", "med_chrgitm_type": "01", "chrgitm_lv": "01", "pric": 5, "cnt": 1,
-             "det_item_fee_sumamt": "5.00", "selfpay_prop": null, "init_feedetl_sn": null}
-        ]
-    } "#;
+    /// A claim that spells every field the contract names, with spacing
+    /// between tokens and a repeated key in a map; the Python dict reader's
+    /// tests read the same file.
+    static EVERY_FIELD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        std::fs::read_to_string(root.join("tests/fixtures/every-field.claim.json")).unwrap()
+    });
 
     /// The claim with its amounts at their exact scale (a `Decimal`
     /// comparison would take `5` and `5.00` as equal).
@@ -371,7 +345,7 @@ mod tests {
     }
 
     fn samples() -> Vec<String> {
-        vec![crate::demo::sample_claim(1), crate::demo::sample_claim(3), EVERY_FIELD.to_string()]
+        vec![crate::demo::sample_claim(1), crate::demo::sample_claim(3), EVERY_FIELD.clone()]
     }
 
     #[test]
@@ -409,7 +383,7 @@ mod tests {
             let serde: Claim = serde_json::from_str(&text).unwrap();
             assert_eq!(exact(&fast), exact(&serde));
         }
-        let rich = read(EVERY_FIELD).unwrap();
+        let rich = read(&EVERY_FIELD).unwrap();
         assert_eq!(rich.psn.quota_balc.get("opc").map(ToString::to_string).as_deref(), Some("12"));
         assert_eq!(rich.psn.filings[1].status, "active");
         assert!(rich.mdtrt.disease.is_none() && rich.mdtrt.referral_leg && !rich.mdtrt.networked);

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 
 import yibao
 from yibao import _yibao
-from conftest import CASES, engine_for, load_case
+from conftest import CASES, ROOT, engine_for, load_case
 from test_properties import claims
 
 CLAIM_CASES = [p for p in CASES if "claim" in load_case(p)]
@@ -28,38 +28,12 @@ def test_the_fast_path_takes_the_common_shapes():
 
 
 def every_field():
-    """A claim that spells every field the contract names, in the shapes the fast reader takes."""
-    return {
-        "policy": "cn-sx-taiyuan-resident-2010",
-        "psn": {"psn_no": "P9", "insutype": "310", "psn_type": "1102", "brdy": "1950-02-28",
-                "insu_begn_date": None, "balc": "1200.5", "mulaid_balc": Decimal("88.80"),
-                "zero_claim_years": 2, "gap_years": 0, "acct_used_flag": "1", "cvlserv_flag": "1",
-                "primary_fixmedins_code": "H001", "psn_insu_stas": "1", "death_date": "2026-01-01",
-                "filings": [{"kind": "referral", "begndate": "2025-01-02", "enddate": "2025-12-31",
-                             "area_admdvs": "650100", "status": "cancelled"}],
-                "chronic_certs": [{"disease": "diabetes", "begndate": "2024-01-01", "enddate": None}],
-                "idetinfo": [{"psn_idet_type": "2301", "psn_type_lv": "2", "begntime": "2024-01-01 08:30:00",
-                              "endtime": "2026-12-31", "memo": "低保"}],
-                "quota_balc": {"opc": "300.00", "b": 7}},
-        "ytd": {"year": 2025, "dedc_paid": 800, "dedc_paid_by": {"inpatient": "800.00"}, "admissions": 2,
-                "cost_sum": "10000.10", "fund_paid": {"310100": "5000"}, "benefit_paid": {},
-                "eligible_sum": None, "quota_used": {"opc": "1.10"}},
-        "mdtrt": {"mdtrt_id": "M9", "med_type": "21", "begndate": "2025-05-01", "enddate": "2025-05-09",
-                  "fixmedins_code": "H001", "hosp_lv": "3", "designated": False, "insuplc_admdvs": "650100",
-                  "mdtrtarea_admvs": "650102", "adm_route": "referral", "cause": "traffic_accident",
-                  "disease": None, "referral_leg": True, "sudden": False, "networked": False,
-                  "dedc_hosp_lv": "2", "prior_leg_dedc": "300", "psn_setlway": "01",
-                  "prior_dscg_date": "2025-04-20", "prior_disease": "I10", "mid_setl_flag": "0",
-                  "medfee_sumamt": "35.86"},
-        "feedetail": [
-            {"feedetl_sn": "1", "med_list_codg": "X0", "med_chrgitm_type": "09", "chrgitm_lv": "02",
-             "pric": "12.345678", "cnt": "2.5", "det_item_fee_sumamt": "30.86", "selfpay_prop": "0.1000",
-             "pric_uplmt_amt": 20, "excl": "XJ-EXCL-DRUG", "item_class": "special_exam",
-             "lmt_used_flag": "1", "hosp_appr_flag": None, "dual_channel": True, "init_feedetl_sn": "0"},
-            {"feedetl_sn": "2", "med_chrgitm_type": "01", "chrgitm_lv": "01", "pric": 5, "cnt": 1,
-             "det_item_fee_sumamt": Decimal("5.00"), "selfpay_prop": None, "init_feedetl_sn": None},
-        ],
-    }
+    """The claim that spells every field the contract names (the Rust JSON reader's tests read
+    the same file), with some amounts as Decimal and int, the way a back office builds a dict."""
+    c = json.loads((ROOT / "tests/fixtures/every-field.claim.json").read_text(encoding="utf-8"))
+    c["psn"]["mulaid_balc"] = Decimal("88.80")
+    c["feedetail"][1]["det_item_fee_sumamt"] = Decimal("5.00")
+    return c
 
 
 def test_the_fast_path_reads_every_field():
