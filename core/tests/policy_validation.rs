@@ -960,3 +960,32 @@ fn province_level_places_are_province_codes() {
         refused(places(code), "filings.province_level", "is not a province code");
     }
 }
+
+#[test]
+fn a_cap_may_be_named_by_its_id_alone() {
+    let hifp = |v: Value| {
+        let e = Engine::from_json(&v.to_string()).unwrap();
+        let s: Value =
+            serde_json::from_str(&e.settle_json(&local_inpatient_claim("5000").to_string()).unwrap()).unwrap();
+        (s["setlinfo"]["hifp_pay"].clone(), s["notices"][0]["rule"].clone())
+    };
+    let short = with(json!({"benefits": {"inpatient": {"fund": {"caps": ["annual"]}}}}));
+    // 50 % of 4900 would be 2450; the cap of 1000 binds, citing the cap's rule.
+    assert_eq!(hifp(short), (json!("1000.00"), json!("R")));
+    assert_eq!(hifp(base()), (json!("1000.00"), json!("R")));
+    refused(
+        with(json!({"benefits": {"inpatient": {"fund": {"caps": [7]}}}})),
+        "benefits.inpatient.fund.caps[0]",
+        "expected a cap's ID, or `{cap, rule}`",
+    );
+    refused(
+        with(json!({"benefits": {"inpatient": {"fund": {"caps": [{"cap": "annual", "rul": "X"}]}}}})),
+        "benefits.inpatient.fund.caps[0].rul",
+        "unknown field `rul`",
+    );
+    refused(
+        with(json!({"benefits": {"inpatient": {"fund": {"caps": ["anual"]}}}})),
+        "benefits.inpatient.fund.caps[0].cap",
+        "unknown cap `anual`",
+    );
+}

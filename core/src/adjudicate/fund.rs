@@ -190,6 +190,39 @@ pub fn banded(
     Ok(total)
 }
 
+/// The cost in `lo..hi` at which the fund's payment by band reaches `limit`
+/// (`hi` when it never does): where a cap binds, the eligible cost above this
+/// point is what the cap leaves unpaid (统筹基金最高支付限额以上部分), band by
+/// band rather than at the claim's average ratio. Bands are in order.
+pub fn banded_reach(
+    segs: &[Segment],
+    lo: Decimal,
+    hi: Decimal,
+    limit: Decimal,
+    mut ratio_of: impl FnMut(&Segment) -> Result<Decimal>,
+) -> Result<Decimal> {
+    let mut paid = Decimal::ZERO;
+    for s in segs {
+        let from = s.from.get()?;
+        let to = match &s.to {
+            Some(t) => Some(t.get()?),
+            None => None,
+        };
+        let a = lo.max(from);
+        let b = to.map_or(hi, |t| hi.min(t));
+        if b <= a {
+            continue;
+        }
+        let r = ratio_of(s)?;
+        let here = (b - a) * r;
+        if paid + here >= limit {
+            return Ok(if r.is_zero() { a } else { a + (limit - paid) / r });
+        }
+        paid += here;
+    }
+    Ok(hi)
+}
+
 /// Keys a cap counts, for the claim's month and disease.
 fn cap_key<'a>(cap: &Cap, bucket: &'a str, f: &Facts) -> std::borrow::Cow<'a, str> {
     let disease = f.claim.mdtrt.disease.as_deref().filter(|_| cap.per_disease);
@@ -271,6 +304,8 @@ pub fn apply(run: &mut Run) -> Result<()> {
     if let Some(r) = row_rule {
         rules[0] = r.into();
     }
+    // The band span of a segmented ratio, while every line is paid by band.
+    let mut span = None;
     let (raw, shown) = if base.is_zero() {
         (Decimal::ZERO, None)
     } else {
@@ -294,6 +329,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
                     Ytd::add(&mut run.delta.eligible_sum, &format!("seg:{bucket}"), below + base);
                 }
                 let mut adj_rules = Vec::new();
+                span = Some((start + below, start + below + base));
                 let raw = banded(segments, start + below, start + below + base, |s| {
                     adjusted(s.ratio.get()?, claim_adjusts(&f.adjust, run), &mut adj_rules)
                 })?;
@@ -326,6 +362,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         if extra.is_zero() {
             (raw, shown)
         } else {
+            span = None;
             ((raw + extra).max(Decimal::ZERO).min(base), None)
         }
     };
@@ -344,7 +381,18 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let paid = fen(capped);
     let mut over_cap = Decimal::ZERO;
     if capped < raw {
-        over_cap = fen(base * (raw - capped) / raw);
+        // The eligible cost beyond the point where the fund's payment reaches
+        // the cap: by band where the ratio is banded, else at the one ratio
+        // (or, with line modifiers, the claim's average ratio).
+        over_cap = match (ratio, span) {
+            (Ratio::Segmented { segments, .. }, Some((lo, hi))) => {
+                let reach = banded_reach(segments, lo, hi, capped, |s| {
+                    adjusted(s.ratio.get()?, claim_adjusts(&f.adjust, run), &mut Vec::new())
+                })?;
+                fen(hi - reach)
+            }
+            _ => fen(base * (raw - capped) / raw),
+        };
         let r = cap_rule.clone().unwrap_or_else(|| f.rule.clone());
         notes.push(format!("capped by {r}: {} left this period", fen(limit.unwrap_or_default())));
         cite(&mut rules, &r);
@@ -403,4 +451,51 @@ pub fn apply(run: &mut Run) -> Result<()> {
     }
     run.trace.add("fund", rules[0].clone(), paid, text);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn bands(json: &str) -> Vec<Segment> {
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn reach(segs: &[Segment], lo: Decimal, hi: Decimal, limit: Decimal) -> Decimal {
+        banded_reach(segs, lo, hi, limit, |s| s.ratio.get()).unwrap()
+    }
+
+    const THREE: &str = r#"[{"from": "0", "to": "30000", "ratio": "0.85"},
+        {"from": "30000", "to": "40000", "ratio": "0.90"}, {"from": "40000", "ratio": "0.95"}]"#;
+
+    #[test]
+    fn a_cap_is_reached_band_by_band() {
+        let segs = bands(THREE);
+        // 33650 by 40000, then 66350 / 0.95 more.
+        let x = reach(&segs, dec("1000"), dec("150000"), dec("100000"));
+        assert_eq!(fen(x), dec("109842.11"));
+        // The payment by band up to that point is the limit.
+        assert_eq!(fen(banded(&segs, dec("1000"), x, |s| s.ratio.get()).unwrap()), dec("100000.00"));
+    }
+
+    #[test]
+    fn a_cap_reached_at_a_band_edge_or_never() {
+        let segs = bands(THREE);
+        assert_eq!(reach(&segs, dec("0"), dec("50000"), dec("25500")), dec("30000"));
+        assert_eq!(reach(&segs, dec("0"), dec("50000"), dec("100000")), dec("50000"));
+        // Starting inside the second band, as a later claim of the year does:
+        // 4500 by 40000, then 4750 / 0.95.
+        assert_eq!(reach(&segs, dec("35000"), dec("50000"), dec("9250")), dec("45000"));
+    }
+
+    #[test]
+    fn a_band_at_nought_takes_no_room() {
+        let segs = bands(r#"[{"from": "0", "to": "1000", "ratio": "0"}, {"from": "1000", "ratio": "0.5"}]"#);
+        assert_eq!(reach(&segs, dec("0"), dec("5000"), dec("0")), dec("0"));
+        assert_eq!(reach(&segs, dec("0"), dec("5000"), dec("100")), dec("1200"));
+    }
 }

@@ -369,9 +369,11 @@ pub struct Adjust {
     pub rule: Rid,
 }
 
-/// A fund's reference to a cap, optionally citing its own rule.
+/// A fund's reference to a cap, optionally citing its own rule: `{cap, rule}`,
+/// or the cap's ID alone (`"annual"`), which cites the cap's rule.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(remote = "Self")]
 pub struct CapRef {
     /// The cap's ID in `caps`.
     pub cap: String,
@@ -379,6 +381,25 @@ pub struct CapRef {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub rule: Option<Rid>,
+}
+
+impl<'de> Deserialize<'de> for CapRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CapRef;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a cap's ID, or `{cap, rule}`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CapRef, E> {
+                Ok(CapRef { cap: v.to_string(), rule: None })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<CapRef, A::Error> {
+                CapRef::deserialize(de::value::MapAccessDeserializer::new(m))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A yearly ceiling on the eligible cost the basic fund works on; what lies
