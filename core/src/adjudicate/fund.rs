@@ -164,6 +164,16 @@ fn cite(rules: &mut Vec<Rid>, rule: &Rid) {
     }
 }
 
+/// The part `[a, b)` of a band that lies in `[lo, hi)`, if any.
+fn overlap(s: &Segment, lo: Decimal, hi: Decimal) -> Result<Option<(Decimal, Decimal)>> {
+    let a = lo.max(s.from.get()?);
+    let b = match &s.to {
+        Some(t) => hi.min(t.get()?),
+        None => hi,
+    };
+    Ok((b > a).then_some((a, b)))
+}
+
 /// Σ over bands of (overlap of `[lo, hi)` with the band) × ratio.
 pub fn banded(
     segs: &[Segment],
@@ -172,18 +182,8 @@ pub fn banded(
     mut ratio_of: impl FnMut(&Segment) -> Result<Decimal>,
 ) -> Result<Decimal> {
     let mut total = Decimal::ZERO;
-    if hi <= lo {
-        return Ok(total);
-    }
     for s in segs {
-        let from = s.from.get()?;
-        let to = match &s.to {
-            Some(t) => Some(t.get()?),
-            None => None,
-        };
-        let a = lo.max(from);
-        let b = to.map_or(hi, |t| hi.min(t));
-        if b > a {
+        if let Some((a, b)) = overlap(s, lo, hi)? {
             total += (b - a) * ratio_of(s)?;
         }
     }
@@ -203,16 +203,7 @@ pub fn banded_reach(
 ) -> Result<Decimal> {
     let mut paid = Decimal::ZERO;
     for s in segs {
-        let from = s.from.get()?;
-        let to = match &s.to {
-            Some(t) => Some(t.get()?),
-            None => None,
-        };
-        let a = lo.max(from);
-        let b = to.map_or(hi, |t| hi.min(t));
-        if b <= a {
-            continue;
-        }
+        let Some((a, b)) = overlap(s, lo, hi)? else { continue };
         let r = ratio_of(s)?;
         let here = (b - a) * r;
         if paid + here >= limit {
