@@ -489,4 +489,39 @@ mod tests {
         assert_eq!(reach(&segs, dec("0"), dec("5000"), dec("0")), dec("0"));
         assert_eq!(reach(&segs, dec("0"), dec("5000"), dec("100")), dec("1200"));
     }
+
+    proptest::proptest! {
+        /// Up to the point it finds, the bands pay exactly the limit (or all
+        /// they pay, when that is less), and the point lies in the span.
+        #[test]
+        fn the_bands_pay_the_limit_up_to_the_reach(
+            edges in proptest::collection::vec(1u32..20_000, 0..4),
+            ratios in proptest::collection::vec(0u32..=100, 5),
+            lo in 0u32..30_000,
+            len in 0u32..60_000,
+            limit in 0u32..40_000,
+        ) {
+            let mut cuts: Vec<u32> = edges.clone();
+            cuts.sort_unstable();
+            cuts.dedup();
+            let mut from = 0u32;
+            let mut text = Vec::new();
+            for (i, c) in cuts.iter().chain(std::iter::once(&u32::MAX)).enumerate() {
+                let r = format!("0.{:02}", ratios[i].min(99));
+                text.push(if *c == u32::MAX {
+                    format!(r#"{{"from": "{from}", "ratio": "{r}"}}"#)
+                } else {
+                    format!(r#"{{"from": "{from}", "to": "{c}", "ratio": "{r}"}}"#)
+                });
+                from = *c;
+            }
+            let segs = bands(&format!("[{}]", text.join(",")));
+            let (lo, hi, limit) = (Decimal::from(lo), Decimal::from(lo + len), Decimal::from(limit));
+            let x = reach(&segs, lo, hi, limit);
+            proptest::prop_assert!(lo <= x && x <= hi);
+            let all = banded(&segs, lo, hi, |s| s.ratio.get()).unwrap();
+            let upto = banded(&segs, lo, x, |s| s.ratio.get()).unwrap();
+            proptest::prop_assert_eq!(fen(upto), fen(limit.min(all)));
+        }
+    }
 }
