@@ -989,3 +989,44 @@ fn a_cap_may_be_named_by_its_id_alone() {
         "unknown cap `anual`",
     );
 }
+
+#[test]
+fn a_condition_on_a_code_no_claim_carries_is_refused() {
+    let when = |w: Value| with(json!({"benefits": {"inpatient": {"when": w}}}));
+    for (w, path, says) in [
+        (json!({"med_type": ["21", "221"]}), "med_type[1]", "`221` can never match"),
+        (json!({"med_type": ["9901x"]}), "med_type[0]", "regional 99xx"),
+        (json!({"insutype": ["39"]}), "insutype[0]", "insurance type"),
+        (json!({"psn_type": ["15011"]}), "psn_type[0]", "person type"),
+        (json!({"psn_insu_stas": ["suspended"]}), "psn_insu_stas[0]", "insurance status"),
+        (json!({"mdtrtarea_admvs": ["65xx"]}), "mdtrtarea_admvs[0]", "admvs"),
+        (json!({"adm_route": ["transfer"]}), "adm_route[0]", "normal, emergency or referral"),
+        (json!({"cause": ["drunk"]}), "cause[0]", "cause"),
+        (json!({"area": ["remote"]}), "area[0]", "cross_province"),
+        (json!({"filing_kind": ["long_term"]}), "filing_kind[0]", "filing kind"),
+        (json!({"active_filing_kind": ["referal"]}), "active_filing_kind[0]", "filing kind"),
+        (json!({"psn_setlway": ["0x"]}), "psn_setlway[0]", "settlement-way"),
+        (json!({"any": [{"hosp_lv": ["1"]}, {"chrgitm_lv": ["2"]}]}), "any[1].chrgitm_lv[0]", "01, 02 or 03"),
+        (json!({"not": {"med_chrgitm_type": ["15"]}}), "not.med_chrgitm_type[0]", "01–14"),
+    ] {
+        refused(when(w), &format!("benefits.inpatient.when.{path}"), says);
+    }
+    // The codes claims may carry all load: a regional medical type, person
+    // types and admvs codes by their first digits, `none` for no cause.
+    Engine::from_json(
+        &when(
+            json!({"med_type": ["21", "9901"], "insutype": ["390"], "psn_type": ["14", "1501"], "psn_insu_stas": ["1"],
+                     "mdtrtarea_admvs": ["65"], "adm_route": ["emergency"], "cause": ["none", "traffic_accident"],
+                     "area": ["local", "same_province"], "filing_kind": ["referral"], "psn_setlway": ["02"]}),
+        )
+        .to_string(),
+    )
+    .unwrap();
+    // Line conditions and the rows of a deductible are checked too.
+    refused(
+        with(json!({"benefits": {"inpatient": {"deductible": {"amount": [
+            {"when": {"hosp_lv": ["1"], "insutype": ["3901"]}, "value": "100"}, {"when": {"hosp_lv": ["2"]}, "value": "200"}]}}}})),
+        "benefits.inpatient.deductible.amount[0].when.insutype[0]",
+        "can never match",
+    );
+}

@@ -49,7 +49,7 @@ fn one_of(v: &str, allowed: &[&str], at: At, what: &str) -> Result<()> {
 }
 
 /// True when `v` is all ASCII digits, of a length in `len`.
-fn digits(v: &str, len: std::ops::RangeInclusive<usize>) -> bool {
+pub(crate) fn digits(v: &str, len: std::ops::RangeInclusive<usize>) -> bool {
     len.contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit())
 }
 

@@ -14,6 +14,10 @@ pub const NATIONAL_FUNDS: [&str; 21] = [
     "390300", "390400", "510100", "610100", "610200", "620100", "630100", "640100", "999996", "999997",
 ];
 
+/// A condition's key, its values, what a claim may carry there, and the
+/// words that say so.
+type CodeTable<'a> = (&'a str, &'a Option<Vec<String>>, &'a dyn Fn(&str) -> bool, &'a str);
+
 struct Ctx<'a> {
     body: &'a Body,
     label: &'a str,
@@ -60,6 +64,7 @@ impl Ctx<'_> {
     }
 
     fn cond(&self, c: &Cond, path: &str) -> Result<()> {
+        self.codes(c, path)?;
         if let Some(ds) = &c.disease {
             for d in ds {
                 if let Some(g) = d.strip_prefix('@') {
@@ -88,6 +93,52 @@ impl Ctx<'_> {
         }
         for (i, a) in c.any.iter().flatten().enumerate() {
             self.cond(a, &format!("{path}.any[{i}]"))?;
+        }
+        Ok(())
+    }
+
+    /// Each code a condition tests must be one a claim can carry (claims
+    /// are checked against the same tables), or the row could never hold.
+    fn codes(&self, c: &Cond, path: &str) -> Result<()> {
+        use crate::adjudicate::validate::{
+            digits, ADM_ROUTES, CAUSES, CHRGITM_LVS, FILING_KINDS, INSUTYPES, MED_TYPES,
+        };
+        let med_type = |v: &str| MED_TYPES.contains(&v) || (v.starts_with("99") && digits(v, 4..=4));
+        let charge_category = |v: &str| v.len() == 2 && v.parse::<u8>().is_ok_and(|n| (1..=14).contains(&n));
+        let tables: [CodeTable; 13] = [
+            ("med_type", &c.med_type, &med_type, "a medical type of the national table (11, 21…) or a regional 99xx"),
+            (
+                "insutype",
+                &c.insutype,
+                &|v| INSUTYPES.contains(&v),
+                "an insurance type of the national table (310, 390…)",
+            ),
+            ("psn_type", &c.psn_type, &|v| digits(v, 1..=4), "a 4-digit person type or its first digits"),
+            ("psn_setlway", &c.psn_setlway, &|v| digits(v, 1..=6), "a settlement-way code or its first digits"),
+            ("psn_insu_stas", &c.psn_insu_stas, &|v| digits(v, 1..=1), "a 1-digit insurance status"),
+            ("mdtrtarea_admvs", &c.mdtrtarea_admvs, &|v| digits(v, 1..=6), "an admvs code or its first digits"),
+            ("adm_route", &c.adm_route, &|v| ADM_ROUTES.contains(&v), "normal, emergency or referral"),
+            ("cause", &c.cause, &|v| v == "none" || CAUSES.contains(&v), "none or a cause of the contract's list"),
+            (
+                "area",
+                &c.area,
+                &|v| ["local", "same_province", "cross_province"].contains(&v),
+                "local, same_province or cross_province",
+            ),
+            ("filing_kind", &c.filing_kind, &|v| FILING_KINDS.contains(&v), "a filing kind"),
+            ("active_filing_kind", &c.active_filing_kind, &|v| FILING_KINDS.contains(&v), "a filing kind"),
+            ("chrgitm_lv", &c.chrgitm_lv, &|v| CHRGITM_LVS.contains(&v), "01, 02 or 03"),
+            ("med_chrgitm_type", &c.med_chrgitm_type, &charge_category, "a charge item category, 01–14"),
+        ];
+        for (key, values, known, takes) in tables {
+            for (i, v) in values.iter().flatten().enumerate() {
+                if !known(v) {
+                    return Err(self.err(
+                        format!("{path}.{key}[{i}]"),
+                        format!("`{v}` can never match: no claim carries it ({key} takes {takes})"),
+                    ));
+                }
+            }
         }
         Ok(())
     }
