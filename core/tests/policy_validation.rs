@@ -1022,6 +1022,12 @@ fn a_condition_on_a_code_no_claim_carries_is_refused() {
         .to_string(),
     )
     .unwrap();
+    // A level the policy does not list (its claims are refused).
+    refused(
+        with(json!({"benefits": {"inpatient": {"fund": {"ratio": [{"when": {"hosp_lv": ["3"]}, "value": "0.5"}]}}}})),
+        "benefits.inpatient.fund.ratio[0].when.hosp_lv[0]",
+        "hosp_lv takes a level of `hosp_levels`: 1, 2",
+    );
     // Line conditions and the rows of a deductible are checked too.
     refused(
         with(json!({"benefits": {"inpatient": {"deductible": {"amount": [

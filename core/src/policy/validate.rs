@@ -130,6 +130,18 @@ impl Ctx<'_> {
             ("chrgitm_lv", &c.chrgitm_lv, &|v| CHRGITM_LVS.contains(&v), "01, 02 or 03"),
             ("med_chrgitm_type", &c.med_chrgitm_type, &charge_category, "a charge item category, 01–14"),
         ];
+        for (i, lv) in c.hosp_lv.iter().flatten().enumerate() {
+            // A policy that lists its levels refuses a claim at any other.
+            if !self.body.hosp_levels.is_empty() && !self.body.hosp_levels.contains(lv) {
+                return Err(self.err(
+                    format!("{path}.hosp_lv[{i}]"),
+                    format!(
+                        "`{lv}` can never match: no claim carries it (hosp_lv takes a level of `hosp_levels`: {})",
+                        self.body.hosp_levels.join(", ")
+                    ),
+                ));
+            }
+        }
         for (key, values, known, takes) in tables {
             for (i, v) in values.iter().flatten().enumerate() {
                 if !known(v) {
