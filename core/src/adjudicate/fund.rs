@@ -501,7 +501,7 @@ mod tests {
             len in 0u32..60_000,
             limit in 0u32..40_000,
         ) {
-            let mut cuts: Vec<u32> = edges.clone();
+            let mut cuts = edges;
             cuts.sort_unstable();
             cuts.dedup();
             let mut from = 0u32;

@@ -34,6 +34,17 @@ pub const FILING_KINDS: [&str; 3] = ["long_term_residence", "referral", "emergen
 /// Filing states.
 pub const FILING_STATES: [&str; 3] = ["active", "cancelled", "suspended"];
 
+/// A medical type a claim may carry: one of the national table, or a
+/// regional extension of 4 digits beginning `99`.
+pub(crate) fn known_med_type(v: &str) -> bool {
+    MED_TYPES.contains(&v) || (v.starts_with("99") && digits(v, 4..=4))
+}
+
+/// A charge item category (医疗收费项目类别) a fee line may carry, 01–14.
+pub(crate) fn known_charge_category(v: &str) -> bool {
+    v.len() == 2 && v.parse::<u8>().is_ok_and(|n| (1..=14).contains(&n))
+}
+
 /// A JSON path built only when an error needs it.
 type At<'a> = &'a dyn Fn() -> String;
 
@@ -196,8 +207,7 @@ pub fn claim(c: &Claim) -> Result<()> {
     }
     let v = &c.mdtrt;
     nonempty(&v.mdtrt_id, &s("mdtrt.mdtrt_id"))?;
-    let local_ext = v.med_type.starts_with("99") && digits(&v.med_type, 4..=4);
-    if !local_ext {
+    if !known_med_type(&v.med_type) {
         one_of(&v.med_type, &MED_TYPES, &s("mdtrt.med_type"), "medical type (med_type)").map_err(|e| Error {
             message: format!("{}, or a regional code of 4 digits beginning 99", e.message),
             ..e
@@ -268,8 +278,7 @@ pub fn claim(c: &Claim) -> Result<()> {
         }
         one_of(&l.chrgitm_lv, &CHRGITM_LVS, &|| lp("chrgitm_lv"), "charge item level (chrgitm_lv)")?;
         let t = &l.med_chrgitm_type;
-        let ok = t.len() == 2 && t.parse::<u8>().is_ok_and(|n| (1..=14).contains(&n));
-        if !ok {
+        if !known_charge_category(t) {
             return Err(Error::at(
                 ErrorCode::UnknownCode,
                 lp("med_chrgitm_type"),

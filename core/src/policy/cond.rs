@@ -20,6 +20,8 @@ pub enum Area {
 }
 
 impl Area {
+    /// Every area, in the order of the words of policy files.
+    pub const ALL: [Area; 3] = [Area::Local, Area::SameProvince, Area::CrossProvince];
     /// The name used in policy files.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -100,13 +100,17 @@ impl Ctx<'_> {
     /// Each code a condition tests must be one a claim can carry (claims
     /// are checked against the same tables), or the row could never hold.
     fn codes(&self, c: &Cond, path: &str) -> Result<()> {
+        use super::cond::Area;
         use crate::adjudicate::validate::{
-            digits, ADM_ROUTES, CAUSES, CHRGITM_LVS, FILING_KINDS, INSUTYPES, MED_TYPES,
+            digits, known_charge_category, known_med_type, ADM_ROUTES, CAUSES, CHRGITM_LVS, FILING_KINDS, INSUTYPES,
         };
-        let med_type = |v: &str| MED_TYPES.contains(&v) || (v.starts_with("99") && digits(v, 4..=4));
-        let charge_category = |v: &str| v.len() == 2 && v.parse::<u8>().is_ok_and(|n| (1..=14).contains(&n));
         let tables: [CodeTable; 13] = [
-            ("med_type", &c.med_type, &med_type, "a medical type of the national table (11, 21…) or a regional 99xx"),
+            (
+                "med_type",
+                &c.med_type,
+                &known_med_type,
+                "a medical type of the national table (11, 21…) or a regional 99xx",
+            ),
             (
                 "insutype",
                 &c.insutype,
@@ -119,16 +123,11 @@ impl Ctx<'_> {
             ("mdtrtarea_admvs", &c.mdtrtarea_admvs, &|v| digits(v, 1..=6), "an admvs code or its first digits"),
             ("adm_route", &c.adm_route, &|v| ADM_ROUTES.contains(&v), "normal, emergency or referral"),
             ("cause", &c.cause, &|v| v == "none" || CAUSES.contains(&v), "none or a cause of the contract's list"),
-            (
-                "area",
-                &c.area,
-                &|v| ["local", "same_province", "cross_province"].contains(&v),
-                "local, same_province or cross_province",
-            ),
+            ("area", &c.area, &|v| Area::ALL.iter().any(|a| a.as_str() == v), "local, same_province or cross_province"),
             ("filing_kind", &c.filing_kind, &|v| FILING_KINDS.contains(&v), "a filing kind"),
             ("active_filing_kind", &c.active_filing_kind, &|v| FILING_KINDS.contains(&v), "a filing kind"),
             ("chrgitm_lv", &c.chrgitm_lv, &|v| CHRGITM_LVS.contains(&v), "01, 02 or 03"),
-            ("med_chrgitm_type", &c.med_chrgitm_type, &charge_category, "a charge item category, 01–14"),
+            ("med_chrgitm_type", &c.med_chrgitm_type, &known_charge_category, "a charge item category, 01–14"),
         ];
         for (i, lv) in c.hosp_lv.iter().flatten().enumerate() {
             // A policy that lists its levels refuses a claim at any other.
