@@ -104,6 +104,17 @@ fn a_level_with_no_deductible() {
 }
 
 #[test]
+fn a_benefit_limited_to_some_levels_needs_deductible_rows_for_those_only() {
+    let mut p = with(json!({"hosp_levels": ["1", "2", "3"]}));
+    p["benefits"]["inpatient"]["when"]["hosp_lv"] = json!(["1", "2"]);
+    Engine::from_json(&p.to_string()).unwrap();
+    p["benefits"]["inpatient"]["when"]["hosp_lv"] = json!(["2", "3"]);
+    let (_, path, m) = load_err(p);
+    assert_eq!(path, "benefits.inpatient.deductible.amount");
+    assert!(m.contains("`3`"), "{m}");
+}
+
+#[test]
 fn a_layer_with_an_unknown_fund() {
     let (_, p, _) = load_err(with(
         json!({"layers": {"si": {"fund_pay_type": "123456", "rule": "R", "segments": [{"from": "0", "ratio": "0.5"}]}}}),
@@ -915,6 +926,23 @@ fn a_modifier_may_move_a_ratio_by_100_points_and_no_more() {
     }
     for d in ["1.01", "-1.5"] {
         refused(delta(d), "benefits.inpatient.fund.adjust[0].delta", "outside −1–1");
+    }
+}
+
+/// A modifier does one thing: move the ratio by points, scale it, or set
+/// it to a ratio of its own.
+#[test]
+fn a_modifier_gives_one_of_delta_factor_and_set() {
+    let adjust = |a: Value| with(json!({"benefits": {"inpatient": {"fund": {"adjust": [a]}}}}));
+    let a = |extra: Value| {
+        let mut a = json!({"when": {"med_chrgitm_type": ["10"]}, "rule": "R"});
+        yibao_core::policy::load::merge(&mut a, extra);
+        adjust(a)
+    };
+    Engine::from_json(&a(json!({"set": "0.9"})).to_string()).unwrap();
+    refused(a(json!({"set": "1.1"})), "benefits.inpatient.fund.adjust[0].set", "");
+    for both in [json!({"set": "0.9", "delta": "0.1"}), json!({"set": "0.9", "factor": "0.5"}), json!({})] {
+        refused(a(both), "benefits.inpatient.fund.adjust[0]", "exactly one of `delta`, `factor` and `set`");
     }
 }
 

@@ -24,6 +24,9 @@ fn adjusted<'x>(r: Decimal, adj: impl Iterator<Item = &'x Adjust>, rules: &mut V
         if let Some(f) = &a.factor {
             r *= f.get()?;
         }
+        if let Some(v) = &a.set {
+            r = v.get()?;
+        }
         if let Some(m) = &a.max {
             r = r.min(m.get()?.max(before));
         }
@@ -55,6 +58,10 @@ fn modifier_text(rule: &Rid, adj: &[Adjust], run: &Run) -> Result<String> {
         if let Some(f) = &a.factor {
             text.push_str(" × ");
             push_dec(&mut text, f.get()?.normalize());
+        }
+        if let Some(v) = &a.set {
+            text.push(' ');
+            push_pct(&mut text, v.get()?);
         }
         for (bound, word) in [(&a.max, "at most"), (&a.min, "at least")] {
             if let Some(b) = bound {

@@ -342,9 +342,10 @@ pub struct Deductible {
 }
 
 /// A modifier of the basic ratio: "N points lower" (`delta` negative),
-/// "+N points", or a share of it (`factor`). When its `when` tests a fee
-/// line's fields, it changes the ratio of the matching lines only (中医药
-/// "+N points"), after the modifiers that hold for the whole claim.
+/// "+N points", a share of it (`factor`), or a ratio of its own (`set`).
+/// When its `when` tests a fee line's fields, it changes the ratio of the
+/// matching lines only (中医药 "+N points"; 一般诊疗费 paid at 80 % whatever
+/// the level), after the modifiers that hold for the whole claim.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Adjust {
@@ -356,6 +357,9 @@ pub struct Adjust {
     /// Multiplier of the ratio (0.85 = reduced by 15 %).
     #[serde(default)]
     pub factor: Option<P>,
+    /// The ratio itself, whatever it was (0.80 = paid at 80 %).
+    #[serde(default)]
+    pub set: Option<P>,
     /// The highest ratio this modifier may raise to (提高 5 个百分点，最高不超过
     /// 95 %). A ratio already above it is not lowered.
     #[serde(default)]

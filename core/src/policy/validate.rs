@@ -253,11 +253,15 @@ impl Ctx<'_> {
         })
     }
 
-    fn deductible(&self, d: &Deductible, path: &str) -> Result<()> {
+    /// Checks a deductible; `levels` are the hospital levels its benefit
+    /// can take (every level unless its `when` names some), each of which
+    /// needs a row when the amount is a table.
+    fn deductible(&self, d: &Deductible, path: &str, levels: Option<&[String]>) -> Result<()> {
         if let Some(a) = &d.amount {
             self.choice(a, &format!("{path}.amount"), &|v, p| self.amount(v, p))?;
             if let Choice::Rows(rows) = a {
-                for lv in &self.body.hosp_levels {
+                let takes = |lv: &String| levels.is_none_or(|l| l.contains(lv));
+                for lv in self.body.hosp_levels.iter().filter(|lv| takes(lv)) {
                     let covered = rows.iter().any(|r| r.when.hosp_lv.as_ref().is_none_or(|l| l.contains(lv)));
                     if !covered {
                         return Err(
@@ -359,7 +363,7 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         let p = format!("benefits.{name}");
         cx.cond(&ben.when, &format!("{p}.when"))?;
         if let Some(d) = &ben.deductible {
-            cx.deductible(d, &format!("{p}.deductible"))?;
+            cx.deductible(d, &format!("{p}.deductible"), ben.when.hosp_lv.as_deref())?;
         }
         let f = &ben.fund;
         cx.fund_code(&f.fund_pay_type, &format!("{p}.fund.fund_pay_type"))?;
@@ -367,8 +371,10 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         for (i, a) in f.adjust.iter().enumerate() {
             let ap = format!("{p}.fund.adjust[{i}]");
             cx.cond(&a.when, &format!("{ap}.when"))?;
-            if let Some(x) = &a.factor {
-                cx.ratio(x, &format!("{ap}.factor"))?;
+            for (key, x) in [("factor", &a.factor), ("set", &a.set)] {
+                if let Some(x) = x {
+                    cx.ratio(x, &format!("{ap}.{key}"))?;
+                }
             }
             for (key, bound) in [("max", &a.max), ("min", &a.min)] {
                 if let Some(x) = bound {
@@ -385,8 +391,8 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
                     return Err(cx.err(format!("{ap}.delta"), format!("a change of {x} points is outside −1–1")));
                 }
             }
-            if a.delta.is_none() == a.factor.is_none() {
-                return Err(cx.err(&ap, "give exactly one of `delta` and `factor`"));
+            if [a.delta.is_some(), a.factor.is_some(), a.set.is_some()].iter().filter(|x| **x).count() != 1 {
+                return Err(cx.err(&ap, "give exactly one of `delta`, `factor` and `set`"));
             }
         }
         if f.line_deductible == LineDeductible::ProRata && !f.adjust.iter().any(|a| a.when.tests_line()) {
