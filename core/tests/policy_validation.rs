@@ -1018,6 +1018,21 @@ fn a_cap_may_be_named_by_its_id_alone() {
     );
 }
 
+/// A disease group a condition names must be defined, whether it tests the
+/// visit's diagnosis or the member's certifications.
+#[test]
+fn a_condition_names_known_disease_groups() {
+    let when = |w: Value| {
+        let mut p = with(json!({"benefits": {"inpatient": {"when": w}}}));
+        p["disease_groups"] = json!({"two": ["I10", "E11"]});
+        p
+    };
+    Engine::from_json(&when(json!({"disease": ["@two"], "holds_cert": ["@two"]})).to_string()).unwrap();
+    refused(when(json!({"disease": ["@too"]})), "benefits.inpatient.when", "unknown disease group `@too`");
+    refused(when(json!({"holds_cert": ["@too"]})), "benefits.inpatient.when", "unknown disease group `@too`");
+    refused(when(json!({"all": [{"holds_cert": ["@too"]}]})), "benefits.inpatient.when.all[0]", "`@too`");
+}
+
 #[test]
 fn a_condition_on_a_code_no_claim_carries_is_refused() {
     let when = |w: Value| with(json!({"benefits": {"inpatient": {"when": w}}}));
@@ -1036,6 +1051,7 @@ fn a_condition_on_a_code_no_claim_carries_is_refused() {
         (json!({"psn_setlway": ["0x"]}), "psn_setlway[0]", "settlement-way"),
         (json!({"any": [{"hosp_lv": ["1"]}, {"chrgitm_lv": ["2"]}]}), "any[1].chrgitm_lv[0]", "01, 02 or 03"),
         (json!({"not": {"med_chrgitm_type": ["15"]}}), "not.med_chrgitm_type[0]", "01–14"),
+        (json!({"all": [{"hosp_lv": ["1"]}, {"med_type": ["2x"]}]}), "all[1].med_type[0]", "can never match"),
     ] {
         refused(when(w), &format!("benefits.inpatient.when.{path}"), says);
     }

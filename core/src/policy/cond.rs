@@ -320,6 +320,11 @@ pub struct Cond {
     pub filing_kind: Option<Vec<String>>,
     /// The visit's disease is certified.
     pub certified: Option<bool>,
+    /// The member holds a certification (慢特病认定) in force on the
+    /// admission date for one of these diseases or `@groups` (the code
+    /// itself or one below it), whatever the visit's diagnosis: a cap or a
+    /// deductible set by the diseases the member is certified for.
+    pub holds_cert: Option<Vec<String>>,
     /// Civil servant.
     pub cvlserv: Option<bool>,
     /// Insurance statuses (参保状态, `psn.psn_insu_stas`; a claim that gives
@@ -363,6 +368,9 @@ pub struct Cond {
     pub not: Option<Box<Cond>>,
     /// At least one of these holds.
     pub any: Option<Vec<Cond>>,
+    /// Every one of these holds (two tests of one field: certified for
+    /// hypertension and for diabetes).
+    pub all: Option<Vec<Cond>>,
 }
 
 fn has(list: &Option<Vec<String>>, v: &str) -> bool {
@@ -463,6 +471,15 @@ impl Cond {
                 return false;
             }
         }
+        if let Some(ds) = &self.holds_cert {
+            let day = f.day();
+            let held = c.psn.chronic_certs.iter().any(|cert| {
+                cert.begndate <= day && cert.enddate.is_none_or(|e| day <= e) && disease_in(ds, &cert.disease, groups)
+            });
+            if !held {
+                return false;
+            }
+        }
         if let Some(ds) = &self.disease {
             let Some(d) = v.disease.as_deref() else {
                 return false;
@@ -502,10 +519,15 @@ impl Cond {
                 return false;
             }
         }
+        if let Some(all) = &self.all {
+            if !all.iter().all(|a| a.matches(f, line, groups)) {
+                return false;
+            }
+        }
         true
     }
 
-    /// True when this condition itself (not its `not` or `any`) tests a fee line's fields.
+    /// True when this condition itself (not its `not`, `any` or `all`) tests a fee line's fields.
     fn own_line_fields(&self) -> bool {
         self.chrgitm_lv.is_some()
             || self.med_chrgitm_type.is_some()
@@ -520,7 +542,7 @@ impl Cond {
     pub fn tests_line(&self) -> bool {
         self.own_line_fields()
             || self.not.as_deref().is_some_and(Cond::tests_line)
-            || self.any.iter().flatten().any(Cond::tests_line)
+            || self.any.iter().flatten().chain(self.all.iter().flatten()).any(Cond::tests_line)
     }
 
     /// This condition without its age band, for grouping rows when checking
@@ -576,6 +598,56 @@ mod tests {
         for (cert, disease, want) in [("E11", "E11.900", true), ("E11", "E11", true), ("E11", "E12.000", false)] {
             let c = claim(cert, disease);
             assert_eq!(super::Facts::of(&c, &body).certified, want, "{cert} certifies {disease}");
+        }
+    }
+
+    #[test]
+    fn holds_cert_tests_the_certifications_in_force_whatever_the_diagnosis() {
+        let claim = |certs: &str| {
+            crate::parse_claim(&format!(
+                r#"{{"psn": {{"psn_no": "P", "insutype": "390", "psn_type": "1501", "chronic_certs": [{certs}]}},
+                  "mdtrt": {{"mdtrt_id": "M", "med_type": "11", "begndate": "2010-03-01", "enddate": "2010-03-01",
+                    "fixmedins_code": "H", "hosp_lv": "1", "insuplc_admdvs": "140100", "mdtrtarea_admvs": "140100",
+                    "disease": "J06.900"}},
+                  "feedetail": [{{"feedetl_sn": "1", "med_chrgitm_type": "09", "chrgitm_lv": "01", "pric": "1",
+                    "cnt": "1", "det_item_fee_sumamt": "1"}}]}}"#
+            ))
+            .unwrap()
+        };
+        let body = no_benefits();
+        let groups: super::Groups = [("two".to_string(), vec!["I10".to_string(), "E11".to_string()])].into();
+        let cond = |w: &str| serde_json::from_str::<super::Cond>(w).unwrap();
+        let e11 = r#"{"disease": "E11.900", "begndate": "2010-01-01"}"#;
+        for (certs, when, want) in [
+            (e11, r#"{"holds_cert": ["E11"]}"#, true),
+            (e11, r#"{"holds_cert": ["@two"]}"#, true),
+            (e11, r#"{"holds_cert": ["I10"]}"#, false),
+            (e11, r#"{"holds_cert": ["E11.9001"]}"#, false),
+            (r#"{"disease": "E11", "begndate": "2010-03-02"}"#, r#"{"holds_cert": ["E11"]}"#, false),
+            (
+                r#"{"disease": "E11", "begndate": "2009-01-01", "enddate": "2010-02-28"}"#,
+                r#"{"holds_cert": ["E11"]}"#,
+                false,
+            ),
+            (
+                r#"{"disease": "E11", "begndate": "2009-01-01", "enddate": "2010-03-01"}"#,
+                r#"{"holds_cert": ["E11"]}"#,
+                true,
+            ),
+            ("", r#"{"holds_cert": ["E11"]}"#, false),
+            (e11, r#"{"all": [{"holds_cert": ["E11"]}, {"holds_cert": ["I10"]}]}"#, false),
+            (
+                &format!(r#"{e11}, {{"disease": "I10", "begndate": "2010-01-01"}}"#),
+                r#"{"all": [{"holds_cert": ["E11"]}, {"holds_cert": ["I10"]}]}"#,
+                true,
+            ),
+            (e11, r#"{"all": []}"#, true),
+        ] {
+            let c = claim(certs);
+            let f = super::Facts::of(&c, &body);
+            assert_eq!(cond(when).matches(&f, None, &groups), want, "{certs} under {when}");
+            // The visit's own diagnosis is not certified.
+            assert!(!f.certified);
         }
     }
 

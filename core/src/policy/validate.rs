@@ -65,12 +65,10 @@ impl Ctx<'_> {
 
     fn cond(&self, c: &Cond, path: &str) -> Result<()> {
         self.codes(c, path)?;
-        if let Some(ds) = &c.disease {
-            for d in ds {
-                if let Some(g) = d.strip_prefix('@') {
-                    if !self.body.disease_groups.contains_key(g) {
-                        return Err(self.err(path, format!("unknown disease group `@{g}`")));
-                    }
+        for d in c.disease.iter().chain(&c.holds_cert).flatten() {
+            if let Some(g) = d.strip_prefix('@') {
+                if !self.body.disease_groups.contains_key(g) {
+                    return Err(self.err(path, format!("unknown disease group `@{g}`")));
                 }
             }
         }
@@ -93,6 +91,9 @@ impl Ctx<'_> {
         }
         for (i, a) in c.any.iter().flatten().enumerate() {
             self.cond(a, &format!("{path}.any[{i}]"))?;
+        }
+        for (i, a) in c.all.iter().flatten().enumerate() {
+            self.cond(a, &format!("{path}.all[{i}]"))?;
         }
         Ok(())
     }
