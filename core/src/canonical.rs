@@ -396,6 +396,7 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
             w.s(sn);
         }
     }
+    money(w, "acct_credit", p.acct_credit);
 }
 
 #[cfg(test)]
@@ -605,8 +606,8 @@ mod tests {
 
     /// The family mutual-aid balance counts in the hash when it is not zero,
     /// by value, and apart from the visit's amounts; so do the years
-    /// without a reimbursement, the years of a break and the insurance
-    /// status, when given.
+    /// without a reimbursement, the years of a break, the insurance status
+    /// and the year's account credit, when given.
     #[test]
     fn member_fields_added_later_count_in_the_hash_when_given() {
         let with = |v: &str| hash_with_person_field("mulaid_balc", v);
@@ -631,6 +632,13 @@ mod tests {
         assert_ne!(status("\"1\""), plain);
         assert_ne!(status("\"1\""), status("\"2\""));
         assert_ne!(status("\"2\""), hash_with_visit_fields(&[("dedc_hosp_lv", "\"2\"")]));
+        // The year's account credit counts when given, zero included, by value.
+        let credit = |v: &str| hash_with_person_field("acct_credit", v);
+        assert_eq!(credit("null"), plain);
+        assert_ne!(credit("\"0\""), plain);
+        assert_eq!(credit("\"1200\""), credit("\"1200.00\""));
+        assert_ne!(credit("\"1200\""), credit("\"1200.01\""));
+        assert_ne!(credit("\"100\""), with("\"100\""));
     }
 
     /// The line a refund line takes back counts in the hash, with the

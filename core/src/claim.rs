@@ -70,6 +70,12 @@ pub struct Person {
     #[serde(with = "money::money", default = "money::zero", skip_serializing_if = "Decimal::is_zero")]
     #[schemars(with = "crate::json_schema::MoneyText")]
     pub mulaid_balc: Decimal,
+    /// What was credited to the member's personal account in the benefit
+    /// year of the visit (本年度划入个人账户金额), for a deductible that
+    /// first deducts it (`acct_credit` of a policy's deductible).
+    #[serde(with = "money::money::opt", default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::json_schema::MoneyText>")]
+    pub acct_credit: Option<Decimal>,
     /// Years without a reimbursement that count toward a zero-claim
     /// incentive (零报销激励), as the region keeps them: a layer's
     /// `cap_raises` may raise its cap for each.

@@ -97,6 +97,7 @@ pub fn blank_person() -> Person {
         insu_begn_date: None,
         balc: money::zero(),
         mulaid_balc: money::zero(),
+        acct_credit: None,
         zero_claim_years: None,
         gap_years: None,
         acct_used_flag: Code::const_new("0"),
@@ -133,6 +134,7 @@ pub fn person(p: &mut Person, key: &str, v: impl FieldValue) -> Option<u32> {
         "zero_claim_years" => set(&mut p.zero_claim_years, v.opt(|v| u32::try_from(v.uint()?).ok()), 15),
         "gap_years" => set(&mut p.gap_years, v.opt(|v| u32::try_from(v.uint()?).ok()), 16),
         "psn_insu_stas" => set(&mut p.psn_insu_stas, v.opt(FieldValue::code), 17),
+        "acct_credit" => set(&mut p.acct_credit, v.opt(|v| v.dec(money::MONEY_DP)), 18),
         _ => None,
     }
 }

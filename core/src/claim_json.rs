@@ -396,6 +396,7 @@ mod tests {
         assert_eq!((rich.psn.zero_claim_years, rich.psn.gap_years), (Some(2), Some(0)));
         assert_eq!(rich.psn.mulaid_balc.to_string(), "88.8");
         assert_eq!(rich.psn.psn_insu_stas.as_deref(), Some("1"));
+        assert_eq!(rich.psn.acct_credit.map(|c| c.to_string()), Some("1200.00".into()));
         let m = &rich.mdtrt;
         assert_eq!((m.dedc_hosp_lv.as_deref(), m.psn_setlway.as_deref()), (Some("2"), Some("01")));
         assert_eq!((m.prior_disease.as_deref(), m.mid_setl_flag.as_deref()), (Some("I10"), Some("0")));

@@ -1080,3 +1080,37 @@ fn a_condition_on_a_code_no_claim_carries_is_refused() {
         "can never match",
     );
 }
+
+/// The year's account credit is deducted once a year, on top of any fixed
+/// amount (a 自负段 after the current-year account): a yearly deductible
+/// only.
+#[test]
+fn the_account_credit_is_added_to_a_yearly_deductible_only() {
+    let credit = |per: &str| {
+        with(json!({"rules": {"AC": "a"}, "benefits": {"inpatient": {"deductible": {
+            "per": per, "amount": "300", "acct_credit": {"rule": "AC"}}}}}))
+    };
+    refused(credit("admission"), "benefits.inpatient.deductible.acct_credit", "once a year");
+    let e = Engine::from_json(&credit("year").to_string()).unwrap();
+    let settle = |acct_credit: &str, borne: &str| {
+        let mut claim = local_inpatient_claim("2000.00");
+        claim["psn"]["acct_credit"] = json!(acct_credit);
+        claim["ytd"] = json!({"year": 2010, "dedc_paid": borne, "dedc_paid_by": {"inpatient": borne}});
+        e.settle(&yibao_core::parse_claim(&claim.to_string()).unwrap()).unwrap()
+    };
+    // 300 + 500 credited, none borne: 800 borne, 50 % of the other 1200.
+    let s = settle("500", "0");
+    assert_eq!(
+        (s.setlinfo.act_pay_dedc.to_string(), s.setlinfo.hifp_pay.to_string()),
+        ("800.00".into(), "600.00".into())
+    );
+    // 700 of it borne already: 100 more.
+    let s = settle("500", "700");
+    assert_eq!(
+        (s.setlinfo.act_pay_dedc.to_string(), s.setlinfo.hifp_pay.to_string()),
+        ("100.00".into(), "950.00".into())
+    );
+    // A credit of nothing leaves the fixed amount.
+    let s = settle("0", "0");
+    assert_eq!(s.setlinfo.act_pay_dedc.to_string(), "300.00");
+}

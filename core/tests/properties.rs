@@ -48,6 +48,10 @@ fn engines() -> Vec<Engine> {
         "benefit-year",
         "adjust-bounds",
         "deductible-order-by-level",
+        "layers-above-cap-segmented",
+        "line-ratio-set",
+        "two-diseases-cap",
+        "account-credit-first",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }
@@ -137,7 +141,7 @@ fn claim() -> impl Strategy<Value = Value> {
                 "psn": {"psn_no": "P", "insutype": insutype, "psn_type": pt, "brdy": brdy, "insu_begn_date": "2005-01-01",
                         "balc": balc, "acct_used_flag": if acct {"1"} else {"0"}, "cvlserv_flag": if cvlserv {"1"} else {"0"},
                         "primary_fixmedins_code": "H001",
-                        "quota_balc": {"opool": quota}, "mulaid_balc": quota, "zero_claim_years": adm, "gap_years": adm,
+                        "quota_balc": {"opool": quota}, "mulaid_balc": quota, "acct_credit": quota, "zero_claim_years": adm, "gap_years": adm,
                         "chronic_certs": [{"disease": disease, "begndate": "2010-01-01"}, {"disease": "copd", "begndate": "2010-01-01"}],
                         "idetinfo": if idet.is_empty() { json!([]) } else { json!([{"psn_idet_type": idet, "begntime": "2010-01-01 00:00:00"}]) }},
                 "ytd": {"year": 2010, "admissions": adm, "dedc_paid": "0.00",

@@ -98,6 +98,10 @@ pub fn apply(run: &mut Run) -> Result<()> {
         rule = o.rule.clone();
         text = format!("admission no. {} of the year", order + 1).into();
         list[order.min(list.len() - 1)].get()?
+    } else if d.amount.is_none() && d.acct_credit.is_some() {
+        // The year's account credit alone.
+        text = "".into();
+        Decimal::ZERO
     } else {
         let path = || format!("benefits.{id}.deductible.amount");
         // No `pct_of_cost` row holds and there is no plain amount: the table has no row for this claim.
@@ -144,6 +148,31 @@ pub fn apply(run: &mut Run) -> Result<()> {
         amount = (amount - prior).max(Decimal::ZERO);
         rule = t.rule.clone();
         text = format!("{text}, less {} borne on the earlier leg (补差)", fen(prior)).into();
+    }
+    if let Some(c) = &d.acct_credit {
+        let credit = run.claim.psn.acct_credit.ok_or_else(|| {
+            Error::claim(
+                "psn.acct_credit",
+                format!(
+                    "the yearly deductible first deducts the year's credit to the personal account ({}): \
+                     give what was credited this year",
+                    c.rule
+                ),
+            )
+            .with_rule(c.rule.as_str())
+        })?;
+        amount += credit;
+        text = if text.is_empty() {
+            format!("yearly deductible of the {} credited to the personal account this year", fen(credit)).into()
+        } else {
+            format!("{text} plus the {} credited to the personal account this year", fen(credit)).into()
+        };
+        run.trace.add(
+            "deductible",
+            c.rule.clone(),
+            fen(credit),
+            "the year's credit to the personal account, deducted first (先扣除本年度划入个人账户的金额)",
+        );
     }
     let counter = d.counter.as_deref().unwrap_or(bucket);
     if d.per == Per::Year {

@@ -166,6 +166,9 @@ pub fn claim(c: &Claim) -> Result<()> {
     flag(&p.cvlserv_flag, &s("psn.cvlserv_flag"))?;
     amount(p.balc, &s("psn.balc"))?;
     amount(p.mulaid_balc, &s("psn.mulaid_balc"))?;
+    if let Some(c) = p.acct_credit {
+        amount(c, &s("psn.acct_credit"))?;
+    }
     for (name, years) in [("psn.zero_claim_years", p.zero_claim_years), ("psn.gap_years", p.gap_years)] {
         if years.is_some_and(|n| n > MAX_YEARS) {
             return Err(Error::claim(name, format!("more than {MAX_YEARS} years")));

@@ -339,6 +339,21 @@ pub struct Deductible {
     /// outpatient care) while keeping their own caps.
     #[serde(default)]
     pub counter: Option<String>,
+    /// A yearly deductible that first deducts what was credited to the
+    /// member's personal account this year (先扣除本社保年度内划入个人账户的
+    /// 金额，再核定应报销金额): the claim's `psn.acct_credit` is added to
+    /// `amount` (0 when absent).
+    #[serde(default)]
+    pub acct_credit: Option<AcctCredit>,
+}
+
+/// The year's personal-account credit, borne before the fund pays.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcctCredit {
+    /// Rule cited.
+    #[schemars(with = "String")]
+    pub rule: Rid,
 }
 
 /// A modifier of the basic ratio: "N points lower" (`delta` negative),

@@ -272,6 +272,12 @@ impl Ctx<'_> {
                 }
             }
         }
+        if d.acct_credit.is_some() && d.per != Per::Year {
+            return Err(self.err(
+                format!("{path}.acct_credit"),
+                "the year's account credit is deducted once a year: give `\"per\": \"year\"`",
+            ));
+        }
         if let Some(o) = &d.by_order {
             let p = format!("{path}.by_order");
             if o.amounts.is_none() && o.next_pct.is_none() {
@@ -301,8 +307,8 @@ impl Ctx<'_> {
                 Ok(())
             })?;
         }
-        if d.amount.is_none() && d.by_order.is_none() && d.pct_of_cost.is_none() {
-            return Err(self.err(path, "a deductible needs `amount`, `by_order` or `pct_of_cost`"));
+        if d.amount.is_none() && d.by_order.is_none() && d.pct_of_cost.is_none() && d.acct_credit.is_none() {
+            return Err(self.err(path, "a deductible needs `amount`, `by_order`, `pct_of_cost` or `acct_credit`"));
         }
         for (i, w) in d.waive.iter().enumerate() {
             self.cond(&w.when, &format!("{path}.waive[{i}].when"))?;
