@@ -342,7 +342,7 @@ pub struct Deductible {
     /// A yearly deductible that first deducts what was credited to the
     /// member's personal account this year (先扣除本社保年度内划入个人账户的
     /// 金额，再核定应报销金额): the claim's `psn.acct_credit` is added to
-    /// `amount` (0 when absent).
+    /// `amount`, which may then be left out (nothing but the credit).
     #[serde(default)]
     pub acct_credit: Option<AcctCredit>,
 }
