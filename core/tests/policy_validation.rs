@@ -1114,3 +1114,31 @@ fn the_account_credit_is_added_to_a_yearly_deductible_only() {
     let s = settle("0", "0");
     assert_eq!(s.setlinfo.act_pay_dedc.to_string(), "300.00");
 }
+
+/// A cap earned quarter by quarter counts the quarters of the benefit year
+/// up to the visit's, the year beginning where `year_start` says; only a
+/// yearly cap is earned so.
+#[test]
+fn a_cap_accrues_quarter_by_quarter_of_the_benefit_year() {
+    let policy = |scope: &str| {
+        with(json!({"year_start": "04-01", "caps": {"annual": {"amount": "300", "scope": scope,
+            "accrues": {"per": "quarter"}}}, "benefits": {"inpatient": {"fund": {"ratio": "1"}}}}))
+    };
+    refused(policy("month"), "caps.annual.accrues", "a yearly cap");
+    let e = Engine::from_json(&policy("year").to_string()).unwrap();
+    for (day, year, earned) in [
+        ("2010-04-01", 2010, "300.00"),
+        ("2010-06-30", 2010, "300.00"),
+        ("2010-08-15", 2010, "600.00"),
+        ("2011-02-01", 2010, "1200.00"),
+        ("2011-03-31", 2010, "1200.00"),
+        ("2011-04-01", 2011, "300.00"),
+    ] {
+        let mut claim = local_inpatient_claim("9000.00");
+        claim["mdtrt"]["begndate"] = json!(day);
+        claim["mdtrt"]["enddate"] = json!(day);
+        claim["ytd"] = json!({"year": year});
+        let s = e.settle(&yibao_core::parse_claim(&claim.to_string()).unwrap()).unwrap();
+        assert_eq!(s.setlinfo.hifp_pay.to_string(), earned, "{day}");
+    }
+}

@@ -52,6 +52,7 @@ fn engines() -> Vec<Engine> {
         "line-ratio-set",
         "two-diseases-cap",
         "account-credit-first",
+        "monthly-cap-accrues",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

@@ -5,10 +5,14 @@
 use super::deductible::{pick, pick_row};
 use super::trace::{push_dec, push_pct};
 use super::Run;
+use crate::date::Date;
 use crate::error::Result;
 use crate::money::{fen, Decimal};
 use crate::policy::cond::Facts;
-use crate::policy::schema::{Adjust, Cap, LineDeductible, Ratio, Rid, Scope, Segment, SegmentBasis, SegmentMeasure};
+use crate::policy::schema::{
+    Accrual, AccrualPeriod, AccrualStart, Adjust, Cap, LineDeductible, Ratio, Rid, Scope, Segment, SegmentBasis,
+    SegmentMeasure,
+};
 use crate::ytd::Ytd;
 
 /// A ratio after the given modifiers, in order, clamped to 0–1; their rules
@@ -244,6 +248,38 @@ fn cap_key<'a>(cap: &Cap, bucket: &'a str, f: &Facts) -> std::borrow::Cow<'a, st
     std::borrow::Cow::Owned(k)
 }
 
+/// The periods of the benefit year an accruing cap has earned by the visit:
+/// from the year's first period (or the one its certification began in)
+/// to the visit's, both counted.
+fn periods_earned(a: &Accrual, run: &Run) -> i64 {
+    let f = &run.facts;
+    let (m, d) = run.body.year_start.map_or((1, 1), |s| (s.m, s.d));
+    let first = Date { y: f.benefit_year, m, d };
+    // Months of the benefit year before the one holding `day`.
+    let index = |day: Date| i64::from(day.months_since(first).max(0));
+    let start = match a.from {
+        AccrualStart::Year => 0,
+        AccrualStart::Certification => {
+            let day = f.day();
+            let disease = f.claim.mdtrt.disease.as_deref();
+            f.claim
+                .psn
+                .chronic_certs
+                .iter()
+                .filter(|c| c.begndate <= day && c.enddate.is_none_or(|e| day <= e))
+                .filter(|c| disease.is_some_and(|d| crate::policy::cond::disease_within(&c.disease, d)))
+                .map(|c| index(c.begndate))
+                .min()
+                .unwrap_or(0)
+        }
+    };
+    let len = match a.per {
+        AccrualPeriod::Month => 1,
+        AccrualPeriod::Quarter => 3,
+    };
+    (index(f.counted_on) / len - start / len + 1).max(1)
+}
+
 /// What is left under a cap before this claim.
 fn cap_room(run: &Run, cap: &Cap, name: &str) -> Result<Decimal> {
     let g = &run.body.disease_groups;
@@ -268,6 +304,10 @@ fn cap_room(run: &Run, cap: &Cap, name: &str) -> Result<Decimal> {
     if cap.scope == Scope::Claim {
         return Ok(amount);
     }
+    let amount = match &cap.accrues {
+        Some(a) => amount * Decimal::from(periods_earned(a, run)),
+        None => amount,
+    };
     let used: Decimal = cap.buckets.iter().map(|b| Ytd::get(&run.ytd.benefit_paid, &cap_key(cap, b, &run.facts))).sum();
     Ok((amount - used).max(Decimal::ZERO))
 }

@@ -527,6 +527,46 @@ pub struct Cap {
     /// Count separately per disease (monthly quotas per disease).
     #[serde(default)]
     pub per_disease: bool,
+    /// A yearly cap earned period by period: `amount` is a month's or a
+    /// quarter's, and what a period leaves unused carries to the later ones
+    /// of the same benefit year, not to the next year (月度限额，年度内累计
+    /// 使用，跨年清零).
+    #[serde(default)]
+    pub accrues: Option<Accrual>,
+}
+
+/// How a yearly cap is earned through the year.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Accrual {
+    /// The period each `amount` is earned for.
+    pub per: AccrualPeriod,
+    /// The first period that earns one.
+    #[serde(default)]
+    pub from: AccrualStart,
+}
+
+/// The period of an [`Accrual`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccrualPeriod {
+    /// A calendar month.
+    Month,
+    /// A quarter of the benefit year (calendar quarters for a calendar year).
+    Quarter,
+}
+
+/// Where an [`Accrual`] starts counting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccrualStart {
+    /// The benefit year's first period.
+    #[default]
+    Year,
+    /// The period in which the member's certification for the visit's
+    /// disease began (自认定之月起), where that is later in the year; the
+    /// year's first period for a visit without one.
+    Certification,
 }
 
 /// One eligibility check of a benefit; a failed check denies the claim.

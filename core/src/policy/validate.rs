@@ -360,6 +360,12 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
             }
             _ => return Err(cx.err(&p, "a cap needs exactly one of `amount` and `per_cert`")),
         }
+        if cap.accrues.is_some() && cap.scope != Scope::Year {
+            return Err(cx.err(
+                format!("{p}.accrues"),
+                "a cap earned period by period is a yearly cap: leave `scope` out or give `\"year\"`",
+            ));
+        }
         for bk in &cap.buckets {
             if !known_buckets.contains(bk) {
                 return Err(cx.err(format!("{p}.buckets"), format!("unknown benefit bucket `{bk}`")));
