@@ -580,19 +580,24 @@ mod tests {
         serde_json::from_str(r#"{"benefits": {}}"#).unwrap()
     }
 
+    /// A claim of a member with the certifications `certs` (JSON objects),
+    /// for a visit on 2010-03-01 of `med_type` for `disease`.
+    fn claim_with_certs(certs: &str, med_type: &str, disease: &str) -> crate::Claim {
+        crate::parse_claim(&format!(
+            r#"{{"psn": {{"psn_no": "P", "insutype": "390", "psn_type": "1501", "chronic_certs": [{certs}]}},
+              "mdtrt": {{"mdtrt_id": "M", "med_type": "{med_type}", "begndate": "2010-03-01", "enddate": "2010-03-01",
+                "fixmedins_code": "H", "hosp_lv": "1", "insuplc_admdvs": "140100", "mdtrtarea_admvs": "140100",
+                "disease": "{disease}"}},
+              "feedetail": [{{"feedetl_sn": "1", "med_chrgitm_type": "09", "chrgitm_lv": "01", "pric": "1",
+                "cnt": "1", "det_item_fee_sumamt": "1"}}]}}"#
+        ))
+        .unwrap()
+    }
+
     #[test]
     fn a_certification_covers_the_codes_below_its_disease() {
         let claim = |cert: &str, disease: &str| {
-            crate::parse_claim(&format!(
-                r#"{{"psn": {{"psn_no": "P", "insutype": "390", "psn_type": "1501",
-                    "chronic_certs": [{{"disease": "{cert}", "begndate": "2010-01-01"}}]}},
-                  "mdtrt": {{"mdtrt_id": "M", "med_type": "14", "begndate": "2010-03-01", "enddate": "2010-03-01",
-                    "fixmedins_code": "H", "hosp_lv": "1", "insuplc_admdvs": "140100", "mdtrtarea_admvs": "140100",
-                    "disease": "{disease}"}},
-                  "feedetail": [{{"feedetl_sn": "1", "med_chrgitm_type": "09", "chrgitm_lv": "01", "pric": "1",
-                    "cnt": "1", "det_item_fee_sumamt": "1"}}]}}"#
-            ))
-            .unwrap()
+            claim_with_certs(&format!(r#"{{"disease": "{cert}", "begndate": "2010-01-01"}}"#), "14", disease)
         };
         let body = no_benefits();
         for (cert, disease, want) in [("E11", "E11.900", true), ("E11", "E11", true), ("E11", "E12.000", false)] {
@@ -603,17 +608,7 @@ mod tests {
 
     #[test]
     fn holds_cert_tests_the_certifications_in_force_whatever_the_diagnosis() {
-        let claim = |certs: &str| {
-            crate::parse_claim(&format!(
-                r#"{{"psn": {{"psn_no": "P", "insutype": "390", "psn_type": "1501", "chronic_certs": [{certs}]}},
-                  "mdtrt": {{"mdtrt_id": "M", "med_type": "11", "begndate": "2010-03-01", "enddate": "2010-03-01",
-                    "fixmedins_code": "H", "hosp_lv": "1", "insuplc_admdvs": "140100", "mdtrtarea_admvs": "140100",
-                    "disease": "J06.900"}},
-                  "feedetail": [{{"feedetl_sn": "1", "med_chrgitm_type": "09", "chrgitm_lv": "01", "pric": "1",
-                    "cnt": "1", "det_item_fee_sumamt": "1"}}]}}"#
-            ))
-            .unwrap()
-        };
+        let claim = |certs: &str| claim_with_certs(certs, "11", "J06.900");
         let body = no_benefits();
         let groups: super::Groups = [("two".to_string(), vec!["I10".to_string(), "E11".to_string()])].into();
         let cond = |w: &str| serde_json::from_str::<super::Cond>(w).unwrap();
