@@ -1142,3 +1142,36 @@ fn a_cap_accrues_quarter_by_quarter_of_the_benefit_year() {
         assert_eq!(s.setlinfo.hifp_pay.to_string(), earned, "{day}");
     }
 }
+
+/// Counted from the certification, the quarters start with the one the
+/// member's certification for the visit's disease began in, a certification
+/// that has ended not counting.
+#[test]
+fn a_cap_accrues_from_the_certification_in_force() {
+    let p = with(json!({"year_start": "04-01", "caps": {"annual": {"amount": "300",
+        "accrues": {"per": "quarter", "from": "certification"}}}, "benefits": {"inpatient": {"fund": {"ratio": "1"}}}}));
+    let e = Engine::from_json(&p.to_string()).unwrap();
+    for (certs, earned) in [
+        // Certified in the year's second quarter: its quarters to the fourth.
+        (json!([{"disease": "E11", "begndate": "2010-08-20"}]), "900.00"),
+        // Certified before the year: every quarter of it.
+        (json!([{"disease": "E11", "begndate": "2009-08-20"}]), "1200.00"),
+        // An earlier certification that ended before the visit does not count.
+        (
+            json!([{"disease": "E11", "begndate": "2010-04-01", "enddate": "2010-06-30"},
+                   {"disease": "E11", "begndate": "2010-10-01"}]),
+            "600.00",
+        ),
+        // Nor does one for another disease.
+        (json!([{"disease": "I10", "begndate": "2010-04-01"}, {"disease": "E11", "begndate": "2010-10-01"}]), "600.00"),
+    ] {
+        let mut claim = local_inpatient_claim("9000.00");
+        claim["psn"]["chronic_certs"] = certs.clone();
+        claim["mdtrt"]["disease"] = json!("E11.900");
+        claim["mdtrt"]["begndate"] = json!("2011-02-01");
+        claim["mdtrt"]["enddate"] = json!("2011-02-01");
+        claim["ytd"] = json!({"year": 2010});
+        let s = e.settle(&yibao_core::parse_claim(&claim.to_string()).unwrap()).unwrap();
+        assert_eq!(s.setlinfo.hifp_pay.to_string(), earned, "{certs}");
+    }
+}
