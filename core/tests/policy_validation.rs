@@ -1175,3 +1175,13 @@ fn a_cap_accrues_from_the_certification_in_force() {
         assert_eq!(s.setlinfo.hifp_pay.to_string(), earned, "{certs}");
     }
 }
+
+/// A stay-day band must hold some stay.
+#[test]
+fn an_empty_stay_day_band_names_its_path() {
+    refused(
+        with(json!({"benefits": {"inpatient": {"when": {"stay_days": {"min": 90, "max": 90}}}}})),
+        "benefits.inpatient.when",
+        "stay-day band 90–90 is empty",
+    );
+}

@@ -53,6 +53,7 @@ fn engines() -> Vec<Engine> {
         "two-diseases-cap",
         "account-credit-first",
         "monthly-cap-accrues",
+        "stay-days",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

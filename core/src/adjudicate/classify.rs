@@ -27,7 +27,7 @@ pub fn lines(run: &mut Run) -> Result<()> {
     // Amounts over the price limit or a counted limit, by the rule that cut them.
     let mut over_rules: Vec<(Rid, Decimal)> = Vec::new();
     let mut waived = zero();
-    let stay_days = run.claim.mdtrt.begndate.days_until(run.claim.mdtrt.enddate).max(1);
+    let stay_days = run.facts.stay_days;
     for (i, l) in run.claim.feedetail.iter().enumerate() {
         let sum = fen(l.det_item_fee_sumamt);
         let mut r = LineResult {

@@ -17,10 +17,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let g = &run.body.disease_groups;
     let (table, key, days) = match (&st.amount, &st.per_day) {
         (Some(a), _) => (a, "amount", None),
-        (None, Some(d)) => {
-            let v = &run.claim.mdtrt;
-            (d, "per_day", Some(v.begndate.days_until(v.enddate).max(1)))
-        }
+        (None, Some(d)) => (d, "per_day", Some(run.facts.stay_days)),
         (None, None) => return Ok(()),
     };
     let (amount, row_rule) = pick_row(table, &run.facts, g, &|| format!("benefits.{id}.standard.{key}"))?;

@@ -85,6 +85,9 @@ pub struct Facts<'a> {
     /// The admission's number in the benefit year, this one counted, once
     /// the year's accumulators are known (`adjudicate::facts_and_ytd`).
     pub admission_order: Option<i32>,
+    /// Days of the stay (住院天数): the discharge date less the admission
+    /// date, a same-day stay one.
+    pub stay_days: i64,
 }
 
 /// True when a filing's area covers the treatment admvs (city level: first 4
@@ -140,6 +143,7 @@ impl<'a> Facts<'a> {
             counted_on,
             first_enrol_year: claim.psn.insu_begn_date.is_some_and(|b| year_of(b) == year_of(counted_on)),
             admission_order: None,
+            stay_days: v.begndate.days_until(v.enddate).max(1),
         }
     }
     /// The admission date.
@@ -296,6 +300,10 @@ pub struct Cond {
     /// incentive (连续参保激励) that raises a cap or a ratio year by year.
     /// A claim that gives no enrolment date matches no band.
     pub enrol_years: Option<AgeBand>,
+    /// Band of the stay's days (住院天数: the discharge date less the
+    /// admission date, a same-day stay one): `{"min": 90}` for a stay of
+    /// 90 days or more.
+    pub stay_days: Option<AgeBand>,
     /// Band of the admission's number in the benefit year, this one
     /// counted (1 for the first; a later leg of a moved stay keeps the
     /// number of the stay it continues): `{"min": 2, "max": 3}` is the
@@ -488,9 +496,13 @@ impl Cond {
                 return false;
             }
         }
-        for (band, years) in
-            [(&self.age, f.age), (&self.enrol_years, f.enrol_years), (&self.admission_order, f.admission_order)]
-        {
+        let stay = i32::try_from(f.stay_days).ok();
+        for (band, years) in [
+            (&self.age, f.age),
+            (&self.enrol_years, f.enrol_years),
+            (&self.admission_order, f.admission_order),
+            (&self.stay_days, stay),
+        ] {
             let Some(b) = band else { continue };
             let Some(a) = years else { return false };
             if b.min.is_some_and(|m| a < m) || b.max.is_some_and(|m| a >= m) {
@@ -701,6 +713,32 @@ mod tests {
         ] {
             let c: super::Cond = serde_json::from_str(cond).unwrap();
             assert_eq!(c.matches(&super::Facts::of(&unflagged, &body), None, &groups), want, "{cond}");
+        }
+    }
+
+    #[test]
+    fn a_stay_counts_its_nights_and_a_same_day_stay_one() {
+        let body = no_benefits();
+        let groups = super::Groups::new();
+        let stay = |end: &str| {
+            let mut c = claim_with_certs("", "21", "K35");
+            c.mdtrt.enddate = end.parse().unwrap();
+            c
+        };
+        for (end, days) in
+            [("2010-03-01", 1), ("2010-03-02", 1), ("2010-03-03", 2), ("2010-05-30", 90), ("2010-05-31", 91)]
+        {
+            let c = stay(end);
+            let f = super::Facts::of(&c, &body);
+            assert_eq!(f.stay_days, days, "{end}");
+            for (cond, want) in [
+                (r#"{"stay_days": {"min": 91}}"#, days >= 91),
+                (r#"{"stay_days": {"max": 2}}"#, days < 2),
+                (r#"{"stay_days": {"min": 2, "max": 91}}"#, (2..91).contains(&days)),
+            ] {
+                let k: super::Cond = serde_json::from_str(cond).unwrap();
+                assert_eq!(k.matches(&f, None, &groups), want, "{end} under {cond}");
+            }
         }
     }
 

@@ -72,9 +72,12 @@ impl Ctx<'_> {
                 }
             }
         }
-        for (what, band) in
-            [("age", &c.age), ("enrolment-year", &c.enrol_years), ("admission-order", &c.admission_order)]
-        {
+        for (what, band) in [
+            ("age", &c.age),
+            ("enrolment-year", &c.enrol_years),
+            ("admission-order", &c.admission_order),
+            ("stay-day", &c.stay_days),
+        ] {
             if let Some((lo, hi)) = band.as_ref().and_then(|a| a.min.zip(a.max)) {
                 if lo >= hi {
                     return Err(self.err(path, format!("{what} band {lo}–{hi} is empty")));
