@@ -1185,3 +1185,23 @@ fn an_empty_stay_day_band_names_its_path() {
         "stay-day band 90–90 is empty",
     );
 }
+
+/// A condition's list with nothing in it could never hold: refused, rather
+/// than leaving a benefit or a row that silently takes no claim.
+#[test]
+fn an_empty_list_in_a_condition_is_refused() {
+    for key in ["med_type", "psn_type", "disease", "holds_cert", "med_chrgitm_type", "any"] {
+        refused(
+            with(json!({"benefits": {"inpatient": {"when": {key: []}}}})),
+            &format!("benefits.inpatient.when.{key}"),
+            "an empty list can never match",
+        );
+    }
+    refused(
+        with(
+            json!({"benefits": {"inpatient": {"fund": {"adjust": [{"when": {"not": {"area": []}}, "delta": "0.1", "rule": "R"}]}}}}),
+        ),
+        "benefits.inpatient.fund.adjust[0].when.not.area",
+        "an empty list can never match",
+    );
+}
