@@ -1205,3 +1205,11 @@ fn an_empty_list_in_a_condition_is_refused() {
         "an empty list can never match",
     );
 }
+
+/// A deductible per disease is a yearly one.
+#[test]
+fn a_deductible_per_disease_is_yearly() {
+    let d = |per: &str| with(json!({"benefits": {"inpatient": {"deductible": {"per": per, "per_disease": true}}}}));
+    refused(d("admission"), "benefits.inpatient.deductible.per_disease", "once a year for each");
+    Engine::from_json(&d("year").to_string()).unwrap();
+}

@@ -54,6 +54,7 @@ fn engines() -> Vec<Engine> {
         "account-credit-first",
         "monthly-cap-accrues",
         "stay-days",
+        "deductible-per-disease",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

@@ -175,6 +175,15 @@ pub fn apply(run: &mut Run) -> Result<()> {
         );
     }
     let counter = d.counter.as_deref().unwrap_or(bucket);
+    // A yearly deductible per disease counts under `<counter>:<disease>`.
+    let keyed;
+    let counter = match run.claim.mdtrt.disease.as_deref().filter(|_| d.per_disease && d.per == Per::Year) {
+        Some(dis) => {
+            keyed = format!("{counter}:{dis}");
+            keyed.as_str()
+        }
+        None => counter,
+    };
     if d.per == Per::Year {
         let paid = Ytd::get(&run.ytd.dedc_paid_by, counter);
         amount = (amount - paid).max(Decimal::ZERO);

@@ -345,6 +345,11 @@ pub struct Deductible {
     /// `amount`, which may then be left out (nothing but the credit).
     #[serde(default)]
     pub acct_credit: Option<AcctCredit>,
+    /// A yearly deductible borne once a year for each disease (每个病种每年
+    /// 计算一次起付标准), counted in `dedc_paid_by` under
+    /// `<counter>:<disease>`, the visit's diagnosis as the claim gives it.
+    #[serde(default)]
+    pub per_disease: bool,
 }
 
 /// The year's personal-account credit, borne before the fund pays.

@@ -305,6 +305,12 @@ impl Ctx<'_> {
                 }
             }
         }
+        if d.per_disease && d.per != Per::Year {
+            return Err(self.err(
+                format!("{path}.per_disease"),
+                "a deductible per disease is borne once a year for each: give `\"per\": \"year\"`",
+            ));
+        }
         if d.acct_credit.is_some() && d.per != Per::Year {
             return Err(self.err(
                 format!("{path}.acct_credit"),
