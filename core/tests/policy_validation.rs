@@ -1213,3 +1213,36 @@ fn a_deductible_per_disease_is_yearly() {
     refused(d("admission"), "benefits.inpatient.deductible.per_disease", "once a year for each");
     Engine::from_json(&d("year").to_string()).unwrap();
 }
+
+/// A rule the policy cites without a text in `rules` loads, and is listed
+/// with the first place that cites it; every shipped policy gives a text
+/// for each rule it cites.
+#[test]
+fn rules_cited_without_a_text_are_listed() {
+    let mut p = with(json!({"rules": {"R": "r"}, "benefits": {"inpatient": {"fund": {"adjust": [
+        {"when": {"age": {"min": 70}}, "delta": "0.05", "rule": "R-AGE"},
+        {"when": {"age": {"min": 80}}, "delta": "0.05", "rule": "R-AGE"}]}}}}));
+    p["params"] = json!({"x": {"required": true, "rule": "R-PARAM"}});
+    let e = Engine::from_json(&p.to_string()).unwrap();
+    assert_eq!(
+        e.policy().undefined_rules,
+        vec![
+            ("params.x.rule".to_string(), "R-PARAM".to_string()),
+            ("benefits.inpatient.fund.adjust[0].rule".to_string(), "R-AGE".to_string()),
+        ]
+    );
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(root.join("examples/policies")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "json") {
+            let e = Engine::from_file(&path).unwrap();
+            assert_eq!(e.policy().undefined_rules, vec![], "{}", path.display());
+            seen += 1;
+        }
+    }
+    for id in yibao_core::policy::builtin::ids() {
+        assert_eq!(Engine::builtin(id).unwrap().policy().undefined_rules, vec![], "{id}");
+    }
+    assert!(seen > 50, "{seen} example policies");
+}

@@ -94,6 +94,11 @@ pub struct Policy {
     pub hash: String,
     /// This pack's ID and those it extends, nearest first.
     pub lineage: Vec<String>,
+    /// Rule IDs the policy cites that `rules` does not give a text for,
+    /// each with the first place that cites it: they load (a trace cites
+    /// them all the same), and `yibao check-policy` lists them, since a
+    /// misspelt ID leaves an auditor nothing to look up.
+    pub undefined_rules: Vec<(String, String)>,
 }
 
 impl Policy {
@@ -422,6 +427,9 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
     };
     let mut versions = Vec::new();
     let mut all_params = param_infos(&top_params)?;
+    // Rules the body and the parameters cite, with where, in file order.
+    let mut cited = Vec::new();
+    cited_rules(&Value::Object(top_params.clone()), &mut "params".to_string(), &mut cited);
     for (i, vv) in versions_v.into_iter().enumerate() {
         let vpath = format!("versions[{i}]");
         let Value::Object(mut vo) = vv else {
@@ -460,6 +468,7 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
         merge(&mut body, Value::Object(vo));
         place(&mut body, &label)?;
         substitute(&mut body, &infos, &mut String::new())?;
+        cited_rules(&body, &mut String::new(), &mut cited);
         let body: Body = serde_path_to_error::deserialize(body).map_err(|e| {
             let at = e.path().to_string();
             let path = crate::error::serde_path(&at, &e.inner().to_string()).unwrap_or(at);
@@ -495,7 +504,42 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
             return Err(Error::policy("versions", format!("version `{}` ends before it starts", v.label)));
         }
     }
-    Ok(Policy { id, title, rules, params: all_params, versions, hash, lineage })
+    let mut undefined_rules: Vec<(String, String)> = Vec::new();
+    for (path, id) in cited {
+        if !rules.contains_key(&id) && !undefined_rules.iter().any(|(_, r)| *r == id) {
+            undefined_rules.push((path, id));
+        }
+    }
+    Ok(Policy { id, title, rules, params: all_params, versions, hash, lineage, undefined_rules })
+}
+
+/// Every rule ID a policy's JSON cites (`rule`, `no_deductible_rule`,
+/// `year_ceiling_rule`…), with its path.
+fn cited_rules(v: &Value, path: &mut String, out: &mut Vec<(String, String)>) {
+    let len = path.len();
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                match x {
+                    Value::String(id) if k == "rule" || k.ends_with("_rule") => out.push((path.clone(), id.clone())),
+                    _ => cited_rules(x, path, out),
+                }
+                path.truncate(len);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                path.push_str(&format!("[{i}]"));
+                cited_rules(x, path, out);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Lower-case hex.
