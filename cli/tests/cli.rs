@@ -239,6 +239,23 @@ fn check_policy_reports_what_is_still_required() {
     let o = yibao(&["check-policy", "examples/policies/layers-before.json"], None);
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(out.contains("layers, paid in order: serious_illness, civil_servant, assistance"), "{out}");
+    assert!(!out.contains("warning"), "{out}");
+    // A rule cited without a text is a warning, with where it is cited.
+    let dir = std::env::temp_dir().join(format!("yibao-cli-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("typo.json");
+    let base = root().join("examples/policies/base.json");
+    let policy = serde_json::json!({"id": "typo", "extends": base.to_str().unwrap(),
+        "benefits": {"inpatient": {"fund": {"adjust": [{"when": {"age": {"min": 70}}, "delta": "0.05", "rule": "EX-AGE7O"}]}}}});
+    std::fs::write(&file, policy.to_string()).unwrap();
+    let o = yibao(&["check-policy", file.to_str().unwrap()], None);
+    let out = String::from_utf8(o.stdout).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("warning: rule `EX-AGE7O` (cited at benefits.inpatient.fund.adjust[0].rule) has no text"),
+        "{out}"
+    );
 }
 
 #[test]
