@@ -1227,9 +1227,22 @@ fn rules_cited_without_a_text_are_listed() {
     assert_eq!(
         e.policy().undefined_rules,
         vec![
-            ("params.x.rule".to_string(), "R-PARAM".to_string()),
-            ("benefits.inpatient.fund.adjust[0].rule".to_string(), "R-AGE".to_string()),
+            ("cited at params.x.rule".to_string(), "R-PARAM".to_string()),
+            ("cited at benefits.inpatient.fund.adjust[0].rule".to_string(), "R-AGE".to_string()),
+            // The rules the engine cites itself are looked for too.
+            ("cited by the engine, for line classes".to_string(), "GEN-CLASS".to_string()),
+            ("cited by the engine, for price limits".to_string(), "GEN-PRICE-CAP".to_string()),
+            ("cited by the engine, for the member's share".to_string(), "GEN-ACCOUNT".to_string()),
         ]
+    );
+    let mut p = p;
+    p["rules"] =
+        json!({"R": "r", "R-AGE": "a", "R-PARAM": "p", "GEN-CLASS": "c", "GEN-PRICE-CAP": "l", "GEN-ACCOUNT": "m"});
+    p.as_object_mut().unwrap().remove("uncovered");
+    let e = Engine::from_json(&p.to_string()).unwrap();
+    assert_eq!(
+        e.policy().undefined_rules,
+        vec![("cited by the engine, for a claim no benefit takes".to_string(), "YB-UNCOVERED".to_string())]
     );
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut seen = 0;

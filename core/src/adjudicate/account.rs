@@ -9,7 +9,8 @@ use crate::money::{fen, Decimal};
 use crate::policy::schema::{Pays, Rid};
 use crate::ytd::Ytd;
 
-const CASH_RULE: &str = "GEN-ACCOUNT";
+/// The rule the member's share, the account and cash are cited under.
+pub(crate) const CASH_RULE: &str = "GEN-ACCOUNT";
 
 fn payable(run: &Run, pays: Pays, already: Decimal) -> Decimal {
     let r = match pays {

@@ -9,8 +9,10 @@ use crate::policy::param;
 use crate::policy::schema::{ItemCapPer, Rid};
 use crate::settlement::LineResult;
 
-const CLASS: &str = "GEN-CLASS";
-const PRICE_CAP: &str = "GEN-PRICE-CAP";
+/// The rule the line classes and pre-self-pay are cited under.
+pub(crate) const CLASS: &str = "GEN-CLASS";
+/// The rule an amount over a price limit is cited under.
+pub(crate) const PRICE_CAP: &str = "GEN-PRICE-CAP";
 
 /// Classifies every line and fills the setlinfo sums.
 pub fn lines(run: &mut Run) -> Result<()> {

@@ -94,10 +94,12 @@ pub struct Policy {
     pub hash: String,
     /// This pack's ID and those it extends, nearest first.
     pub lineage: Vec<String>,
-    /// Rule IDs the policy cites that `rules` does not give a text for,
-    /// each with the first place that cites it: they load (a trace cites
-    /// them all the same), and `yibao check-policy` lists them, since a
-    /// misspelt ID leaves an auditor nothing to look up.
+    /// Rule IDs the policy or the engine cites that `rules` does not give a
+    /// text for, each after the first place that cites it (`cited at
+    /// benefits.inpatient.fund.rule`, `cited by the engine, for line
+    /// classes`): they load (a trace cites them all the same), and `yibao
+    /// check-policy` lists them, since a misspelt ID leaves an auditor
+    /// nothing to look up.
     pub undefined_rules: Vec<(String, String)>,
 }
 
@@ -504,17 +506,29 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
             return Err(Error::policy("versions", format!("version `{}` ends before it starts", v.label)));
         }
     }
+    // The rules the engine itself cites on a settlement: the line classes,
+    // price limits, the member's share, and the claim no benefit takes.
+    use crate::adjudicate::{account::CASH_RULE, classify};
+    for (what, id) in
+        [("line classes", classify::CLASS), ("price limits", classify::PRICE_CAP), ("the member's share", CASH_RULE)]
+    {
+        cited.push((format!("cited by the engine, for {what}"), id.to_string()));
+    }
+    for v in &versions {
+        cited
+            .push(("cited by the engine, for a claim no benefit takes".to_string(), v.body.uncovered.rule.to_string()));
+    }
     let mut undefined_rules: Vec<(String, String)> = Vec::new();
-    for (path, id) in cited {
+    for (place, id) in cited {
         if !rules.contains_key(&id) && !undefined_rules.iter().any(|(_, r)| *r == id) {
-            undefined_rules.push((path, id));
+            undefined_rules.push((place, id));
         }
     }
     Ok(Policy { id, title, rules, params: all_params, versions, hash, lineage, undefined_rules })
 }
 
 /// Every rule ID a policy's JSON cites (`rule`, `no_deductible_rule`,
-/// `year_ceiling_rule`…), with its path.
+/// `year_ceiling_rule`…), after `cited at <path>`.
 fn cited_rules(v: &Value, path: &mut String, out: &mut Vec<(String, String)>) {
     let len = path.len();
     match v {
@@ -525,7 +539,9 @@ fn cited_rules(v: &Value, path: &mut String, out: &mut Vec<(String, String)>) {
                 }
                 path.push_str(k);
                 match x {
-                    Value::String(id) if k == "rule" || k.ends_with("_rule") => out.push((path.clone(), id.clone())),
+                    Value::String(id) if k == "rule" || k.ends_with("_rule") => {
+                        out.push((format!("cited at {path}"), id.clone()))
+                    }
                     _ => cited_rules(x, path, out),
                 }
                 path.truncate(len);
