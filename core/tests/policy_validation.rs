@@ -1259,3 +1259,33 @@ fn rules_cited_without_a_text_are_listed() {
     }
     assert!(seen > 50, "{seen} example policies");
 }
+
+/// Advice is given on a denied claim too; its code is in capitals and its
+/// condition tests the claim, not a line.
+#[test]
+fn advice_is_given_whatever_the_status_and_checked_at_load() {
+    let advice = |a: Value| {
+        with(
+            json!({"rules": {"A": "a"}, "deny": [{"when": {"cause": ["traffic_accident"]}, "code": "EXCLUDED_CAUSE", "rule": "R", "message": "no"}],
+            "advice": [a]}),
+        )
+    };
+    let good = json!({"when": {"cause": ["traffic_accident"]}, "code": "ASK_THIRD_PARTY", "rule": "A", "message": "claim from the party liable"});
+    let e = Engine::from_json(&advice(good.clone()).to_string()).unwrap();
+    let mut claim = local_inpatient_claim("1000.00");
+    claim["mdtrt"]["cause"] = json!("traffic_accident");
+    let s = e.settle(&yibao_core::parse_claim(&claim.to_string()).unwrap()).unwrap();
+    assert_eq!(s.status, yibao_core::Status::Denied);
+    assert_eq!(
+        s.notices.iter().map(|n| (n.code.as_str(), n.rule.as_str())).collect::<Vec<_>>(),
+        [("ASK_THIRD_PARTY", "A")]
+    );
+    let s = e.settle(&yibao_core::parse_claim(&local_inpatient_claim("1000.00").to_string()).unwrap()).unwrap();
+    assert!(s.notices.is_empty());
+    let mut bad = good.clone();
+    bad["code"] = json!("ask-third-party");
+    refused(advice(bad), "advice[0].code", "capitals");
+    let mut bad = good;
+    bad["when"] = json!({"med_chrgitm_type": ["10"]});
+    refused(advice(bad), "advice[0].when", "not a line's");
+}

@@ -55,6 +55,7 @@ fn engines() -> Vec<Engine> {
         "monthly-cap-accrues",
         "stay-days",
         "deductible-per-disease",
+        "advice-remote-filing",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

@@ -203,6 +203,7 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
         excess: Decimal::ZERO,
     };
     if let Some(denial) = deny::decide(&mut run)? {
+        advise(&mut run);
         return Ok(deny::denied(run, denial, stamp));
     }
     classify::lines(&mut run)?;
@@ -216,6 +217,7 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
             run.trace.add("rule", n.rule.clone(), Decimal::ZERO, n.text.clone());
         }
     }
+    advise(&mut run);
     match route::manual(&run) {
         Some(notices) => {
             let rule = notices[0].rule.clone();
@@ -229,6 +231,20 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
             Ok(finish(run, Status::Manual, None, stamp))
         }
         None => Ok(finish(run, Status::Settled, None, stamp)),
+    }
+}
+
+/// Adds the policy's advice whose condition holds, as notices.
+fn advise(run: &mut Run) {
+    let body = run.body;
+    for a in body.advice.iter().filter(|a| a.when.matches(&run.facts, None, &body.disease_groups)) {
+        run.notices.push(Notice {
+            code: a.code.clone(),
+            rule: a.rule.to_string(),
+            message: a.message.clone(),
+            materials: Vec::new(),
+            deadline: None,
+        });
     }
 }
 

@@ -1153,6 +1153,11 @@ pub struct Body {
     /// Rules cited in the trace when they hold (standards applied, groups).
     #[serde(default)]
     pub notes: Vec<Note>,
+    /// What to tell the member when a condition holds, as a notice on the
+    /// settlement (settled, manual or denied): file a remote treatment
+    /// before the next stay to be paid at the full ratio (备案后直接结算).
+    #[serde(default)]
+    pub advice: Vec<Advice>,
 }
 
 /// A rule the trace cites when its condition holds.
@@ -1166,6 +1171,21 @@ pub struct Note {
     pub rule: Rid,
     /// Plain words.
     pub text: String,
+}
+
+/// A notice the policy gives the member when its condition holds.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Advice {
+    /// When it is given (claim fields only).
+    pub when: Cond,
+    /// The notice's code, in capitals (`FILE_REMOTE_TREATMENT`).
+    pub code: String,
+    /// Rule cited.
+    #[schemars(with = "String")]
+    pub rule: Rid,
+    /// Plain words.
+    pub message: String,
 }
 
 /// Contact lines a notice carries.
