@@ -221,8 +221,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             for m in p.missing_params() {
                 out!("  still required: `{}` ({})", m.name, m.rule);
             }
-            for (place, id) in &p.undefined_rules {
-                out!("  warning: rule `{id}` ({place}) has no text in `rules`");
+            for u in &p.undefined_rules {
+                out!("  warning: rule `{}` ({}) has no text in `rules`", u.rule, u.place);
             }
         }
         Cmd::Schema { of } => {

@@ -1219,6 +1219,8 @@ fn a_deductible_per_disease_is_yearly() {
 /// for each rule it cites.
 #[test]
 fn rules_cited_without_a_text_are_listed() {
+    let rule =
+        |rule: &str, place: &str| yibao_core::policy::load::RuleWithoutText { rule: rule.into(), place: place.into() };
     let mut p = with(json!({"rules": {"R": "r"}, "benefits": {"inpatient": {"fund": {"adjust": [
         {"when": {"age": {"min": 70}}, "delta": "0.05", "rule": "R-AGE"},
         {"when": {"age": {"min": 80}}, "delta": "0.05", "rule": "R-AGE"}]}}}}));
@@ -1227,12 +1229,12 @@ fn rules_cited_without_a_text_are_listed() {
     assert_eq!(
         e.policy().undefined_rules,
         vec![
-            ("cited at params.x.rule".to_string(), "R-PARAM".to_string()),
-            ("cited at benefits.inpatient.fund.adjust[0].rule".to_string(), "R-AGE".to_string()),
+            rule("R-PARAM", "cited at params.x.rule"),
+            rule("R-AGE", "cited at benefits.inpatient.fund.adjust[0].rule"),
             // The rules the engine cites itself are looked for too.
-            ("cited by the engine, for line classes".to_string(), "GEN-CLASS".to_string()),
-            ("cited by the engine, for price limits".to_string(), "GEN-PRICE-CAP".to_string()),
-            ("cited by the engine, for the member's share".to_string(), "GEN-ACCOUNT".to_string()),
+            rule("GEN-CLASS", "cited by the engine, for line classes"),
+            rule("GEN-PRICE-CAP", "cited by the engine, for price limits"),
+            rule("GEN-ACCOUNT", "cited by the engine, for the member's share"),
         ]
     );
     let mut p = p;
@@ -1242,7 +1244,7 @@ fn rules_cited_without_a_text_are_listed() {
     let e = Engine::from_json(&p.to_string()).unwrap();
     assert_eq!(
         e.policy().undefined_rules,
-        vec![("cited by the engine, for a claim no benefit takes".to_string(), "YB-UNCOVERED".to_string())]
+        vec![rule("YB-UNCOVERED", "cited by the engine, for a claim no benefit takes")]
     );
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut seen = 0;

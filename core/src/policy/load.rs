@@ -100,7 +100,17 @@ pub struct Policy {
     /// classes`): they load (a trace cites them all the same), and `yibao
     /// check-policy` lists them, since a misspelt ID leaves an auditor
     /// nothing to look up.
-    pub undefined_rules: Vec<(String, String)>,
+    pub undefined_rules: Vec<RuleWithoutText>,
+}
+
+/// A rule ID cited without a text in the policy's `rules`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleWithoutText {
+    /// The rule ID.
+    pub rule: String,
+    /// The first place citing it: `cited at <path>`, or `cited by the
+    /// engine, for <what>`.
+    pub place: String,
 }
 
 impl Policy {
@@ -518,10 +528,10 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
         cited
             .push(("cited by the engine, for a claim no benefit takes".to_string(), v.body.uncovered.rule.to_string()));
     }
-    let mut undefined_rules: Vec<(String, String)> = Vec::new();
-    for (place, id) in cited {
-        if !rules.contains_key(&id) && !undefined_rules.iter().any(|(_, r)| *r == id) {
-            undefined_rules.push((place, id));
+    let mut undefined_rules: Vec<RuleWithoutText> = Vec::new();
+    for (place, rule) in cited {
+        if !rules.contains_key(&rule) && !undefined_rules.iter().any(|u| u.rule == rule) {
+            undefined_rules.push(RuleWithoutText { rule, place });
         }
     }
     Ok(Policy { id, title, rules, params: all_params, versions, hash, lineage, undefined_rules })
