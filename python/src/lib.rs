@@ -61,6 +61,23 @@ impl Engine {
         self.inner.policy().hash.clone()
     }
 
+    /// What `yibao check-policy` warns of: each rule the policy or the
+    /// engine cites without a text in `rules`, as `{"rule", "place"}`.
+    #[getter]
+    fn policy_warnings(&self) -> Vec<std::collections::BTreeMap<&'static str, String>> {
+        let p = self.inner.policy();
+        p.undefined_rules.iter().map(|u| [("rule", u.rule.clone()), ("place", u.place.clone())].into()).collect()
+    }
+
+    /// The parameters the policy declares and no file has set, as
+    /// `{"name", "rule"}`: a claim that needs one is refused with
+    /// `PolicyParameterMissing`.
+    #[getter]
+    fn missing_params(&self) -> Vec<std::collections::BTreeMap<&'static str, String>> {
+        let p = self.inner.policy();
+        p.missing_params().iter().map(|m| [("name", m.name.clone()), ("rule", m.rule.to_string())].into()).collect()
+    }
+
     /// Settles one claim (a `dict` in the contract's shape, or a JSON `str`).
     /// One claim takes microseconds: the GIL is kept (releasing it costs more);
     /// `settle_many` releases it.

@@ -105,6 +105,16 @@ def test_engines_from_files_and_json():
     assert e.policy_hash.startswith("sha256:")
     j = yibao.Engine.from_json('{"id": "mine", "extends": "cn-xj-tiemenguan-2025", "params": {"special_cap": "1000"}}')
     assert "mine" in repr(j)
+    assert j.missing_params == [] and j.policy_warnings == []
+
+
+def test_an_engine_says_what_its_policy_still_needs():
+    assert {"name": "chronic_q_deductible", "rule": "TY-CHR-Q"} in \
+        yibao.Engine.builtin("cn-sx-taiyuan-resident-2010").missing_params
+    typo = json.loads((ROOT / "examples/policies/base.json").read_text(encoding="utf-8"))
+    typo["benefits"]["inpatient"]["fund"]["rule"] = "EX-RATI0"
+    e = yibao.Engine.from_json(json.dumps(typo))
+    assert e.policy_warnings == [{"rule": "EX-RATI0", "place": "cited at benefits.inpatient.fund.rule"}]
 
 
 def test_policies_lists_the_packs():

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 from os import PathLike
-from typing import Any, Iterable, List, Literal, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Union
 
 from typing_extensions import TypeAlias, final
 
@@ -175,6 +175,12 @@ class Engine:
     @property
     def policy_hash(self) -> str:
         """The policy's content hash."""
+    @property
+    def policy_warnings(self) -> List[Dict[str, str]]:
+        """Each rule cited without a text in `rules`, as {"rule", "place"}."""
+    @property
+    def missing_params(self) -> List[Dict[str, str]]:
+        """The declared parameters no file has set, as {"name", "rule"}."""
     def settle(self, claim: _Claim) -> Settlement:
         """Settles one claim (dict or JSON str)."""
     def settle_many(
