@@ -281,7 +281,9 @@ yibao_status yibao_reverse_into(const struct yibao_engine *e,
  Runs one operation on UTF-8 JSON: `settle`, `reverse`
  (`{"settlement", "ytd"}`), `check` (a manual-reimbursement application),
  `filing` (a filing transition), `certification` (a certification step),
- `deadline` (a claim) or `workdays` (`{"from", "days"}`). `*out` receives
+ `deadline` (a claim), `workdays` (`{"from", "days"}`) or `policy` (the
+ loaded policy: its ID, versions, hash, rules, the parameters still
+ required and the rules cited without a text; the input is not read). `*out` receives
  the result JSON or the error JSON; free it with [`yibao_free_string`].
  */
 yibao_status yibao_call(const struct yibao_engine *e,

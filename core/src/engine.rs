@@ -46,6 +46,9 @@ pub struct PolicySummary {
     pub rules: Vec<String>,
     /// Parameters a claim may need that no value is given for.
     pub required_params: Vec<ParamInfo>,
+    /// Rules cited without a text in `rules` (what `yibao check-policy`
+    /// warns of).
+    pub warnings: Vec<load::RuleWithoutText>,
 }
 
 impl PolicySummary {
@@ -57,6 +60,7 @@ impl PolicySummary {
             hash: p.hash.clone(),
             rules: p.rules.keys().cloned().collect(),
             required_params: p.missing_params().into_iter().cloned().collect(),
+            warnings: p.undefined_rules.clone(),
         }
     }
 }
@@ -309,10 +313,15 @@ impl Engine {
                 let w: WorkdaysIn = parse(input)?;
                 out(&serde_json::json!({"date": self.calendar.add_working_days(w.from, w.days)?}))
             }
+            // The loaded policy, as `yibao policies` lists a pack (the input is not read).
+            "policy" => out(&PolicySummary::of(&self.policy)),
             other => Err(Error::at(
                 ErrorCode::UnknownCode,
                 "op",
-                format!("unknown operation `{other}`; expected settle, reverse, check, filing, certification, deadline or workdays"),
+                format!(
+                    "unknown operation `{other}`; expected settle, reverse, check, filing, certification, deadline, \
+                     workdays or policy"
+                ),
             )),
         }
     }
@@ -361,6 +370,20 @@ mod tests {
         let padded = |len: usize| format!("{workdays}{}", " ".repeat(len - workdays.len()));
         assert_eq!(e.call("workdays", &padded(MAX_CLAIM_BYTES)).unwrap(), r#"{"date":"2025-10-09"}"#);
         assert_eq!(e.call("workdays", &padded(MAX_CLAIM_BYTES + 1)).unwrap_err().code, ErrorCode::InputTooLarge);
+    }
+
+    #[test]
+    fn the_policy_operation_says_what_the_loaded_policy_still_needs() {
+        let v: serde_json::Value = serde_json::from_str(&taiyuan().call("policy", "").unwrap()).unwrap();
+        assert_eq!(v["id"], "cn-sx-taiyuan-resident-2010");
+        assert_eq!(v["required_params"][0]["name"], "chronic_q_deductible");
+        assert_eq!(v["warnings"], serde_json::json!([]));
+        let typo = r#"{"id": "t", "extends": "cn-xj-tiemenguan-2025", "params": {"special_cap": "1000"},
+            "benefits": {"special_resident": {"fund": {"rule": "TMG-SPECIALL"}}}}"#;
+        let v: serde_json::Value =
+            serde_json::from_str(&Engine::from_json(typo).unwrap().call("policy", "{}").unwrap()).unwrap();
+        assert_eq!(v["required_params"], serde_json::json!([]));
+        assert_eq!(v["warnings"][0]["rule"], "TMG-SPECIALL");
     }
 
     #[test]

@@ -224,7 +224,9 @@ fn call_op(
 /// Runs one operation on UTF-8 JSON: `settle`, `reverse`
 /// (`{"settlement", "ytd"}`), `check` (a manual-reimbursement application),
 /// `filing` (a filing transition), `certification` (a certification step),
-/// `deadline` (a claim) or `workdays` (`{"from", "days"}`). `*out` receives
+/// `deadline` (a claim), `workdays` (`{"from", "days"}`) or `policy` (the
+/// loaded policy: its ID, versions, hash, rules, the parameters still
+/// required and the rules cited without a text; the input is not read). `*out` receives
 /// the result JSON or the error JSON; free it with [`yibao_free_string`].
 #[no_mangle]
 pub extern "C" fn yibao_call(

@@ -350,6 +350,13 @@ static void buffers_and_errors(void) {
     CHECK(st == YIBAO_STATUS_OK && strstr(out, "cn-xj-tiemenguan-2025") && strstr(out, "special_cap"), "policies");
     yibao_free_string(out);
     out = NULL;
+    /* The loaded policy: what it still needs, whatever the input. */
+    st = yibao_call(e, u8("policy"), 6, u8("{}"), 2, &out, NULL);
+    CHECK(st == YIBAO_STATUS_OK && strstr(out, "\"id\":\"cn-sx-taiyuan-resident-2010\"")
+              && strstr(out, "\"name\":\"chronic_q_deductible\"") && strstr(out, "\"warnings\":[]"),
+          "policy: %s", out ? out : "");
+    yibao_free_string(out);
+    out = NULL;
 
     /* A panic never crosses the boundary, and the library keeps working. */
     CHECK(yibao_selftest_panic() == YIBAO_STATUS_PANIC, "panic caught");

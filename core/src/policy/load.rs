@@ -104,7 +104,7 @@ pub struct Policy {
 }
 
 /// A rule ID cited without a text in the policy's `rules`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RuleWithoutText {
     /// The rule ID.
     pub rule: String,
