@@ -58,6 +58,7 @@ fn base() -> Value {
         "rules": {"R": "rule"},
         "params": {"ratio": {"value": "0.7", "rule": "R", "doc": "ratio"}, "floor": {"required": true, "rule": "R"}},
         "uncovered": {"rule": "R", "message": "no"},
+        "caps": {"monthly": {"rule": "R", "amount": "100", "accrues": "month", "buckets": ["inpatient"]}},
         "benefits": {
             "inpatient": {
                 "when": {"med_type": ["21"], "readmission": {"days": 15, "same_disease": "category"}},
@@ -102,6 +103,8 @@ fn what_the_loader_refuses_by_name_type_or_word_the_schema_refuses() {
         ("/benefits/inpatient/fund/ratoi", json!("0.8")),
         ("/benefits/inpatient/fund/ratio", json!(true)),
         ("/benefits/inpatient/deductible/per", json!("week")),
+        ("/caps/monthly/accrues", json!("week")),
+        ("/caps/monthly/accrues", json!({"per": "month", "from": "cert"})),
         ("/benefits/inpatient/when/readmission/same_disease", json!("code")),
         ("/benefits/inpatient/when/med_type", json!("21")),
         ("/benefits/inpatient/when/age", json!({"min": 60, "upto": 70})),

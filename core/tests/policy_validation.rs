@@ -1122,7 +1122,7 @@ fn the_account_credit_is_added_to_a_yearly_deductible_only() {
 fn a_cap_accrues_quarter_by_quarter_of_the_benefit_year() {
     let policy = |scope: &str| {
         with(json!({"year_start": "04-01", "caps": {"annual": {"amount": "300", "scope": scope,
-            "accrues": {"per": "quarter"}}}, "benefits": {"inpatient": {"fund": {"ratio": "1"}}}}))
+            "accrues": "quarter"}}, "benefits": {"inpatient": {"fund": {"ratio": "1"}}}}))
     };
     refused(policy("month"), "caps.annual.accrues", "a yearly cap");
     let e = Engine::from_json(&policy("year").to_string()).unwrap();

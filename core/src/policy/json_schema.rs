@@ -133,16 +133,17 @@ pub fn policy_file_schema() -> Value {
             );
         }
     }
-    // A cap reference may also be the cap's ID alone (see `CapRef`).
-    if let Some(Value::Object(mut table)) = defs.remove("CapRef") {
-        let description = table.remove("description").unwrap_or_default();
-        defs.insert(
-            "CapRef".into(),
-            json!({
-                "description": description,
-                "anyOf": [{"type": "string", "description": "The cap's ID in `caps`, citing the cap's rule."}, table]
-            }),
-        );
+    // Values a policy may also write as a string (see `Shorthand`): a cap
+    // reference as the cap's ID alone, an accrual as its period alone.
+    let shorthands = [
+        ("CapRef", json!({"type": "string", "description": "The cap's ID in `caps`, citing the cap's rule."})),
+        ("Accrual", json!({"$ref": "#/$defs/AccrualPeriod"})),
+    ];
+    for (name, short) in shorthands {
+        if let Some(Value::Object(mut table)) = defs.remove(name) {
+            let description = table.remove("description").unwrap_or_default();
+            defs.insert(name.into(), json!({"description": description, "anyOf": [short, table]}));
+        }
     }
     let Some(Value::Object(body_def)) = defs.remove("Body") else {
         unreachable!("the body is a struct, kept in the definitions")

@@ -407,22 +407,47 @@ pub struct CapRef {
     pub rule: Option<Rid>,
 }
 
+/// A value a policy may write as a string (its shorthand) or as its table.
+trait Shorthand: Sized {
+    /// What the reader expects, for its error messages.
+    const EXPECTING: &'static str;
+    /// The value a string stands for.
+    fn from_short<E: de::Error>(s: &str) -> Result<Self, E>;
+    /// The value written as its table.
+    fn from_table<'de, A: MapAccess<'de>>(m: A) -> Result<Self, A::Error>;
+}
+
+/// Reads a [`Shorthand`] value, a string or a table.
+fn string_or_table<'de, D: Deserializer<'de>, T: Shorthand>(d: D) -> Result<T, D::Error> {
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: Shorthand> Visitor<'de> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            T::from_short(v)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<T, A::Error> {
+            T::from_table(m)
+        }
+    }
+    d.deserialize_any(V(PhantomData))
+}
+
+impl Shorthand for CapRef {
+    const EXPECTING: &'static str = "a cap's ID, or `{cap, rule}`";
+    fn from_short<E: de::Error>(s: &str) -> Result<Self, E> {
+        Ok(CapRef { cap: s.to_string(), rule: None })
+    }
+    fn from_table<'de, A: MapAccess<'de>>(m: A) -> Result<Self, A::Error> {
+        CapRef::deserialize(de::value::MapAccessDeserializer::new(m))
+    }
+}
+
 impl<'de> Deserialize<'de> for CapRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = CapRef;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a cap's ID, or `{cap, rule}`")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<CapRef, E> {
-                Ok(CapRef { cap: v.to_string(), rule: None })
-            }
-            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<CapRef, A::Error> {
-                CapRef::deserialize(de::value::MapAccessDeserializer::new(m))
-            }
-        }
-        d.deserialize_any(V)
+        string_or_table(d)
     }
 }
 
@@ -540,15 +565,34 @@ pub struct Cap {
     pub accrues: Option<Accrual>,
 }
 
-/// How a yearly cap is earned through the year.
+/// How a yearly cap is earned through the year: `{per, from}`, or the
+/// period alone (`"month"`), counted from the year's start.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(remote = "Self")]
 pub struct Accrual {
     /// The period each `amount` is earned for.
     pub per: AccrualPeriod,
     /// The first period that earns one.
     #[serde(default)]
     pub from: AccrualStart,
+}
+
+impl Shorthand for Accrual {
+    const EXPECTING: &'static str = "`month`, `quarter`, or `{per, from}`";
+    fn from_short<E: de::Error>(s: &str) -> Result<Self, E> {
+        let per = AccrualPeriod::deserialize(de::value::StrDeserializer::<E>::new(s))?;
+        Ok(Accrual { per, from: AccrualStart::Year })
+    }
+    fn from_table<'de, A: MapAccess<'de>>(m: A) -> Result<Self, A::Error> {
+        Accrual::deserialize(de::value::MapAccessDeserializer::new(m))
+    }
+}
+
+impl<'de> Deserialize<'de> for Accrual {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        string_or_table(d)
+    }
 }
 
 /// The period of an [`Accrual`].
