@@ -134,9 +134,9 @@ fn claim() -> impl Strategy<Value = Value> {
             prop::option::of(prop::sample::select(vec!["2010-05-20", "2010-05-10", "2010-06-01"])),
         ),
         prop::sample::select(vec!["1970-01-01", "1940-01-01"]),
-        prop::sample::select(vec!["diabetes", "K35.8"]),
+        (prop::sample::select(vec!["diabetes", "K35.8"]), prop::sample::select(vec!["2010-06-20", "2010-06-01", "2010-09-30"])),
     )
-        .prop_map(|(med, lv, pt, route, area, mut lines, (adm, paid, elig, balc, quota), disease, acct, (idet, cvlserv, dedc_lv, leg, prior, way, out), brdy, prior_disease)| {
+        .prop_map(|(med, lv, pt, route, area, mut lines, (adm, paid, elig, balc, quota), disease, acct, (idet, cvlserv, dedc_lv, leg, prior, way, out), brdy, (prior_disease, end))| {
             for (i, l) in lines.iter_mut().enumerate() {
                 l["feedetl_sn"] = json!((i + 1).to_string());
             }
@@ -152,7 +152,7 @@ fn claim() -> impl Strategy<Value = Value> {
                         "benefit_paid": {"inpatient": paid, "chronic": paid, "special": paid},
                         "eligible_sum": {"inpatient": elig, "general_outpatient": elig, "layer:serious_illness": elig,
                                          "layer:serious_illness_assisted": elig, "seg:inpatient": elig}},
-                "mdtrt": {"mdtrt_id": "M", "med_type": med, "begndate": "2010-06-01", "enddate": "2010-06-20",
+                "mdtrt": {"mdtrt_id": "M", "med_type": med, "begndate": "2010-06-01", "enddate": end,
                           "fixmedins_code": if route == "emergency" {"H009"} else {"H001"}, "hosp_lv": lv, "dedc_hosp_lv": dedc_lv,
                           "referral_leg": leg, "prior_leg_dedc": prior, "psn_setlway": way,
                           "prior_dscg_date": out, "prior_disease": prior_disease,
