@@ -1291,3 +1291,19 @@ fn advice_is_given_whatever_the_status_and_checked_at_load() {
     bad["when"] = json!({"med_chrgitm_type": ["10"]});
     refused(advice(bad), "advice[0].when", "not a line's");
 }
+
+/// A disease range runs from its first code to its last, in a condition or
+/// in a disease group.
+#[test]
+fn a_backwards_disease_range_is_refused() {
+    refused(
+        with(json!({"benefits": {"inpatient": {"when": {"disease": ["C97-C00"]}}}})),
+        "benefits.inpatient.when",
+        "`C97-C00` runs backwards",
+    );
+    let mut p = with(json!({"benefits": {"inpatient": {"when": {"disease": ["@tumour"]}}}}));
+    p["disease_groups"] = json!({"tumour": ["C00-C97", "D46-D37"]});
+    refused(p.clone(), "disease_groups.tumour[1]", "runs backwards");
+    p["disease_groups"] = json!({"tumour": ["C00-C97", "D37-D48", "type-2"]});
+    Engine::from_json(&p.to_string()).unwrap();
+}

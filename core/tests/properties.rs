@@ -56,6 +56,7 @@ fn engines() -> Vec<Engine> {
         "stay-days",
         "deductible-per-disease",
         "advice-remote-filing",
+        "disease-range",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

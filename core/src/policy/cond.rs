@@ -393,6 +393,22 @@ fn flag(want: Option<bool>, got: bool) -> bool {
     want.is_none_or(|w| w == got)
 }
 
+/// The two ends of an ICD-10 range (`C00-C97`, `C18.0-C18.9`), where
+/// `listed` is one: two codes, each a letter, two digits and an optional
+/// dotted part, joined by a hyphen.
+pub fn icd_range(listed: &str) -> Option<(&str, &str)> {
+    let (lo, hi) = listed.split_once('-')?;
+    let code = |c: &str| {
+        let b = c.as_bytes();
+        b.len() >= 3
+            && b[0].is_ascii_uppercase()
+            && b[1].is_ascii_digit()
+            && b[2].is_ascii_digit()
+            && (b.len() == 3 || (b[3] == b'.' && b.len() > 4 && b[4..].iter().all(u8::is_ascii_alphanumeric)))
+    };
+    (code(lo) && code(hi)).then_some((lo, hi))
+}
+
 /// Disease groups, for `@group` lookups.
 pub type Groups = std::collections::BTreeMap<String, Vec<String>>;
 
@@ -410,8 +426,15 @@ pub fn disease_in(list: &[String], disease: &str, groups: &Groups) -> bool {
 /// extensions (`K35` takes `K35.8` and `K35.800x001`), and a code with a dot
 /// takes the longer codes that begin with it (`K35.8` takes `K35.800`). A
 /// category never takes another one (`K35` does not take `K350`), and a name
-/// (`diabetes`) takes only itself.
+/// (`diabetes`) takes only itself. A range of codes as policy documents list
+/// them (`C00-C97`, 恶性肿瘤) takes every code from its first to its last,
+/// each with the codes below it.
 pub fn disease_within(listed: &str, code: &str) -> bool {
+    if let Some((lo, hi)) = icd_range(listed) {
+        // The code cut to each end's length, so that `C97` takes `C97.x00`.
+        let cut = |end: &str| code.get(..end.len().min(code.len())).unwrap_or(code);
+        return cut(lo) >= lo && cut(hi) <= hi && icd_range(code).is_none();
+    }
     match code.strip_prefix(listed) {
         Some("") => true,
         Some(rest) => rest.starts_with('.') || listed.contains('.'),
@@ -582,6 +605,19 @@ mod tests {
             ("K35.80", "K35.8", false),
             ("diabetes", "diabetes", true),
             ("diabetes", "diabetes_nephropathy", false),
+            // A range takes its ends and what lies between, with the codes below them.
+            ("C00-C97", "C00", true),
+            ("C00-C97", "C34.900", true),
+            ("C00-C97", "C97.x00", true),
+            ("C00-C97", "C98", false),
+            ("C00-C97", "B99.000", false),
+            ("C00-C97", "D00.1", false),
+            ("C18.0-C18.9", "C18.200x001", true),
+            ("C18.0-C18.9", "C19", false),
+            ("C18.0-C18.9", "C18", false),
+            // A name with a hyphen is a name.
+            ("type-2", "type-2", true),
+            ("type-2", "type-3", false),
         ] {
             assert_eq!(disease_within(listed, code), want, "{listed} takes {code}");
         }

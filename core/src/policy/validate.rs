@@ -63,9 +63,20 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// An ICD-10 range must run from its first code to its last.
+    fn range(&self, listed: &str, path: &str) -> Result<()> {
+        match super::cond::icd_range(listed) {
+            Some((lo, hi)) if lo > hi => {
+                Err(self.err(path, format!("the disease range `{listed}` runs backwards: give its first code first")))
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn cond(&self, c: &Cond, path: &str) -> Result<()> {
         self.codes(c, path)?;
         for d in c.disease.iter().chain(&c.holds_cert).flatten() {
+            self.range(d, path)?;
             if let Some(g) = d.strip_prefix('@') {
                 if !self.body.disease_groups.contains_key(g) {
                     return Err(self.err(path, format!("unknown disease group `@{g}`")));
@@ -388,6 +399,11 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
     }
     for (i, d) in b.deny.iter().enumerate() {
         cx.cond(&d.when, &format!("deny[{i}].when"))?;
+    }
+    for (g, codes) in &b.disease_groups {
+        for (i, d) in codes.iter().enumerate() {
+            cx.range(d, &format!("disease_groups.{g}[{i}]"))?;
+        }
     }
     for (i, a) in b.advice.iter().enumerate() {
         let p = format!("advice[{i}]");
