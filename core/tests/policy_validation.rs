@@ -1304,6 +1304,6 @@ fn a_backwards_disease_range_is_refused() {
     let mut p = with(json!({"benefits": {"inpatient": {"when": {"disease": ["@tumour"]}}}}));
     p["disease_groups"] = json!({"tumour": ["C00-C97", "D46-D37"]});
     refused(p.clone(), "disease_groups.tumour[1]", "runs backwards");
-    p["disease_groups"] = json!({"tumour": ["C00-C97", "D37-D48", "type-2"]});
+    p["disease_groups"] = json!({"tumour": ["C00-C97", "D37-D48", "type-2", "N18.5-N18.5"]});
     Engine::from_json(&p.to_string()).unwrap();
 }

@@ -623,6 +623,30 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_range_is_two_icd_codes_joined_by_a_hyphen() {
+        for (listed, want) in [
+            ("C00-C97", Some(("C00", "C97"))),
+            ("C18.0-C18.9", Some(("C18.0", "C18.9"))),
+            ("C00.1-C97", Some(("C00.1", "C97"))),
+            ("C34-C34", Some(("C34", "C34"))),
+            ("type-2", None),
+            ("c00-c97", None),
+            ("T2D-C97", None),
+            ("CC0-C97", None),
+            ("C0-C97", None),
+            ("C00-97", None),
+            ("C00x-C97", None),
+            ("C00.-C97", None),
+            ("C00-C97.", None),
+            ("C00.a!-C97", None),
+            ("C00-C97-D00", None),
+            ("C00", None),
+        ] {
+            assert_eq!(super::icd_range(listed), want, "{listed}");
+        }
+    }
+
     /// A policy body with no benefits: facts need only its year rules.
     fn no_benefits() -> crate::policy::schema::Body {
         serde_json::from_str(r#"{"benefits": {}}"#).unwrap()
