@@ -199,6 +199,13 @@ pub struct Identity {
     pub memo: Option<String>,
 }
 
+impl ChronicCert {
+    /// Whether the certification is in force on `day`.
+    pub fn in_force(&self, day: Date) -> bool {
+        self.begndate <= day && self.enddate.is_none_or(|e| day <= e)
+    }
+}
+
 impl Identity {
     /// Whether the identity holds on `day`.
     pub fn holds_on(&self, day: Date) -> bool {

@@ -175,9 +175,10 @@ pub fn apply(run: &mut Run) -> Result<()> {
         );
     }
     let counter = d.counter.as_deref().unwrap_or(bucket);
-    // A yearly deductible per disease counts under `<counter>:<disease>`.
+    // A yearly deductible per disease (validation holds `per_disease` to
+    // yearly ones) counts under `<counter>:<disease>`.
     let keyed;
-    let counter = match run.claim.mdtrt.disease.as_deref().filter(|_| d.per_disease && d.per == Per::Year) {
+    let counter = match run.claim.mdtrt.disease.as_deref().filter(|_| d.per_disease) {
         Some(dis) => {
             keyed = format!("{counter}:{dis}");
             keyed.as_str()

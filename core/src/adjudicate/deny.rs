@@ -45,7 +45,7 @@ pub fn decide<'a>(run: &mut Run<'a>) -> Result<Option<Denial>> {
                     )),
                 }
             }
-            Check::Certified { rule } => (!run.facts.certified).then(|| {
+            Check::Certified { rule } => (!run.facts.certified()).then(|| {
                 let d = claim.mdtrt.disease.as_deref().unwrap_or("(none given)");
                 denial("NOT_CERTIFIED", rule, format!("no certification in force on {day} for disease `{d}`"))
             }),

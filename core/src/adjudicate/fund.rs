@@ -259,19 +259,7 @@ fn periods_earned(a: &Accrual, run: &Run) -> i64 {
     let index = |day: Date| i64::from(day.months_since(first).max(0));
     let start = match a.from {
         AccrualStart::Year => 0,
-        AccrualStart::Certification => {
-            let day = f.day();
-            let disease = f.claim.mdtrt.disease.as_deref();
-            f.claim
-                .psn
-                .chronic_certs
-                .iter()
-                .filter(|c| c.begndate <= day && c.enddate.is_none_or(|e| day <= e))
-                .filter(|c| disease.is_some_and(|d| crate::policy::cond::disease_within(&c.disease, d)))
-                .map(|c| index(c.begndate))
-                .min()
-                .unwrap_or(0)
-        }
+        AccrualStart::Certification => f.certified_since.map_or(0, index),
     };
     let len = match a.per {
         AccrualPeriod::Month => 1,
@@ -292,7 +280,7 @@ fn cap_room(run: &Run, cap: &Cap, name: &str) -> Result<Decimal> {
                 .psn
                 .chronic_certs
                 .iter()
-                .filter(|c| c.begndate <= day && c.enddate.is_none_or(|e| day <= e))
+                .filter(|c| c.in_force(day))
                 .filter(|c| crate::policy::cond::disease_in(&pc.diseases, &c.disease, g))
                 .map(|c| c.disease.as_str())
                 .collect::<std::collections::BTreeSet<_>>()

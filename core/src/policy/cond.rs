@@ -61,9 +61,10 @@ pub struct Facts<'a> {
     pub filing_kind: Option<&'a str>,
     /// Some filing is active on the admission date (wherever it points).
     pub any_filing_active: bool,
-    /// The visit's disease is certified (itself or a category above it, see
-    /// [`disease_within`]) and the certification is in force.
-    pub certified: bool,
+    /// The first day of the earliest certification in force that covers the
+    /// visit's disease (itself or a category above it, see
+    /// [`disease_within`]); `None` when the visit's disease is not certified.
+    pub certified_since: Option<Date>,
     /// Start of the filing covering the treatment place.
     pub filing_begin: Option<Date>,
     /// Kinds of every active filing.
@@ -119,12 +120,9 @@ impl<'a> Facts<'a> {
             .filings
             .iter()
             .any(|f| f.status == "active" && f.begndate > day && filing_covers(&f.area_admdvs, &v.mdtrtarea_admvs));
-        let certified = v.disease.as_deref().is_some_and(|d| {
-            claim
-                .psn
-                .chronic_certs
-                .iter()
-                .any(|c| disease_within(&c.disease, d) && c.begndate <= day && c.enddate.is_none_or(|e| day <= e))
+        let certified_since = v.disease.as_deref().and_then(|d| {
+            let covering = claim.psn.chronic_certs.iter().filter(|c| c.in_force(day) && disease_within(&c.disease, d));
+            covering.map(|c| c.begndate).min()
         });
         Facts {
             claim,
@@ -134,7 +132,7 @@ impl<'a> Facts<'a> {
             at_primary: claim.psn.primary_fixmedins_code.as_deref() == Some(v.fixmedins_code.as_str()),
             filing_kind,
             any_filing_active: claim.psn.filings.iter().any(active),
-            certified,
+            certified_since,
             filing_begin: covering.map(|f| f.begndate),
             active_kinds: claim.psn.filings.iter().filter(|f| active(f)).map(|f| f.kind.as_str()).collect(),
             filed_later,
@@ -149,6 +147,11 @@ impl<'a> Facts<'a> {
     /// The admission date.
     pub fn day(&self) -> Date {
         self.claim.mdtrt.begndate
+    }
+
+    /// The visit's disease is certified, and the certification in force.
+    pub fn certified(&self) -> bool {
+        self.certified_since.is_some()
     }
 }
 
@@ -463,7 +466,7 @@ impl Cond {
             && flag(self.sudden, v.sudden)
             && flag(self.filed, f.filing_kind.is_some())
             && flag(self.any_filing, f.any_filing_active)
-            && flag(self.certified, f.certified)
+            && flag(self.certified, f.certified())
             && flag(self.cvlserv, c.psn.cvlserv_flag == "1")
             && flag(self.mid_setl, v.mid_setl_flag.as_deref() == Some("1"))
             && flag(self.referral_leg, v.referral_leg)
@@ -504,9 +507,8 @@ impl Cond {
         }
         if let Some(ds) = &self.holds_cert {
             let day = f.day();
-            let held = c.psn.chronic_certs.iter().any(|cert| {
-                cert.begndate <= day && cert.enddate.is_none_or(|e| day <= e) && disease_in(ds, &cert.disease, groups)
-            });
+            let held =
+                c.psn.chronic_certs.iter().any(|cert| cert.in_force(day) && disease_in(ds, &cert.disease, groups));
             if !held {
                 return false;
             }
@@ -674,7 +676,7 @@ mod tests {
         let body = no_benefits();
         for (cert, disease, want) in [("E11", "E11.900", true), ("E11", "E11", true), ("E11", "E12.000", false)] {
             let c = claim(cert, disease);
-            assert_eq!(super::Facts::of(&c, &body).certified, want, "{cert} certifies {disease}");
+            assert_eq!(super::Facts::of(&c, &body).certified(), want, "{cert} certifies {disease}");
         }
     }
 
@@ -714,7 +716,7 @@ mod tests {
             let f = super::Facts::of(&c, &body);
             assert_eq!(cond(when).matches(&f, None, &groups), want, "{certs} under {when}");
             // The visit's own diagnosis is not certified.
-            assert!(!f.certified);
+            assert!(!f.certified());
         }
     }
 

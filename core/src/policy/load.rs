@@ -441,7 +441,9 @@ pub fn load(text: &str, base: Option<&Path>, r: &dyn Resolver) -> Result<Policy>
     let mut all_params = param_infos(&top_params)?;
     // Rules the body and the parameters cite, with where, in file order.
     let mut cited = Vec::new();
-    cited_rules(&Value::Object(top_params.clone()), &mut "params".to_string(), &mut cited);
+    if let Some(p) = full.get("params") {
+        cited_rules(p, &mut "params".to_string(), &mut cited);
+    }
     for (i, vv) in versions_v.into_iter().enumerate() {
         let vpath = format!("versions[{i}]");
         let Value::Object(mut vo) = vv else {
