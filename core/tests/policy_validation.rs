@@ -929,10 +929,10 @@ fn a_modifier_may_move_a_ratio_by_100_points_and_no_more() {
     }
 }
 
-/// A modifier does one thing: move the ratio by points, scale it, or set
-/// it to a ratio of its own.
+/// A modifier does one thing: move the ratio by points, scale it, scale
+/// the member's part, or set it to a ratio of its own.
 #[test]
-fn a_modifier_gives_one_of_delta_factor_and_set() {
+fn a_modifier_gives_one_of_delta_factor_share_factor_and_set() {
     let adjust = |a: Value| with(json!({"benefits": {"inpatient": {"fund": {"adjust": [a]}}}}));
     let a = |extra: Value| {
         let mut a = json!({"when": {"med_chrgitm_type": ["10"]}, "rule": "R"});
@@ -941,8 +941,20 @@ fn a_modifier_gives_one_of_delta_factor_and_set() {
     };
     Engine::from_json(&a(json!({"set": "0.9"})).to_string()).unwrap();
     refused(a(json!({"set": "1.1"})), "benefits.inpatient.fund.adjust[0].set", "");
-    for both in [json!({"set": "0.9", "delta": "0.1"}), json!({"set": "0.9", "factor": "0.5"}), json!({})] {
-        refused(a(both), "benefits.inpatient.fund.adjust[0]", "exactly one of `delta`, `factor` and `set`");
+    Engine::from_json(&a(json!({"share_factor": "0.6"})).to_string()).unwrap();
+    refused(a(json!({"share_factor": "1.2"})), "benefits.inpatient.fund.adjust[0].share_factor", "");
+    refused(a(json!({"share_factor": "-0.1"})), "benefits.inpatient.fund.adjust[0].share_factor", "");
+    for both in [
+        json!({"set": "0.9", "delta": "0.1"}),
+        json!({"set": "0.9", "factor": "0.5"}),
+        json!({"share_factor": "0.6", "factor": "0.5"}),
+        json!({}),
+    ] {
+        refused(
+            a(both),
+            "benefits.inpatient.fund.adjust[0]",
+            "exactly one of `delta`, `factor`, `share_factor` and `set`",
+        );
     }
 }
 
@@ -1190,7 +1202,7 @@ fn an_empty_stay_day_band_names_its_path() {
 /// than leaving a benefit or a row that silently takes no claim.
 #[test]
 fn an_empty_list_in_a_condition_is_refused() {
-    for key in ["med_type", "psn_type", "disease", "holds_cert", "med_chrgitm_type", "any"] {
+    for key in ["med_type", "psn_type", "disease", "holds_cert", "med_chrgitm_type", "fixmedins_code", "any"] {
         refused(
             with(json!({"benefits": {"inpatient": {"when": {key: []}}}})),
             &format!("benefits.inpatient.when.{key}"),

@@ -57,6 +57,7 @@ fn engines() -> Vec<Engine> {
         "deductible-per-disease",
         "advice-remote-filing",
         "disease-range",
+        "retiree-share",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

@@ -28,6 +28,9 @@ fn adjusted<'x>(r: Decimal, adj: impl Iterator<Item = &'x Adjust>, rules: &mut V
         if let Some(f) = &a.factor {
             r *= f.get()?;
         }
+        if let Some(f) = &a.share_factor {
+            r = Decimal::ONE - f.get()? * (Decimal::ONE - r);
+        }
         if let Some(v) = &a.set {
             r = v.get()?;
         }
@@ -61,6 +64,10 @@ fn modifier_text(rule: &Rid, adj: &[Adjust], run: &Run) -> Result<String> {
         }
         if let Some(f) = &a.factor {
             text.push_str(" × ");
+            push_dec(&mut text, f.get()?.normalize());
+        }
+        if let Some(f) = &a.share_factor {
+            text.push_str(" with the member's part × ");
             push_dec(&mut text, f.get()?.normalize());
         }
         if let Some(v) = &a.set {

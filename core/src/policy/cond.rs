@@ -317,6 +317,11 @@ pub struct Cond {
     pub area: Option<Vec<String>>,
     /// Treatment-place admvs prefixes.
     pub mdtrtarea_admvs: Option<Vec<String>>,
+    /// Codes of the treating facility (定点医药机构编号, `mdtrt.fixmedins_code`),
+    /// each in full: the hospitals a region names for a rule, such as its
+    /// 中医医疗机构 paid five points more or the designated hospitals of a
+    /// disease.
+    pub fixmedins_code: Option<Vec<String>>,
     /// At the member's primary hospital.
     pub at_primary: Option<bool>,
     /// Facility is designated.
@@ -461,6 +466,7 @@ impl Cond {
             && has(&self.cause, v.cause.as_deref().unwrap_or("none"))
             && has(&self.area, f.area.as_str())
             && has_prefix(&self.mdtrtarea_admvs, &v.mdtrtarea_admvs)
+            && has(&self.fixmedins_code, &v.fixmedins_code)
             && flag(self.at_primary, f.at_primary)
             && flag(self.designated, v.designated)
             && flag(self.sudden, v.sudden)

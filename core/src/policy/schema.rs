@@ -362,7 +362,8 @@ pub struct AcctCredit {
 }
 
 /// A modifier of the basic ratio: "N points lower" (`delta` negative),
-/// "+N points", a share of it (`factor`), or a ratio of its own (`set`).
+/// "+N points", a share of it (`factor`), a share of the member's part
+/// (`share_factor`), or a ratio of its own (`set`).
 /// When its `when` tests a fee line's fields, it changes the ratio of the
 /// matching lines only (中医药 "+N points"; 一般诊疗费 paid at 80 % whatever
 /// the level), after the modifiers that hold for the whole claim.
@@ -377,6 +378,11 @@ pub struct Adjust {
     /// Multiplier of the ratio (0.85 = reduced by 15 %).
     #[serde(default)]
     pub factor: Option<P>,
+    /// Multiplier of the member's part, one less the ratio (个人负担比例):
+    /// 退休人员个人负担比例为在职职工的 60 % is `0.60`, so that 85 % becomes
+    /// 1 − 0.60 × 15 % = 91 %.
+    #[serde(default)]
+    pub share_factor: Option<P>,
     /// The ratio itself, whatever it was (0.80 = paid at 80 %).
     #[serde(default)]
     pub set: Option<P>,

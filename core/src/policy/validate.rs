@@ -156,6 +156,7 @@ impl Ctx<'_> {
             ("disease", len(&c.disease)),
             ("area", len(&c.area)),
             ("mdtrtarea_admvs", len(&c.mdtrtarea_admvs)),
+            ("fixmedins_code", len(&c.fixmedins_code)),
             ("filing_kind", len(&c.filing_kind)),
             ("holds_cert", len(&c.holds_cert)),
             ("psn_insu_stas", len(&c.psn_insu_stas)),
@@ -452,7 +453,7 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         for (i, a) in f.adjust.iter().enumerate() {
             let ap = format!("{p}.fund.adjust[{i}]");
             cx.cond(&a.when, &format!("{ap}.when"))?;
-            for (key, x) in [("factor", &a.factor), ("set", &a.set)] {
+            for (key, x) in [("factor", &a.factor), ("share_factor", &a.share_factor), ("set", &a.set)] {
                 if let Some(x) = x {
                     cx.ratio(x, &format!("{ap}.{key}"))?;
                 }
@@ -472,8 +473,9 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
                     return Err(cx.err(format!("{ap}.delta"), format!("a change of {x} points is outside −1–1")));
                 }
             }
-            if [a.delta.is_some(), a.factor.is_some(), a.set.is_some()].iter().filter(|x| **x).count() != 1 {
-                return Err(cx.err(&ap, "give exactly one of `delta`, `factor` and `set`"));
+            let given = [a.delta.is_some(), a.factor.is_some(), a.share_factor.is_some(), a.set.is_some()];
+            if given.iter().filter(|x| **x).count() != 1 {
+                return Err(cx.err(&ap, "give exactly one of `delta`, `factor`, `share_factor` and `set`"));
             }
         }
         if f.line_deductible == LineDeductible::ProRata && !f.adjust.iter().any(|a| a.when.tests_line()) {
