@@ -1319,3 +1319,77 @@ fn a_backwards_disease_range_is_refused() {
     p["disease_groups"] = json!({"tumour": ["C00-C97", "D37-D48", "type-2", "N18.5-N18.5"]});
     Engine::from_json(&p.to_string()).unwrap();
 }
+
+/// A cap set by the member's certified diseases: each 病种 brings its own
+/// amount or the common one, and the amounts add up, or the highest counts
+/// with what each other adds, up to the ceiling.
+#[test]
+fn a_cap_by_certified_diseases_combines_their_amounts() {
+    let policy = |per_cert: Value| {
+        with(json!({"disease_groups": {"htn": ["I10-I15"]},
+            "caps": {"annual": {"amount": null, "per_cert": per_cert}},
+            "benefits": {"inpatient": {"fund": {"ratio": "1"}}}}))
+    };
+    let limits = json!([{"diseases": ["@htn"], "amount": "1200"}, {"diseases": ["E10-E14"], "amount": "1500"}]);
+    let certs =
+        |codes: &[&str]| -> Value { codes.iter().map(|d| json!({"disease": d, "begndate": "2009-01-01"})).collect() };
+    for (per_cert, held, cap) in [
+        // The sum of the rows held; two codes of one row count once.
+        (json!({"limits": limits}), certs(&["I10", "I11.9", "E11"]), "2700.00"),
+        // A disease no row names brings the common amount, each code once.
+        (
+            json!({"limits": limits, "amount": "1000", "diseases": ["J44", "N18"]}),
+            certs(&["I10", "J44", "N18"]),
+            "3200.00",
+        ),
+        // Certified for none of them: nothing.
+        (json!({"limits": limits, "amount": "1000", "diseases": ["J44"]}), certs(&["K70"]), "0.00"),
+        // The highest alone (按最高病种限额执行).
+        (json!({"limits": limits, "combine": "highest"}), certs(&["I10", "E11"]), "1500.00"),
+        // The highest, and half of each other's.
+        (json!({"limits": limits, "combine": "highest", "more_share": "0.5"}), certs(&["I10", "E11"]), "2100.00"),
+        // The highest, and 300 for each other.
+        (
+            json!({"limits": limits, "amount": "1000", "diseases": ["J44"], "combine": "highest", "more_each": "300"}),
+            certs(&["I10", "E11", "J44"]),
+            "2100.00",
+        ),
+        // Up to the ceiling.
+        (json!({"limits": limits, "ceiling": "2500"}), certs(&["I10", "E11"]), "2500.00"),
+        // A share is rounded to the fen.
+        (
+            json!({"limits": [{"diseases": ["I10"], "amount": "1000.01"}, {"diseases": ["E11"], "amount": "2000"}],
+                "combine": "highest", "more_share": "0.5"}),
+            certs(&["I10", "E11"]),
+            "2500.01",
+        ),
+    ] {
+        let e = Engine::from_json(&policy(per_cert.clone()).to_string()).unwrap();
+        let mut claim = local_inpatient_claim("9000.00");
+        claim["psn"]["chronic_certs"] = held;
+        let s = e.settle(&yibao_core::parse_claim(&claim.to_string()).unwrap()).unwrap();
+        assert_eq!(s.setlinfo.hifp_pay.to_string(), cap, "{per_cert}");
+    }
+    for (per_cert, path, says) in [
+        (json!({"ceiling": "2000"}), "caps.annual.per_cert", "give `amount`"),
+        (json!({"amount": "1000"}), "caps.annual.per_cert", "give them"),
+        (json!({"diseases": ["I10"]}), "caps.annual.per_cert", "give it"),
+        (json!({"amount": "1000", "diseases": []}), "caps.annual.per_cert", "give them"),
+        (
+            json!({"amount": "1000", "diseases": ["@nope"]}),
+            "caps.annual.per_cert.diseases",
+            "unknown disease group `@nope`",
+        ),
+        (json!({"limits": [{"diseases": [], "amount": "1"}]}), "caps.annual.per_cert.limits[0].diseases", "empty"),
+        (
+            json!({"limits": [{"diseases": ["E14-E10"], "amount": "1"}]}),
+            "caps.annual.per_cert.limits[0].diseases",
+            "backwards",
+        ),
+        (json!({"limits": limits, "more_share": "0.5"}), "caps.annual.per_cert.more_share", "\"highest\""),
+        (json!({"limits": limits, "more_each": "300"}), "caps.annual.per_cert.more_each", "\"highest\""),
+        (json!({"limits": limits, "combine": "highest", "more_share": "1.5"}), "caps.annual.per_cert.more_share", ""),
+    ] {
+        refused(policy(per_cert), path, says);
+    }
+}

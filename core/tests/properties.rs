@@ -58,6 +58,7 @@ fn engines() -> Vec<Engine> {
         "advice-remote-filing",
         "disease-range",
         "retiree-share",
+        "chronic-limits-by-disease",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }
@@ -124,7 +125,7 @@ fn claim() -> impl Strategy<Value = Value> {
         prop::sample::select(vec!["140100", "110105", "140200", "659006"]),
         prop::collection::vec(line(0), 1..12),
         (0u32..4, money(4_000_000), money(3_000_000), money(500_000), money(5000)),
-        prop::sample::select(vec!["dialysis_renal_failure", "coronary_stent", "diabetes", "malignant_tumour", "cerebrovascular_sequela", "K35", "O82"]),
+        prop::sample::select(vec!["dialysis_renal_failure", "coronary_stent", "diabetes", "malignant_tumour", "cerebrovascular_sequela", "K35", "O82", "E11.9"]),
         any::<bool>(),
         (
             prop::sample::select(vec!["", "2301", "2302", "9"]),
@@ -148,7 +149,8 @@ fn claim() -> impl Strategy<Value = Value> {
                         "balc": balc, "acct_used_flag": if acct {"1"} else {"0"}, "cvlserv_flag": if cvlserv {"1"} else {"0"},
                         "primary_fixmedins_code": "H001",
                         "quota_balc": {"opool": quota}, "mulaid_balc": quota, "acct_credit": quota, "zero_claim_years": adm, "gap_years": adm,
-                        "chronic_certs": [{"disease": disease, "begndate": "2010-01-01"}, {"disease": "copd", "begndate": "2010-01-01"}],
+                        "chronic_certs": [{"disease": disease, "begndate": "2010-01-01"}, {"disease": "copd", "begndate": "2010-01-01"},
+                                          {"disease": "I10", "begndate": "2010-01-01"}],
                         "idetinfo": if idet.is_empty() { json!([]) } else { json!([{"psn_idet_type": idet, "begntime": "2010-01-01 00:00:00"}]) }},
                 "ytd": {"year": 2010, "admissions": adm, "dedc_paid": "0.00",
                         "benefit_paid": {"inpatient": paid, "chronic": paid, "special": paid},

@@ -10,8 +10,8 @@ use crate::error::Result;
 use crate::money::{fen, Decimal};
 use crate::policy::cond::Facts;
 use crate::policy::schema::{
-    Accrual, AccrualPeriod, AccrualStart, Adjust, Cap, LineDeductible, Ratio, Rid, Scope, Segment, SegmentBasis,
-    SegmentMeasure,
+    Accrual, AccrualPeriod, AccrualStart, Adjust, Cap, Combine, LineDeductible, PerCert, Ratio, Rid, Scope, Segment,
+    SegmentBasis, SegmentMeasure,
 };
 use crate::ytd::Ytd;
 
@@ -275,25 +275,100 @@ fn periods_earned(a: &Accrual, run: &Run) -> i64 {
     (index(f.counted_on) / len - start / len + 1).max(1)
 }
 
+/// The cap the member's certified diseases (in force on the visit's date)
+/// make: each row of `limits` held and each code of `diseases` held
+/// outside them brings its amount, combined as `combine` says, up to the
+/// ceiling, to the fen. `why`, when given, receives the sum for the trace
+/// (`the highest 1500.00 + 50% of 1200.00 = 2100.00`).
+fn cert_amount(pc: &PerCert, run: &Run, why: Option<&mut String>) -> Result<Decimal> {
+    use crate::policy::cond::disease_in;
+    let g = &run.body.disease_groups;
+    let day = run.facts.day();
+    let mut rows = std::collections::BTreeSet::new();
+    let mut codes = std::collections::BTreeSet::new();
+    for c in run.claim.psn.chronic_certs.iter().filter(|c| c.in_force(day)) {
+        match pc.limits.iter().position(|l| disease_in(&l.diseases, &c.disease, g)) {
+            Some(i) => {
+                rows.insert(i);
+            }
+            None if disease_in(&pc.diseases, &c.disease, g) => {
+                codes.insert(c.disease.as_str());
+            }
+            None => {}
+        }
+    }
+    let mut amounts = Vec::with_capacity(rows.len() + codes.len());
+    for i in rows {
+        amounts.push(pc.limits[i].amount.get()?);
+    }
+    if !codes.is_empty() {
+        // Validation gives `amount` wherever `diseases` is given.
+        let each = pc.amount.as_ref().map_or(Ok(Decimal::ZERO), |a| a.get())?;
+        amounts.extend(codes.iter().map(|_| each));
+    }
+    amounts.sort_unstable_by(|a, b| b.cmp(a));
+    let mut text = String::new();
+    let total = match (pc.combine, amounts.split_first()) {
+        (_, None) => Decimal::ZERO,
+        (Combine::Sum, Some(_)) => {
+            for (i, a) in amounts.iter().enumerate() {
+                text.push_str(if i == 0 { "" } else { " + " });
+                push_dec(&mut text, fen(*a));
+            }
+            amounts.iter().sum()
+        }
+        (Combine::Highest, Some((top, rest))) => {
+            text.push_str("the highest ");
+            push_dec(&mut text, fen(*top));
+            let mut total = *top;
+            if let Some(m) = &pc.more_each {
+                let m = m.get()?;
+                total += m * Decimal::from(rest.len());
+                for _ in rest {
+                    text.push_str(" + ");
+                    push_dec(&mut text, fen(m));
+                }
+            }
+            if let Some(s) = &pc.more_share {
+                let s = s.get()?;
+                total += s * rest.iter().sum::<Decimal>();
+                for a in rest {
+                    text.push_str(" + ");
+                    push_pct(&mut text, s);
+                    text.push_str(" of ");
+                    push_dec(&mut text, fen(*a));
+                }
+            }
+            total
+        }
+    };
+    let capped = match &pc.ceiling {
+        Some(c) => total.min(c.get()?),
+        None => total,
+    };
+    if let Some(why) = why {
+        why.push_str("the member's certified diseases: ");
+        if amounts.is_empty() {
+            why.push_str("none");
+        } else {
+            why.push_str(&text);
+            why.push_str(" = ");
+            push_dec(why, fen(total));
+        }
+        if capped < total {
+            why.push_str(", at most ");
+            push_dec(why, fen(capped));
+        }
+    }
+    Ok(fen(capped))
+}
+
 /// What is left under a cap before this claim.
 fn cap_room(run: &Run, cap: &Cap, name: &str) -> Result<Decimal> {
     let g = &run.body.disease_groups;
     let amount = match (&cap.amount, &cap.per_cert) {
         (Some(a), _) => pick(a, &run.facts, g, &|| format!("caps.{name}.amount"))?.get()?,
-        (None, Some(pc)) => {
-            let day = run.facts.day();
-            let n = run
-                .claim
-                .psn
-                .chronic_certs
-                .iter()
-                .filter(|c| c.in_force(day))
-                .filter(|c| crate::policy::cond::disease_in(&pc.diseases, &c.disease, g))
-                .map(|c| c.disease.as_str())
-                .collect::<std::collections::BTreeSet<_>>()
-                .len();
-            (pc.amount.get()? * Decimal::from(n)).min(pc.ceiling.get()?)
-        }
+        (None, Some(pc)) => cert_amount(pc, run, None)?,
         (None, None) => Decimal::ZERO,
     };
     if cap.scope == Scope::Claim {
@@ -402,12 +477,14 @@ pub fn apply(run: &mut Run) -> Result<()> {
     // Caps.
     let mut limit: Option<Decimal> = None;
     let mut cap_rule = None;
+    let mut cap_set = None;
     for cr in &f.caps {
         let cap = run.cap(&cr.cap)?;
         let room = cap_room(run, cap, &cr.cap)?;
         if limit.is_none_or(|l| room < l) {
             limit = Some(room);
             cap_rule = Some(cr.rule.clone().unwrap_or_else(|| cap.rule.clone()));
+            cap_set = cap.per_cert.as_ref().filter(|_| cap.amount.is_none());
         }
     }
     let capped = limit.map_or(raw, |l| raw.min(l));
@@ -474,7 +551,13 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let cap_hit = cap_rule.as_ref().filter(|_| !over_cap.is_zero());
     for r in &rules[1..] {
         let why = if Some(r) == cap_hit {
-            format!("{r}: the fund's cap, {} left this period; {over_cap} of eligible cost above it", fen(lim))
+            let mut set = String::new();
+            if let Some(pc) = cap_set {
+                set.push_str(" (");
+                cert_amount(pc, run, Some(&mut set))?;
+                set.push(')');
+            }
+            format!("{r}: the fund's cap, {} left this period{set}; {over_cap} of eligible cost above it", fen(lim))
         } else if Some(r) == ceiling_rule {
             format!("{r}: {over_ceiling} above the yearly eligible-cost ceiling")
         } else {

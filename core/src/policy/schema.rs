@@ -530,16 +530,65 @@ pub enum Scope {
     Claim,
 }
 
-/// A cap growing with the number of certified diseases, up to a ceiling.
+/// A cap set by the diseases the member is certified for (慢特病认定) on the
+/// visit's date: each certified disease brings an amount (the same for
+/// each, `amount`, or its own, `limits`: 病种限额), and the amounts
+/// combine by `combine`, up to `ceiling`. 认定一种病 1 000 元，两种及以上
+/// 2 000 元 is `{"amount": "1000", "ceiling": "2000", "diseases": […]}`;
+/// 多病种的以最高病种限额为基础，其余病种按其限额的 50 % 增加 is `limits`
+/// with `"combine": "highest"` and `"more_share": "0.5"`.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PerCert {
-    /// Amount per certified disease.
-    pub amount: P,
-    /// Most in all.
-    pub ceiling: P,
-    /// Diseases or `@groups` whose certifications count.
+    /// Amount of each certified disease of `diseases` (each code one
+    /// disease) that `limits` does not name.
+    #[serde(default)]
+    pub amount: Option<P>,
+    /// Diseases or `@groups` whose certifications bring `amount`.
+    #[serde(default)]
     pub diseases: Vec<String>,
+    /// Diseases with an amount of their own: a certification takes the
+    /// first row that lists its disease, and a row counts once however many
+    /// of its codes the member holds (a row is one 病种).
+    #[serde(default)]
+    pub limits: Vec<CertLimit>,
+    /// How the amounts of the member's certified diseases combine.
+    #[serde(default)]
+    pub combine: Combine,
+    /// With `"combine": "highest"`: what each further certified disease
+    /// adds (每增加一个病种增加 500 元).
+    #[serde(default)]
+    pub more_each: Option<P>,
+    /// With `"combine": "highest"`: the share of its own amount that each
+    /// further certified disease adds (其余病种按其限额的 50 % 计算).
+    #[serde(default)]
+    pub more_share: Option<P>,
+    /// Most in all, if any (最高不超过).
+    #[serde(default)]
+    pub ceiling: Option<P>,
+}
+
+/// One row of a [`PerCert`]'s own amounts: the diseases of one 病种 and its
+/// amount.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CertLimit {
+    /// Diseases or `@groups` of the row.
+    pub diseases: Vec<String>,
+    /// The row's amount.
+    pub amount: P,
+}
+
+/// How the amounts of a member's certified diseases make one cap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Combine {
+    /// Their sum (合并计算).
+    #[default]
+    Sum,
+    /// The highest, plus what `more_each` or `more_share` adds for each
+    /// of the others (按最高病种限额执行 when neither is given).
+    Highest,
 }
 
 /// A cap on fund payments, shared by the benefit buckets it lists.

@@ -73,15 +73,72 @@ impl Ctx<'_> {
         }
     }
 
+    /// A list of diseases or `@groups`: not empty, each group known, each
+    /// range running forwards.
+    fn diseases(&self, list: &[String], path: &str) -> Result<()> {
+        if list.is_empty() {
+            return Err(self.err(path, "an empty list of diseases can never match"));
+        }
+        list.iter().try_for_each(|d| self.disease(d, path))
+    }
+
+    /// A disease code, range or `@group`: the group known, the range
+    /// running forwards.
+    fn disease(&self, d: &str, path: &str) -> Result<()> {
+        self.range(d, path)?;
+        match d.strip_prefix('@') {
+            Some(g) if !self.body.disease_groups.contains_key(g) => {
+                Err(self.err(path, format!("unknown disease group `@{g}`")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A cap set by the member's certified diseases.
+    fn per_cert(&self, pc: &PerCert, p: &str) -> Result<()> {
+        match (&pc.amount, pc.diseases.is_empty()) {
+            (Some(a), false) => {
+                self.amount(a, &format!("{p}.amount"))?;
+                self.diseases(&pc.diseases, &format!("{p}.diseases"))?;
+            }
+            (None, true) if !pc.limits.is_empty() => {}
+            (None, true) => {
+                return Err(self.err(p, "give `amount` with the `diseases` that bring it, or `limits`, or both"))
+            }
+            (Some(_), true) => return Err(self.err(p, "`amount` is brought by the `diseases` it names: give them")),
+            (None, false) => return Err(self.err(p, "`diseases` bring an `amount`: give it")),
+        }
+        for (i, l) in pc.limits.iter().enumerate() {
+            self.amount(&l.amount, &format!("{p}.limits[{i}].amount"))?;
+            self.diseases(&l.diseases, &format!("{p}.limits[{i}].diseases"))?;
+        }
+        if let Some(c) = &pc.ceiling {
+            self.amount(c, &format!("{p}.ceiling"))?;
+        }
+        if let Some(m) = &pc.more_each {
+            self.amount(m, &format!("{p}.more_each"))?;
+        }
+        if let Some(s) = &pc.more_share {
+            self.ratio(s, &format!("{p}.more_share"))?;
+        }
+        if pc.combine == Combine::Sum {
+            if let Some(key) = [("more_each", &pc.more_each), ("more_share", &pc.more_share)]
+                .iter()
+                .find_map(|(k, v)| v.is_some().then_some(*k))
+            {
+                return Err(self.err(
+                    format!("{p}.{key}"),
+                    "adds for each disease beyond the highest: give `\"combine\": \"highest\"`",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn cond(&self, c: &Cond, path: &str) -> Result<()> {
         self.codes(c, path)?;
         for d in c.disease.iter().chain(&c.holds_cert).flatten() {
-            self.range(d, path)?;
-            if let Some(g) = d.strip_prefix('@') {
-                if !self.body.disease_groups.contains_key(g) {
-                    return Err(self.err(path, format!("unknown disease group `@{g}`")));
-                }
-            }
+            self.disease(d, path)?;
         }
         for (what, band) in [
             ("age", &c.age),
@@ -423,10 +480,7 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         let p = format!("caps.{name}");
         match (&cap.amount, &cap.per_cert) {
             (Some(a), None) => cx.choice(a, &format!("{p}.amount"), &|v, q| cx.amount(v, q))?,
-            (None, Some(pc)) => {
-                cx.amount(&pc.amount, &format!("{p}.per_cert.amount"))?;
-                cx.amount(&pc.ceiling, &format!("{p}.per_cert.ceiling"))?;
-            }
+            (None, Some(pc)) => cx.per_cert(pc, &format!("{p}.per_cert"))?,
             _ => return Err(cx.err(&p, "a cap needs exactly one of `amount` and `per_cert`")),
         }
         if cap.accrues.is_some() && cap.scope != Scope::Year {
