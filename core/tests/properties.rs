@@ -59,6 +59,7 @@ fn engines() -> Vec<Engine> {
         "disease-range",
         "retiree-share",
         "chronic-limits-by-disease",
+        "single-payment-drugs",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }
@@ -118,7 +119,7 @@ fn line(sn: usize) -> impl Strategy<Value = Value> {
 
 fn claim() -> impl Strategy<Value = Value> {
     (
-        prop::sample::select(vec!["21", "11", "14", "52", "24", "92"]),
+        prop::sample::select(vec!["21", "11", "14", "52", "24", "92", "9901"]),
         prop::sample::select(vec!["1", "2", "3"]),
         prop::sample::select(vec!["1501", "1403", "1101", "1201", "1560"]),
         prop::sample::select(vec!["normal", "emergency", "referral"]),
