@@ -275,12 +275,11 @@ fn periods_earned(a: &Accrual, run: &Run) -> i64 {
     (index(f.counted_on) / len - start / len + 1).max(1)
 }
 
-/// The cap the member's certified diseases (in force on the visit's date)
-/// make: each row of `limits` held and each code of `diseases` held
-/// outside them brings its amount, combined as `combine` says, up to the
-/// ceiling, to the fen. `why`, when given, receives the sum for the trace
-/// (`the highest 1500.00 + 50% of 1200.00 = 2100.00`).
-fn cert_amount(pc: &PerCert, run: &Run, why: Option<&mut String>) -> Result<Decimal> {
+/// The amounts the member's certified diseases (in force on the visit's
+/// date) bring to a [`PerCert`] cap, highest first: each row of `limits`
+/// held (once, however many of its codes are held) and each code of
+/// `diseases` held outside them.
+fn cert_amounts(pc: &PerCert, run: &Run) -> Result<Vec<Decimal>> {
     use crate::policy::cond::disease_in;
     let g = &run.body.disease_groups;
     let day = run.facts.day();
@@ -307,60 +306,77 @@ fn cert_amount(pc: &PerCert, run: &Run, why: Option<&mut String>) -> Result<Deci
         amounts.extend(codes.iter().map(|_| each));
     }
     amounts.sort_unstable_by(|a, b| b.cmp(a));
-    let mut text = String::new();
-    let total = match (pc.combine, amounts.split_first()) {
-        (_, None) => Decimal::ZERO,
-        (Combine::Sum, Some(_)) => {
-            for (i, a) in amounts.iter().enumerate() {
-                text.push_str(if i == 0 { "" } else { " + " });
-                push_dec(&mut text, fen(*a));
-            }
-            amounts.iter().sum()
-        }
-        (Combine::Highest, Some((top, rest))) => {
-            text.push_str("the highest ");
-            push_dec(&mut text, fen(*top));
-            let mut total = *top;
-            if let Some(m) = &pc.more_each {
-                let m = m.get()?;
-                total += m * Decimal::from(rest.len());
-                for _ in rest {
-                    text.push_str(" + ");
-                    push_dec(&mut text, fen(m));
-                }
-            }
-            if let Some(s) = &pc.more_share {
-                let s = s.get()?;
-                total += s * rest.iter().sum::<Decimal>();
-                for a in rest {
-                    text.push_str(" + ");
-                    push_pct(&mut text, s);
-                    text.push_str(" of ");
-                    push_dec(&mut text, fen(*a));
-                }
-            }
-            total
-        }
-    };
-    let capped = match &pc.ceiling {
+    Ok(amounts)
+}
+
+/// The cap of a [`PerCert`] before its ceiling: the amounts' sum, or the
+/// highest and what each other adds.
+fn cert_total(pc: &PerCert, amounts: &[Decimal]) -> Result<Decimal> {
+    let Some((top, rest)) = amounts.split_first() else { return Ok(Decimal::ZERO) };
+    if pc.combine == Combine::Sum {
+        return Ok(amounts.iter().sum());
+    }
+    let mut total = *top;
+    if let Some(m) = &pc.more_each {
+        total += m.get()? * Decimal::from(rest.len());
+    }
+    if let Some(s) = &pc.more_share {
+        total += s.get()? * rest.iter().sum::<Decimal>();
+    }
+    Ok(total)
+}
+
+/// The cap the member's certified diseases make, up to the ceiling, to
+/// the fen.
+fn cert_amount(pc: &PerCert, run: &Run) -> Result<Decimal> {
+    let total = cert_total(pc, &cert_amounts(pc, run)?)?;
+    Ok(fen(match &pc.ceiling {
         Some(c) => total.min(c.get()?),
         None => total,
+    }))
+}
+
+/// How a [`PerCert`] cap was made, for the trace: `the member's certified
+/// diseases: the highest 1500.00 + 50% of 1200.00 = 2100.00`.
+fn cert_text(pc: &PerCert, run: &Run) -> Result<String> {
+    let amounts = cert_amounts(pc, run)?;
+    let mut text = String::from("the member's certified diseases: ");
+    let Some((top, rest)) = amounts.split_first() else {
+        text.push_str("none");
+        return Ok(text);
     };
-    if let Some(why) = why {
-        why.push_str("the member's certified diseases: ");
-        if amounts.is_empty() {
-            why.push_str("none");
-        } else {
-            why.push_str(&text);
-            why.push_str(" = ");
-            push_dec(why, fen(total));
+    if pc.combine == Combine::Sum {
+        for (i, a) in amounts.iter().enumerate() {
+            text.push_str(if i == 0 { "" } else { " + " });
+            push_dec(&mut text, fen(*a));
         }
-        if capped < total {
-            why.push_str(", at most ");
-            push_dec(why, fen(capped));
+    } else {
+        text.push_str("the highest ");
+        push_dec(&mut text, fen(*top));
+        for a in rest {
+            if let Some(m) = &pc.more_each {
+                text.push_str(" + ");
+                push_dec(&mut text, fen(m.get()?));
+            }
+            if let Some(s) = &pc.more_share {
+                text.push_str(" + ");
+                push_pct(&mut text, s.get()?);
+                text.push_str(" of ");
+                push_dec(&mut text, fen(*a));
+            }
         }
     }
-    Ok(fen(capped))
+    let total = cert_total(pc, &amounts)?;
+    text.push_str(" = ");
+    push_dec(&mut text, fen(total));
+    if let Some(c) = &pc.ceiling {
+        let c = c.get()?;
+        if c < total {
+            text.push_str(", at most ");
+            push_dec(&mut text, fen(c));
+        }
+    }
+    Ok(text)
 }
 
 /// What is left under a cap before this claim.
@@ -368,7 +384,7 @@ fn cap_room(run: &Run, cap: &Cap, name: &str) -> Result<Decimal> {
     let g = &run.body.disease_groups;
     let amount = match (&cap.amount, &cap.per_cert) {
         (Some(a), _) => pick(a, &run.facts, g, &|| format!("caps.{name}.amount"))?.get()?,
-        (None, Some(pc)) => cert_amount(pc, run, None)?,
+        (None, Some(pc)) => cert_amount(pc, run)?,
         (None, None) => Decimal::ZERO,
     };
     if cap.scope == Scope::Claim {
@@ -551,12 +567,10 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let cap_hit = cap_rule.as_ref().filter(|_| !over_cap.is_zero());
     for r in &rules[1..] {
         let why = if Some(r) == cap_hit {
-            let mut set = String::new();
-            if let Some(pc) = cap_set {
-                set.push_str(" (");
-                cert_amount(pc, run, Some(&mut set))?;
-                set.push(')');
-            }
+            let set = match cap_set {
+                Some(pc) => format!(" ({})", cert_text(pc, run)?),
+                None => String::new(),
+            };
             format!("{r}: the fund's cap, {} left this period{set}; {over_cap} of eligible cost above it", fen(lim))
         } else if Some(r) == ceiling_rule {
             format!("{r}: {over_ceiling} above the yearly eligible-cost ceiling")
