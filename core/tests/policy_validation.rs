@@ -1393,3 +1393,44 @@ fn a_cap_by_certified_diseases_combines_their_amounts() {
         refused(policy(per_cert), path, says);
     }
 }
+
+/// The fund's trace line for `rule` (its text), if the trace has one.
+fn fund_line(s: &yibao_core::settlement::Settlement, rule: &str) -> Option<String> {
+    s.trace.iter().find(|t| t.step == "fund" && t.rule == rule).map(|t| t.text.to_string())
+}
+
+/// Of two caps that leave the same room, the one the fund lists first is
+/// the one cited as binding.
+#[test]
+fn of_two_caps_leaving_the_same_room_the_first_listed_is_cited() {
+    for (first, second) in [("annual", "other"), ("other", "annual")] {
+        let p = with(json!({"rules": {"R-ANNUAL": "A cap.", "R-OTHER": "Another cap."},
+            "caps": {"annual": {"rule": "R-ANNUAL", "amount": "500"},
+                     "other": {"rule": "R-OTHER", "amount": "500", "buckets": ["inpatient"]}},
+            "benefits": {"inpatient": {"fund": {"ratio": "1", "caps": [first, second]}}}}));
+        let e = Engine::from_json(&p.to_string()).unwrap();
+        let s = e.settle(&yibao_core::parse_claim(&local_inpatient_claim("9000.00").to_string()).unwrap()).unwrap();
+        assert_eq!(s.setlinfo.hifp_pay.to_string(), "500.00");
+        let (cited, not) = if first == "annual" { ("R-ANNUAL", "R-OTHER") } else { ("R-OTHER", "R-ANNUAL") };
+        let line = fund_line(&s, cited).expect("the binding cap's rule is cited");
+        assert!(line.contains("the fund's cap, 500.00 left"), "{line}");
+        assert_eq!(fund_line(&s, not), None);
+    }
+}
+
+/// A yearly eligible-cost ceiling with a rule of its own is cited, with what
+/// it left above it, when it takes part of the claim, and not otherwise.
+#[test]
+fn an_eligible_cost_ceiling_is_cited_with_what_lies_above_it() {
+    let p = with(json!({"rules": {"R-CEIL": "Eligible cost at most 2 000 a year."},
+        "benefits": {"inpatient": {"fund": {"ratio": "0.5", "eligible_ceiling": {"amount": "2000", "rule": "R-CEIL"}}}}}));
+    let e = Engine::from_json(&p.to_string()).unwrap();
+    let settle =
+        |amount: &str| e.settle(&yibao_core::parse_claim(&local_inpatient_claim(amount).to_string()).unwrap()).unwrap();
+    let s = settle("9000.00");
+    // 9 000 counted against a ceiling of 2 000: 7 000 above it; 50 % of the
+    // 1 900 left above the deductible of 100.
+    assert_eq!(s.setlinfo.hifp_pay.to_string(), "950.00");
+    assert_eq!(fund_line(&s, "R-CEIL").as_deref(), Some("R-CEIL: 7000.00 above the yearly eligible-cost ceiling"));
+    assert_eq!(fund_line(&settle("1500.00"), "R-CEIL"), None);
+}
