@@ -79,6 +79,8 @@ pub fn apply(run: &mut Run) -> Result<()> {
         Some(Choice::Rows(rows)) => first(rows, facts, g).map(|r| &r.value),
         None => None,
     };
+    // A deductible of the year's account credit alone, with no amount of its own.
+    let mut credit_only = false;
     let mut text: Cow<'static, str>;
     // Whether the amount was read from a table (whose rows may test the level).
     let mut from_table = matches!(d.pct_of_cost, Some(Choice::Rows(_))) && pct.is_some();
@@ -99,7 +101,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         text = format!("admission no. {} of the year", order + 1).into();
         list[order.min(list.len() - 1)].get()?
     } else if d.amount.is_none() && d.acct_credit.is_some() {
-        // The year's account credit alone.
+        credit_only = true;
         text = "".into();
         Decimal::ZERO
     } else {
@@ -162,7 +164,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
             .with_rule(c.rule.as_str())
         })?;
         amount += credit;
-        text = if text.is_empty() {
+        text = if credit_only {
             format!("yearly deductible of the {} credited to the personal account this year", fen(credit)).into()
         } else {
             format!("{text} plus the {} credited to the personal account this year", fen(credit)).into()

@@ -500,7 +500,8 @@ pub fn apply(run: &mut Run) -> Result<()> {
         if limit.is_none_or(|l| room < l) {
             limit = Some(room);
             cap_rule = Some(cr.rule.clone().unwrap_or_else(|| cap.rule.clone()));
-            cap_set = cap.per_cert.as_ref().filter(|_| cap.amount.is_none());
+            // Validation gives a cap `amount` or `per_cert`, never both.
+            cap_set = cap.per_cert.as_ref();
         }
     }
     let capped = limit.map_or(raw, |l| raw.min(l));

@@ -8,6 +8,7 @@ use crate::error::{Error, ErrorCode, Result};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 /// Keys of a policy file that are not part of a version's body.
@@ -376,7 +377,7 @@ fn substitute(v: &mut Value, params: &[ParamInfo], path: &mut String) -> Result<
         Value::Array(a) => {
             for (i, x) in a.iter_mut().enumerate() {
                 let len = path.len();
-                path.push_str(&format!("[{i}]"));
+                let _ = write!(path, "[{i}]");
                 substitute(x, params, path)?;
                 path.truncate(len);
             }
@@ -561,7 +562,7 @@ fn cited_rules(v: &Value, path: &mut String, out: &mut Vec<(String, String)>) {
         }
         Value::Array(a) => {
             for (i, x) in a.iter().enumerate() {
-                path.push_str(&format!("[{i}]"));
+                let _ = write!(path, "[{i}]");
                 cited_rules(x, path, out);
                 path.truncate(len);
             }

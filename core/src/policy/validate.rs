@@ -201,31 +201,20 @@ impl Ctx<'_> {
             ("chrgitm_lv", &c.chrgitm_lv, &|v| CHRGITM_LVS.contains(&v), "01, 02 or 03"),
             ("med_chrgitm_type", &c.med_chrgitm_type, &known_charge_category, "a charge item category, 01–14"),
         ];
+        // The lists whose codes no table checks, then those of the tables.
         let len = |l: &Option<Vec<String>>| l.as_ref().map(Vec::len);
-        let lists = [
-            ("med_type", len(&c.med_type)),
-            ("insutype", len(&c.insutype)),
-            ("psn_type", len(&c.psn_type)),
+        let unchecked = [
             ("hosp_lv", len(&c.hosp_lv)),
-            ("psn_setlway", len(&c.psn_setlway)),
-            ("adm_route", len(&c.adm_route)),
-            ("cause", len(&c.cause)),
             ("disease", len(&c.disease)),
-            ("area", len(&c.area)),
-            ("mdtrtarea_admvs", len(&c.mdtrtarea_admvs)),
             ("fixmedins_code", len(&c.fixmedins_code)),
-            ("filing_kind", len(&c.filing_kind)),
             ("holds_cert", len(&c.holds_cert)),
-            ("psn_insu_stas", len(&c.psn_insu_stas)),
-            ("active_filing_kind", len(&c.active_filing_kind)),
             ("psn_idet_type", len(&c.psn_idet_type)),
-            ("chrgitm_lv", len(&c.chrgitm_lv)),
-            ("med_chrgitm_type", len(&c.med_chrgitm_type)),
             ("item_class", len(&c.item_class)),
             ("med_list_codg", len(&c.med_list_codg)),
             ("any", c.any.as_ref().map(Vec::len)),
         ];
-        if let Some((key, _)) = lists.iter().find(|(_, n)| *n == Some(0)) {
+        let lists = unchecked.into_iter().chain(tables.iter().map(|(key, values, ..)| (*key, len(values))));
+        if let Some((key, _)) = lists.into_iter().find(|(_, n)| *n == Some(0)) {
             return Err(self.err(
                 format!("{path}.{key}"),
                 "an empty list can never match: leave the key out to take every value \
