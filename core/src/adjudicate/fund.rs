@@ -94,25 +94,41 @@ fn claim_adjusts<'x>(adj: &'x [Adjust], run: &'x Run) -> impl Iterator<Item = &'
     adj.iter().filter(|a| !a.when.tests_line() && a.when.matches(&run.facts, None, &run.body.disease_groups))
 }
 
+/// Where the claim's ratio comes from, for the lines line modifiers change.
+enum ClaimRatio<'x> {
+    /// One ratio for the whole amount above the deductible.
+    Flat(Decimal),
+    /// Cost bands (with the claim's modifiers applied to each band's ratio)
+    /// over the span `[lo, hi)` of the amount above the deductible.
+    Banded { segments: &'x [Segment], hi: Decimal },
+}
+
 /// Lines that line modifiers give another ratio: what the fund pays them
-/// beyond the claim's ratio `avg` (negative for "N points lower"), and
-/// their amount above the deductible. The claim's amount above the
-/// deductible is `base`; `inscp − base` (the deductible and any cost above a
-/// yearly ceiling) is shared between these lines and the others as `share`
-/// says. A modifier's rule is cited when some of its lines lie above the
-/// deductible.
+/// beyond the claim's ratio (negative for "N points lower"), and their
+/// amount above the deductible. The claim's amount above the deductible is
+/// `base`; `inscp − base` (the deductible and any cost above a yearly
+/// ceiling) is shared between these lines and the others as `share` says.
+///
+/// Under cost bands the changed lines lie at the top of the claim's span,
+/// above the other lines, each group of lines changed alike in the order
+/// its first line comes, and each band's ratio is changed there. Without a
+/// bound this is the claim's banded payment plus the change on those lines'
+/// whole amount (10 points more is 10 points of their amount); a bound
+/// (100 %, a modifier's `max`) holds band by band, so that a further line
+/// never lowers what the member pays. A modifier's rule is cited when some
+/// of its lines lie above the deductible.
 fn by_line(
     run: &Run,
     adj: &[Adjust],
-    avg: Decimal,
+    claim: &ClaimRatio,
     base: Decimal,
     share: LineDeductible,
     rules: &mut Vec<Rid>,
     notes: &mut Vec<String>,
 ) -> Result<(Decimal, Decimal)> {
     let g = &run.body.disease_groups;
-    // (modifiers that hold, by index; the ratio they give; in-scope amount)
-    let mut groups: Vec<(Vec<usize>, Decimal, Decimal)> = Vec::new();
+    // (modifiers that hold, by index; in-scope amount)
+    let mut groups: Vec<(Vec<usize>, Decimal)> = Vec::new();
     let mut changed = Decimal::ZERO;
     for (line, res) in run.claim.feedetail.iter().zip(&run.lines) {
         if res.inscp_scp_amt <= Decimal::ZERO {
@@ -129,11 +145,8 @@ fn by_line(
         }
         changed += res.inscp_scp_amt;
         match groups.iter_mut().find(|x| x.0 == hit) {
-            Some(x) => x.2 += res.inscp_scp_amt,
-            None => {
-                let r = adjusted(avg, hit.iter().map(|&i| &adj[i]), &mut Vec::new())?;
-                groups.push((hit, r, res.inscp_scp_amt));
-            }
+            Some(x) => x.1 += res.inscp_scp_amt,
+            None => groups.push((hit, res.inscp_scp_amt)),
         }
     }
     if changed.is_zero() {
@@ -146,21 +159,43 @@ fn by_line(
         LineDeductible::OthersFirst => (cut - (inscp - changed)).max(Decimal::ZERO),
         LineDeductible::ProRata => cut * changed / inscp,
     };
+    let claim_adj = || claim_adjusts(adj, run);
     let mut extra = Decimal::ZERO;
     let mut above_all = Decimal::ZERO;
-    for (hit, r, amount) in &groups {
+    // The top of the part of the span not yet taken by a group.
+    let mut top = match claim {
+        ClaimRatio::Banded { hi, .. } => *hi,
+        ClaimRatio::Flat(_) => Decimal::ZERO,
+    };
+    for (hit, amount) in &groups {
         let bears = if *amount == changed { borne } else { borne * *amount / changed };
         let above = (*amount - bears).max(Decimal::ZERO);
         if above.is_zero() {
             continue;
         }
-        extra += (*r - avg) * above;
+        let mods = || hit.iter().map(|&i| &adj[i]);
+        // (what the fund pays these lines, what it would at the claim's
+        // ratio, the ratio they were paid at)
+        let (paid, plain, at) = match claim {
+            ClaimRatio::Flat(r) => {
+                let changed_r = adjusted(*r, mods(), &mut Vec::new())?;
+                (changed_r * above, *r * above, changed_r)
+            }
+            ClaimRatio::Banded { segments, .. } => {
+                let lo = top - above;
+                top = lo;
+                let claim_r = |s: &Segment| adjusted(s.ratio.get()?, claim_adj(), &mut Vec::new());
+                let paid = banded(segments, lo, lo + above, |s| adjusted(claim_r(s)?, mods(), &mut Vec::new()))?;
+                (paid, banded(segments, lo, lo + above, claim_r)?, (paid / above).round_dp(4))
+            }
+        };
+        extra += paid - plain;
         above_all += above;
         for &i in hit {
             cite(rules, &adj[i].rule);
         }
         let mut note = String::with_capacity(64);
-        push_pct(&mut note, *r);
+        push_pct(&mut note, at);
         note.push_str(" of ");
         push_dec(&mut note, fen(above));
         note.push_str(" on lines under ");
@@ -472,9 +507,13 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let (raw, shown) = if base.is_zero() || !f.adjust.iter().any(|a| a.when.tests_line()) {
         (raw, shown)
     } else {
-        let avg = shown.unwrap_or_else(|| raw / base);
+        let claim = match (ratio, span, shown) {
+            (Ratio::Segmented { segments, .. }, Some((_, hi)), _) => ClaimRatio::Banded { segments, hi },
+            (_, _, Some(r)) => ClaimRatio::Flat(r),
+            _ => ClaimRatio::Flat(raw / base),
+        };
         let at = notes.len();
-        let (extra, changed) = by_line(run, &f.adjust, avg, base, f.line_deductible, &mut rules, &mut notes)?;
+        let (extra, changed) = by_line(run, &f.adjust, &claim, base, f.line_deductible, &mut rules, &mut notes)?;
         if let Some(r) = shown.filter(|_| notes.len() > at) {
             let mut note = String::with_capacity(48);
             push_pct(&mut note, r);
