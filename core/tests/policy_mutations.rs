@@ -1,10 +1,11 @@
-//! Property tests on random policies: every example policy, its figures
-//! changed, keys taken out and sections taken from another example, either
-//! loads or is refused with a policy error (never a panic), and what loads
-//! settles random claims soundly (the identities, determinism, exact
-//! reversal: [`common::sound`]). The examples and packs are checked on the
-//! figures they have; these are the policies no one wrote yet, where features
-//! meet in ways no example combines.
+//! Property tests on random policies: every example policy and built-in
+//! pack, its figures changed, keys taken out and sections taken from another
+//! file, either loads or is refused with a policy error naming a path (never
+//! a panic), and what loads settles random claims soundly (the identities,
+//! determinism, exact reversal: [`common::sound`]) and never charges the
+//! member less for a further line. The examples and packs are checked on
+//! the figures they have; these are the policies no one wrote yet, where
+//! features meet in ways no example combines.
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -38,10 +39,12 @@ fn resolved(path: &Path) -> Value {
     }
 }
 
-/// Every example policy, resolved, by file name.
+/// Every example policy and built-in pack, resolved, by file name.
 static EXAMPLES: LazyLock<Vec<(String, Value)>> = LazyLock::new(|| {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(examples_dir())
-        .unwrap()
+    let packs = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let mut files: Vec<PathBuf> = [examples_dir(), packs]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
@@ -251,7 +254,7 @@ fn apply(policy: &mut Value, c: &Change) {
 const POLICY_CODES: [ErrorCode; 2] = [ErrorCode::InvalidPolicy, ErrorCode::PolicyParameterMissing];
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 600, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 2000, .. ProptestConfig::default() })]
 
     #[test]
     fn changed_policies_load_or_are_refused_and_settle_soundly(
@@ -259,6 +262,7 @@ proptest! {
         changes in prop::collection::vec(change(), 1..6),
         claims in prop::collection::vec(claim(), 4),
         extra in line(99),
+        excl in any::<usize>(),
     ) {
         let (name, original) = &EXAMPLES[file % EXAMPLES.len()];
         let mut policy = original.clone();
@@ -277,8 +281,16 @@ proptest! {
             }
         };
         let fail = |f: TestCaseError| TestCaseError::fail(format!("{name} {changes:?}: {f}"));
+        // One line of each claim falls in one of the policy's exclusion
+        // categories, if it has any.
+        let categories: Vec<&String> = policy.get("exclusions").and_then(Value::as_object).map(|m| m.keys().collect()).unwrap_or_default();
         for c in &claims {
-            let c = dated(c, &e);
+            let mut c = dated(c, &e);
+            if !categories.is_empty() {
+                let lines = c["feedetail"].as_array_mut().unwrap();
+                let n = lines.len();
+                lines[excl % n]["excl"] = json!(categories[excl / n % categories.len()]);
+            }
             let Some(a) = sound(&e, &c.to_string()).map_err(fail)? else { continue };
             // A further fee line never lowers what the member and the
             // hospital bear together.

@@ -27,8 +27,17 @@ pub fn line(sn: usize) -> impl Strategy<Value = Value> {
         prop::option::of(1i64..1_000_000),
         prop::sample::select(vec!["01", "03", "04", "05", "06", "07", "08", "09", "10", "11"]),
         prop_oneof![3 => Just(1i64), 1 => 2i64..15],
+        (
+            prop::option::of(prop::sample::select(vec![
+                "imported_implant",
+                "special_exam",
+                "imported",
+                "blood_product",
+            ])),
+            prop::sample::select(vec![false, false, false, true]),
+        ),
     )
-        .prop_map(move |(fen, lv, prop, uplmt, typ, cnt)| {
+        .prop_map(move |(fen, lv, prop, uplmt, typ, cnt, (class, dual))| {
             let yuan = |f: i64| format!("{}.{:02}", f / 100, f % 100);
             let mut l = json!({"feedetl_sn": sn.to_string(), "med_list_codg": format!("X{sn}"), "med_chrgitm_type": typ,
                 "chrgitm_lv": lv, "pric": yuan(fen), "cnt": cnt.to_string(), "det_item_fee_sumamt": yuan(fen * cnt)});
@@ -37,6 +46,12 @@ pub fn line(sn: usize) -> impl Strategy<Value = Value> {
             }
             if let Some(u) = uplmt {
                 l["pric_uplmt_amt"] = json!(format!("{}.{:02}", u / 100, u % 100));
+            }
+            if let Some(c) = class {
+                l["item_class"] = json!(c);
+            }
+            if dual {
+                l["dual_channel"] = json!(true);
             }
             l
         })
