@@ -340,3 +340,68 @@ fn every_example_loads_resolved() {
         Engine::from_json(&p.to_string()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
     }
 }
+
+/// A modifier of one line category, `(key, value, max)`: points more or
+/// less (within a `max` or 100 %), a ratio of its own, the member's part
+/// scaled, or the ratio scaled.
+fn modifier() -> impl Strategy<Value = (&'static str, &'static str, Option<&'static str>)> {
+    prop_oneof![
+        (
+            prop::sample::select(vec!["-0.2", "0.05", "0.1", "0.3", "0.5"]),
+            prop::option::of(prop::sample::select(vec!["0.8", "0.95"]))
+        )
+            .prop_map(|(v, max)| ("delta", v, max)),
+        prop::sample::select(vec!["0.6", "0.9", "1"]).prop_map(|v| ("set", v, None)),
+        prop::sample::select(vec!["0.5", "0.8"]).prop_map(|v| ("share_factor", v, None)),
+        prop::sample::select(vec!["0.8", "0.9"]).prop_map(|v| ("factor", v, None)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, .. ProptestConfig::default() })]
+
+    /// Cost bands, rising or not, with modifiers of several line categories
+    /// whose ratios may cross from band to band: a further line never lowers
+    /// what the member pays.
+    #[test]
+    fn line_modifiers_under_bands_never_charge_less_for_more(
+        ratios in prop::collection::vec(prop::sample::select(vec!["0.3", "0.5", "0.7", "0.85", "0.9", "0.95", "1"]), 3),
+        rising in any::<bool>(),
+        mods in prop::collection::vec(modifier(), 3),
+        pro_rata in any::<bool>(),
+        c in claim(),
+        types in prop::collection::vec(prop::sample::select(vec!["09", "10", "11", "03"]), 12),
+        extra in line(99),
+        extra_type in prop::sample::select(vec!["09", "10", "11", "03"]),
+    ) {
+        let mut ratios = ratios;
+        if rising {
+            ratios.sort();
+        }
+        let mut policy = EXAMPLES.iter().find(|(n, _)| n == "base").unwrap().1.clone();
+        let fund = &mut policy["benefits"]["inpatient"]["fund"];
+        fund["ratio"] = json!({"segments": [
+            {"from": "0", "to": "5000", "ratio": ratios[0]},
+            {"from": "5000", "to": "20000", "ratio": ratios[1]},
+            {"from": "20000", "ratio": ratios[2]}]});
+        fund["line_deductible"] = json!(if pro_rata { "pro_rata" } else { "others_first" });
+        fund["adjust"] = mods.iter().zip(["10", "11", "03"]).map(|((k, v, max), t)| {
+            let mut m = json!({"when": {"med_chrgitm_type": [t]}, "rule": "EX-RATIO", "max": max});
+            m[*k] = json!(v);
+            m
+        }).collect();
+        let e = Engine::from_json(&policy.to_string()).unwrap();
+        let mut c = c;
+        c["mdtrt"]["med_type"] = json!("21");
+        for (l, t) in c["feedetail"].as_array_mut().unwrap().iter_mut().zip(&types) {
+            l["med_chrgitm_type"] = json!(t);
+        }
+        let Some(a) = sound(&e, &c.to_string())? else { return Ok(()) };
+        let mut extra = extra;
+        extra["med_chrgitm_type"] = json!(extra_type);
+        c["feedetail"].as_array_mut().unwrap().push(extra);
+        let Some(b) = sound(&e, &c.to_string())? else { return Ok(()) };
+        prop_assert!(b.setlinfo.psn_part_amt >= a.setlinfo.psn_part_amt,
+            "{} -> {}\nclaim {}\nfund {}", a.setlinfo.psn_part_amt, b.setlinfo.psn_part_amt, c, policy["benefits"]["inpatient"]["fund"]);
+    }
+}

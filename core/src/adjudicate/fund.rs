@@ -99,8 +99,8 @@ enum ClaimRatio<'x> {
     /// One ratio for the whole amount above the deductible.
     Flat(Decimal),
     /// Cost bands (with the claim's modifiers applied to each band's ratio)
-    /// over the span `[lo, hi)` of the amount above the deductible.
-    Banded { segments: &'x [Segment], hi: Decimal },
+    /// over the span of the amount above the deductible, from `lo`.
+    Banded { segments: &'x [Segment], lo: Decimal },
 }
 
 /// Lines that line modifiers give another ratio: what the fund pays them
@@ -109,14 +109,14 @@ enum ClaimRatio<'x> {
 /// `base`; `inscp − base` (the deductible and any cost above a yearly
 /// ceiling) is shared between these lines and the others as `share` says.
 ///
-/// Under cost bands the changed lines lie at the top of the claim's span,
-/// above the other lines, each group of lines changed alike in the order
-/// its first line comes, and each band's ratio is changed there. Without a
-/// bound this is the claim's banded payment plus the change on those lines'
-/// whole amount (10 points more is 10 points of their amount); a bound
-/// (100 %, a modifier's `max`) holds band by band, so that a further line
-/// never lowers what the member pays. A modifier's rule is cited when some
-/// of its lines lie above the deductible.
+/// Under cost bands each band's ratio is changed for these lines, and they
+/// and the other lines are placed in the bands the way that pays least
+/// ([`cheapest`]). Without a bound every placing pays the claim's banded
+/// payment plus the change on the changed lines' whole amount (10 points
+/// more is 10 points of their amount); with one (100 %, a modifier's `max`)
+/// it holds band by band, and a further line never lowers what the member
+/// pays. A modifier's rule is cited when some of its lines lie above the
+/// deductible.
 fn by_line(
     run: &Run,
     adj: &[Adjust],
@@ -159,45 +159,71 @@ fn by_line(
         LineDeductible::OthersFirst => (cut - (inscp - changed)).max(Decimal::ZERO),
         LineDeductible::ProRata => cut * changed / inscp,
     };
-    let claim_adj = || claim_adjusts(adj, run);
-    let mut extra = Decimal::ZERO;
-    let mut above_all = Decimal::ZERO;
-    // The top of the part of the span not yet taken by a group.
-    let mut top = match claim {
-        ClaimRatio::Banded { hi, .. } => *hi,
-        ClaimRatio::Flat(_) => Decimal::ZERO,
-    };
-    for (hit, amount) in &groups {
-        let bears = if *amount == changed { borne } else { borne * *amount / changed };
-        let above = (*amount - bears).max(Decimal::ZERO);
-        if above.is_zero() {
-            continue;
+    // Each group's amount above the deductible.
+    let groups: Vec<(Vec<usize>, Decimal)> = groups
+        .into_iter()
+        .map(|(hit, amount)| {
+            let bears = if amount == changed { borne } else { borne * amount / changed };
+            (hit, (amount - bears).max(Decimal::ZERO))
+        })
+        .filter(|(_, above)| !above.is_zero())
+        .collect();
+    let above_all: Decimal = groups.iter().map(|g| g.1).sum();
+    let claim_r = |s: &Segment| adjusted(s.ratio.get()?, claim_adjusts(adj, run), &mut Vec::new());
+    let changed_r = |r: Decimal, hit: &[usize]| adjusted(r, hit.iter().map(|&i| &adj[i]), &mut Vec::new());
+    // How much of each group lies in each band, under cost bands.
+    let placed = match claim {
+        ClaimRatio::Flat(_) => Vec::new(),
+        ClaimRatio::Banded { segments, lo } => {
+            let room: Vec<Decimal> = segments
+                .iter()
+                .map(|s| Ok(overlap(s, *lo, *lo + base)?.map_or(Decimal::ZERO, |(a, b)| b - a)))
+                .collect::<Result<_>>()?;
+            let plain: Vec<Decimal> = segments.iter().map(claim_r).collect::<Result<_>>()?;
+            // The other lines first, then each group, each with its ratio in
+            // every band. A group's share of a deductible borne pro rata may
+            // run to 28 digits; cut to 10 places, the amounts add up to the
+            // bands' room exactly, the other lines' never below zero.
+            let placed: Vec<Decimal> =
+                groups.iter().map(|g| g.1.round_dp_with_strategy(10, rust_decimal::RoundingStrategy::ToZero)).collect();
+            let mut amounts = vec![base - placed.iter().copied().sum::<Decimal>()];
+            let mut rates = vec![plain.clone()];
+            for ((hit, _), above) in groups.iter().zip(placed) {
+                amounts.push(above);
+                rates.push(plain.iter().map(|&r| changed_r(r, hit)).collect::<Result<_>>()?);
+            }
+            let flow = cheapest(&amounts, &room, &rates)?;
+            flow.into_iter().skip(1).zip(rates.into_iter().skip(1)).collect()
         }
-        let mods = || hit.iter().map(|&i| &adj[i]);
+    };
+    let mut extra = Decimal::ZERO;
+    for (k, (hit, above)) in groups.iter().enumerate() {
         // (what the fund pays these lines, what it would at the claim's
         // ratio, the ratio they were paid at)
         let (paid, plain, at) = match claim {
             ClaimRatio::Flat(r) => {
-                let changed_r = adjusted(*r, mods(), &mut Vec::new())?;
-                (changed_r * above, *r * above, changed_r)
+                let r2 = changed_r(*r, hit)?;
+                (r2 * *above, *r * *above, r2)
             }
             ClaimRatio::Banded { segments, .. } => {
-                let lo = top - above;
-                top = lo;
-                let claim_r = |s: &Segment| adjusted(s.ratio.get()?, claim_adj(), &mut Vec::new());
-                let paid = banded(segments, lo, lo + above, |s| adjusted(claim_r(s)?, mods(), &mut Vec::new()))?;
-                (paid, banded(segments, lo, lo + above, claim_r)?, (paid / above).round_dp(4))
+                let (flow, rates) = &placed[k];
+                let mut paid = Decimal::ZERO;
+                let mut plain = Decimal::ZERO;
+                for ((amount, rate), s) in flow.iter().zip(rates).zip(segments.iter()) {
+                    paid += *amount * *rate;
+                    plain += *amount * claim_r(s)?;
+                }
+                (paid, plain, (paid / *above).round_dp(4))
             }
         };
         extra += paid - plain;
-        above_all += above;
         for &i in hit {
             cite(rules, &adj[i].rule);
         }
         let mut note = String::with_capacity(64);
         push_pct(&mut note, at);
         note.push_str(" of ");
-        push_dec(&mut note, fen(above));
+        push_dec(&mut note, fen(*above));
         note.push_str(" on lines under ");
         for (k, &i) in hit.iter().enumerate() {
             if k > 0 {
@@ -208,6 +234,110 @@ fn by_line(
         notes.push(note);
     }
     Ok((extra, above_all))
+}
+
+/// Places amounts in bands so that what the fund pays is the least: `amounts`
+/// (the other lines, then each group of changed lines) fill the bands' room
+/// (`room`, all of it: the two add up), an amount in a band paid at its
+/// `rates[k][b]`. This is a small transportation problem, solved by
+/// successive cheapest paths; gives the amount of each in each band.
+///
+/// Why the least: adding a line then never raises the fund's payment by more
+/// than the line's cost (the placing before it, with the line put in the
+/// room it adds at the top, is one way to place the new claim), so a further
+/// line never lowers what the member pays; where no bound binds, every
+/// placing pays the same (the claim's banded payment and the change on the
+/// changed lines' whole amount), and a ratio of its own (`set`) is paid on
+/// the whole amount of its lines wherever they lie.
+fn cheapest(amounts: &[Decimal], room: &[Decimal], rates: &[Vec<Decimal>]) -> Result<Vec<Vec<Decimal>>> {
+    let (n, m) = (amounts.len(), room.len());
+    let mut flow = vec![vec![Decimal::ZERO; m]; n];
+    let mut left = amounts.to_vec();
+    let mut free = room.to_vec();
+    // Each round saturates an amount, a band or a way back; a bound on the
+    // rounds guards against a loop that exact arithmetic rules out.
+    for _ in 0..(4 * (n + 1) * (m + 1)) {
+        if left.iter().all(|a| *a <= Decimal::ZERO) {
+            return Ok(flow);
+        }
+        // Cheapest cost to reach each amount (index k) and band (n + b),
+        // from any amount left; Bellman–Ford, since ways back cost less.
+        let mut dist: Vec<Option<Decimal>> = vec![None; n + m];
+        let mut prev: Vec<Option<usize>> = vec![None; n + m];
+        for k in 0..n {
+            if left[k] > Decimal::ZERO {
+                dist[k] = Some(Decimal::ZERO);
+            }
+        }
+        for _ in 0..(n + m) {
+            let mut changed = false;
+            for k in 0..n {
+                let Some(dk) = dist[k] else { continue };
+                for b in 0..m {
+                    let d = dk + rates[k][b];
+                    if dist[n + b].is_none_or(|x| d < x) {
+                        dist[n + b] = Some(d);
+                        prev[n + b] = Some(k);
+                        changed = true;
+                    }
+                }
+            }
+            for b in 0..m {
+                let Some(db) = dist[n + b] else { continue };
+                for k in 0..n {
+                    if flow[k][b] > Decimal::ZERO {
+                        let d = db - rates[k][b];
+                        if dist[k].is_none_or(|x| d < x) {
+                            dist[k] = Some(d);
+                            prev[k] = Some(n + b);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        // The cheapest band with room left, and the way to it.
+        let Some(end) = (0..m)
+            .filter(|&b| free[b] > Decimal::ZERO && dist[n + b].is_some())
+            .min_by(|&a, &b| dist[n + a].cmp(&dist[n + b]).then(a.cmp(&b)))
+        else {
+            break;
+        };
+        let mut path = vec![n + end];
+        let mut at = n + end;
+        while let Some(p) = prev[at] {
+            path.push(p);
+            at = p;
+            if path.len() > n + m + 1 {
+                return Err(crate::error::Error::new(crate::error::ErrorCode::Internal, "line placing loops"));
+            }
+        }
+        // `at` is an amount with some left; the path runs from it to the band.
+        path.reverse();
+        let mut push = left[path[0]].min(free[end]);
+        for w in path.windows(2) {
+            if w[0] >= n {
+                push = push.min(flow[w[1]][w[0] - n]);
+            }
+        }
+        for w in path.windows(2) {
+            if w[0] < n {
+                flow[w[0]][w[1] - n] += push;
+            } else {
+                flow[w[1]][w[0] - n] -= push;
+            }
+        }
+        left[path[0]] -= push;
+        free[end] -= push;
+    }
+    if left.iter().all(|a| *a <= Decimal::ZERO) {
+        Ok(flow)
+    } else {
+        Err(crate::error::Error::new(crate::error::ErrorCode::Internal, "line placing did not finish"))
+    }
 }
 
 /// Adds `rule` to the rules a payment cites, once.
@@ -508,7 +638,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
         (raw, shown)
     } else {
         let claim = match (ratio, span, shown) {
-            (Ratio::Segmented { segments, .. }, Some((_, hi)), _) => ClaimRatio::Banded { segments, hi },
+            (Ratio::Segmented { segments, .. }, Some((lo, _)), _) => ClaimRatio::Banded { segments, lo },
             (_, _, Some(r)) => ClaimRatio::Flat(r),
             _ => ClaimRatio::Flat(raw / base),
         };
