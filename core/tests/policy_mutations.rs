@@ -131,13 +131,13 @@ fn is_figure(key: &str, v: &Value) -> bool {
     }
 }
 
-/// Calls `f` on every figure, with its key (an array's items take the key
-/// of the array).
-fn figures(v: &mut Value, key: &str, f: &mut dyn FnMut(&str, &mut Value)) {
+/// Calls `f` on every figure; `key` is the key it stands under (an array's
+/// items take the key of the array).
+fn figures(v: &mut Value, key: &str, f: &mut dyn FnMut(&mut Value)) {
     match v {
         Value::Object(m) => m.iter_mut().for_each(|(k, x)| figures(x, k, f)),
         Value::Array(a) => a.iter_mut().for_each(|x| figures(x, key, f)),
-        x if is_figure(key, x) => f(key, x),
+        x if is_figure(key, x) => f(x),
         _ => {}
     }
 }
@@ -206,12 +206,12 @@ fn apply(policy: &mut Value, c: &Change) {
     match *c {
         Change::Figure(n, k) => {
             let mut count = 0;
-            figures(policy, "", &mut |_, _| count += 1);
+            figures(policy, "", &mut |_| count += 1);
             if count == 0 {
                 return;
             }
             let (target, mut at) = (n % count, 0);
-            figures(policy, "", &mut |_, v| {
+            figures(policy, "", &mut |v| {
                 if at == target {
                     *v = replacement(v, k);
                 }
@@ -220,7 +220,7 @@ fn apply(policy: &mut Value, c: &Change) {
         }
         Change::Scale(f) => {
             let factor: rust_decimal::Decimal = ["0.5", "2", "10"][f].parse().unwrap();
-            figures(policy, "", &mut |_, v| {
+            figures(policy, "", &mut |v| {
                 if let Value::String(s) = v {
                     let d: rust_decimal::Decimal = s.parse().unwrap();
                     if d > rust_decimal::Decimal::ONE {

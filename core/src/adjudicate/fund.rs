@@ -6,7 +6,7 @@ use super::deductible::{pick, pick_row};
 use super::trace::{push_dec, push_pct};
 use super::Run;
 use crate::date::Date;
-use crate::error::Result;
+use crate::error::{Error, ErrorCode, Result};
 use crate::money::{fen, Decimal};
 use crate::policy::cond::Facts;
 use crate::policy::schema::{
@@ -14,6 +14,7 @@ use crate::policy::schema::{
     SegmentBasis, SegmentMeasure,
 };
 use crate::ytd::Ytd;
+use rust_decimal::RoundingStrategy;
 
 /// A ratio after the given modifiers, in order, clamped to 0–1; their rules
 /// are added to `rules`. A modifier's `max` holds what it raises, its `min`
@@ -171,29 +172,30 @@ fn by_line(
     let above_all: Decimal = groups.iter().map(|g| g.1).sum();
     let claim_r = |s: &Segment| adjusted(s.ratio.get()?, claim_adjusts(adj, run), &mut Vec::new());
     let changed_r = |r: Decimal, hit: &[usize]| adjusted(r, hit.iter().map(|&i| &adj[i]), &mut Vec::new());
-    // How much of each group lies in each band, under cost bands.
-    let placed = match claim {
-        ClaimRatio::Flat(_) => Vec::new(),
+    // Under cost bands: the claim's ratio in each band, and each group's
+    // ratio in each band with the amount of it placed there.
+    let (plain, placed) = match claim {
+        ClaimRatio::Flat(_) => (Vec::new(), Vec::new()),
         ClaimRatio::Banded { segments, lo } => {
             let room: Vec<Decimal> = segments
                 .iter()
                 .map(|s| Ok(overlap(s, *lo, *lo + base)?.map_or(Decimal::ZERO, |(a, b)| b - a)))
                 .collect::<Result<_>>()?;
             let plain: Vec<Decimal> = segments.iter().map(claim_r).collect::<Result<_>>()?;
-            // The other lines first, then each group, each with its ratio in
-            // every band. A group's share of a deductible borne pro rata may
-            // run to 28 digits; cut to 10 places, the amounts add up to the
-            // bands' room exactly, the other lines' never below zero.
-            let placed: Vec<Decimal> =
-                groups.iter().map(|g| g.1.round_dp_with_strategy(10, rust_decimal::RoundingStrategy::ToZero)).collect();
-            let mut amounts = vec![base - placed.iter().copied().sum::<Decimal>()];
+            // The other lines first, then each group. A group's share of a
+            // deductible borne pro rata may run to 28 digits; cut to 10
+            // places, the amounts add up to the bands' room exactly, the
+            // other lines' never below zero.
+            let cut: Vec<Decimal> =
+                groups.iter().map(|g| g.1.round_dp_with_strategy(10, RoundingStrategy::ToZero)).collect();
+            let mut amounts = vec![base - cut.iter().copied().sum::<Decimal>()];
+            amounts.extend(cut);
             let mut rates = vec![plain.clone()];
-            for ((hit, _), above) in groups.iter().zip(placed) {
-                amounts.push(above);
+            for (hit, _) in &groups {
                 rates.push(plain.iter().map(|&r| changed_r(r, hit)).collect::<Result<_>>()?);
             }
             let flow = cheapest(&amounts, &room, &rates)?;
-            flow.into_iter().skip(1).zip(rates.into_iter().skip(1)).collect()
+            (plain, flow.into_iter().zip(rates).skip(1).collect::<Vec<_>>())
         }
     };
     let mut extra = Decimal::ZERO;
@@ -205,15 +207,14 @@ fn by_line(
                 let r2 = changed_r(*r, hit)?;
                 (r2 * *above, *r * *above, r2)
             }
-            ClaimRatio::Banded { segments, .. } => {
+            ClaimRatio::Banded { .. } => {
                 let (flow, rates) = &placed[k];
-                let mut paid = Decimal::ZERO;
-                let mut plain = Decimal::ZERO;
-                for ((amount, rate), s) in flow.iter().zip(rates).zip(segments.iter()) {
+                let (mut paid, mut at_claim) = (Decimal::ZERO, Decimal::ZERO);
+                for ((amount, rate), r) in flow.iter().zip(rates).zip(&plain) {
                     paid += *amount * *rate;
-                    plain += *amount * claim_r(s)?;
+                    at_claim += *amount * *r;
                 }
-                (paid, plain, (paid / *above).round_dp(4))
+                (paid, at_claim, (paid / *above).round_dp(4))
             }
         };
         extra += paid - plain;
@@ -312,7 +313,7 @@ fn cheapest(amounts: &[Decimal], room: &[Decimal], rates: &[Vec<Decimal>]) -> Re
             path.push(p);
             at = p;
             if path.len() > n + m + 1 {
-                return Err(crate::error::Error::new(crate::error::ErrorCode::Internal, "line placing loops"));
+                return Err(Error::new(ErrorCode::Internal, "line placing loops"));
             }
         }
         // `at` is an amount with some left; the path runs from it to the band.
@@ -336,7 +337,7 @@ fn cheapest(amounts: &[Decimal], room: &[Decimal], rates: &[Vec<Decimal>]) -> Re
     if left.iter().all(|a| *a <= Decimal::ZERO) {
         Ok(flow)
     } else {
-        Err(crate::error::Error::new(crate::error::ErrorCode::Internal, "line placing did not finish"))
+        Err(Error::new(ErrorCode::Internal, "line placing did not finish"))
     }
 }
 
@@ -637,10 +638,9 @@ pub fn apply(run: &mut Run) -> Result<()> {
     let (raw, shown) = if base.is_zero() || !f.adjust.iter().any(|a| a.when.tests_line()) {
         (raw, shown)
     } else {
-        let claim = match (ratio, span, shown) {
-            (Ratio::Segmented { segments, .. }, Some((lo, _)), _) => ClaimRatio::Banded { segments, lo },
-            (_, _, Some(r)) => ClaimRatio::Flat(r),
-            _ => ClaimRatio::Flat(raw / base),
+        let claim = match (ratio, span) {
+            (Ratio::Segmented { segments, .. }, Some((lo, _))) => ClaimRatio::Banded { segments, lo },
+            _ => ClaimRatio::Flat(shown.unwrap_or_else(|| raw / base)),
         };
         let at = notes.len();
         let (extra, changed) = by_line(run, &f.adjust, &claim, base, f.line_deductible, &mut rules, &mut notes)?;
