@@ -2,8 +2,8 @@
 //! pack, its figures changed, keys taken out and sections taken from another
 //! file, either loads or is refused with a policy error naming a path (never
 //! a panic), and what loads settles random claims soundly (the identities,
-//! determinism, exact reversal: [`common::sound`]) and never charges the
-//! member less for a further line. The examples and packs are checked on
+//! determinism, exact reversal: [`common::sound`]), alike whatever the
+//! order of the lines, and never charges the member less for a further line. The examples and packs are checked on
 //! the figures they have; these are the policies no one wrote yet, where
 //! features meet in ways no example combines.
 
@@ -292,6 +292,12 @@ proptest! {
                 lines[excl % n]["excl"] = json!(categories[excl / n % categories.len()]);
             }
             let Some(a) = sound(&e, &c.to_string()).map_err(fail)? else { continue };
+            // The lines in the other order settle alike.
+            let mut reversed = c.clone();
+            reversed["feedetail"].as_array_mut().unwrap().reverse();
+            let r = yibao_core::parse_settlement(&e.settle_json(&reversed.to_string()).map_err(|err| fail(TestCaseError::fail(format!("{err:?}"))))?).unwrap();
+            prop_assert!(r.setlinfo == a.setlinfo && r.setldetail == a.setldetail && r.ytd_after == a.ytd_after,
+                "{name} {changes:?}: the lines reversed settle otherwise\n{:?}\n{:?}\n{:?}\n{:?}\nclaim {}\npolicy {}", a.setldetail, r.setldetail, a.ytd_after, r.ytd_after, c, text);
             // A further fee line never lowers what the member and the
             // hospital bear together.
             let mut more = c.clone();

@@ -176,6 +176,102 @@ proptest! {
         }
     }
 
+    /// The order of the fee lines is no part of the claim's meaning: the
+    /// lines in another order settle to the same money, funds,
+    /// accumulators and trace, and each line to the same parts.
+    #[test]
+    fn the_order_of_the_lines_does_not_change_the_settlement(c in claim(), keys in prop::collection::vec(any::<u32>(), 12)) {
+        let mut shuffled = c.clone();
+        let lines = shuffled["feedetail"].as_array_mut().unwrap();
+        let mut keyed: Vec<(u32, Value)> = lines.drain(..).enumerate().map(|(i, l)| (keys[i], l)).collect();
+        keyed.sort_by_key(|(k, _)| *k);
+        lines.extend(keyed.into_iter().map(|(_, l)| l));
+        for e in engines() {
+            let (a, b) = (e.settle_json(&dated(&c, &e).to_string()), e.settle_json(&dated(&shuffled, &e).to_string()));
+            match (a, b) {
+                (Ok(a), Ok(b)) => {
+                    let (a, b) = (yibao_core::parse_settlement(&a).unwrap(), yibao_core::parse_settlement(&b).unwrap());
+                    let id = &e.policy().id;
+                    prop_assert_eq!(a.status, b.status, "{}", id);
+                    prop_assert_eq!(&a.setlinfo, &b.setlinfo, "{}", id);
+                    prop_assert_eq!(&a.setldetail, &b.setldetail, "{}", id);
+                    prop_assert_eq!(&a.ytd_after, &b.ytd_after, "{}", id);
+                    prop_assert_eq!(&a.denial, &b.denial, "{}", id);
+                    prop_assert_eq!(&a.notices, &b.notices, "{}", id);
+                    prop_assert_eq!(&a.trace, &b.trace, "{}", id);
+                    // Each line settles alike wherever it stands.
+                    let by_sn = |s: &yibao_core::Settlement| {
+                        let mut v = s.feedetail.clone();
+                        v.sort_by(|x, y| x.feedetl_sn.cmp(&y.feedetl_sn));
+                        v
+                    };
+                    prop_assert_eq!(by_sn(&a), by_sn(&b), "{}", id);
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a.code, b.code, "{}", e.policy().id),
+                (a, b) => prop_assert!(false, "{}: in order {:?}, shuffled {:?}", e.policy().id, a.err(), b.err()),
+            }
+        }
+    }
+
+    /// A line of several items split into two lines of the same item (the
+    /// same price, the counts summing to the first) settles to the same
+    /// money, but for the rounding to the fen of each line's parts: a limit
+    /// of the claim or of the day counts the two lines once, as it counted
+    /// the one.
+    #[test]
+    fn a_line_split_in_two_settles_as_the_line(c in claim(), k in 0usize..12, cut in 1i64..15) {
+        let mut c = c;
+        let k = k % c["feedetail"].as_array().unwrap().len();
+        let fen: i64 = c["feedetail"][k]["pric"].as_str().unwrap().replace('.', "").parse().unwrap();
+        let yuan = |f: i64| format!("{}.{:02}", f / 100, f % 100);
+        // A line of one item is made a line of two.
+        let mut cnt: i64 = c["feedetail"][k]["cnt"].as_str().unwrap().parse().unwrap();
+        if cnt == 1 {
+            cnt = 2;
+            c["feedetail"][k]["cnt"] = json!("2");
+            c["feedetail"][k]["det_item_fee_sumamt"] = json!(yuan(fen * 2));
+        }
+        let lines = c["feedetail"].as_array().unwrap().clone();
+        let cut = 1 + (cut - 1) % (cnt - 1);
+        let mut split = c.clone();
+        let mut second = lines[k].clone();
+        second["feedetl_sn"] = json!("S");
+        second["cnt"] = json!((cnt - cut).to_string());
+        second["det_item_fee_sumamt"] = json!(yuan(fen * (cnt - cut)));
+        split["feedetail"][k]["cnt"] = json!(cut.to_string());
+        split["feedetail"][k]["det_item_fee_sumamt"] = json!(yuan(fen * cut));
+        split["feedetail"].as_array_mut().unwrap().push(second);
+        let fen_of = |d: rust_decimal::Decimal| rust_decimal::Decimal::new(1, 2) * d;
+        for e in engines() {
+            // A limit of each line (a surgery fee counted up to 1 000 a
+            // line) is a line's own: two lines count twice.
+            if e.policy().id == "example-item-caps" && lines[k]["med_chrgitm_type"] == "06" {
+                continue;
+            }
+            let (a, b) = (e.settle_json(&dated(&c, &e).to_string()), e.settle_json(&dated(&split, &e).to_string()));
+            match (a, b) {
+                (Ok(a), Ok(b)) => {
+                    let (a, b) = (yibao_core::parse_settlement(&a).unwrap(), yibao_core::parse_settlement(&b).unwrap());
+                    let (a, b, id) = (&a.setlinfo, &b.setlinfo, &e.policy().id);
+                    prop_assert_eq!(a.medfee_sumamt, b.medfee_sumamt, "{}", id);
+                    prop_assert_eq!(a.fulamt_ownpay_amt, b.fulamt_ownpay_amt, "{}", id);
+                    prop_assert_eq!(a.overlmt_selfpay, b.overlmt_selfpay, "{}", id);
+                    // Each line's pre-self-pay is rounded to the fen, and a
+                    // limit shared by the lines is cut from each to the fen:
+                    // a fen a line may move between pre-self-pay, the lines'
+                    // shares and the funds' ratios.
+                    let slack = fen_of(rust_decimal::Decimal::from(lines.len() + 1));
+                    prop_assert!((a.preselfpay_amt - b.preselfpay_amt).abs() <= slack, "{}: {} {}", id, a.preselfpay_amt, b.preselfpay_amt);
+                    let slack = slack * rust_decimal::Decimal::from(3);
+                    prop_assert!((a.fund_pay_sumamt - b.fund_pay_sumamt).abs() <= slack, "{}: fund {} -> {}", id, a.fund_pay_sumamt, b.fund_pay_sumamt);
+                    prop_assert!((a.hosp_part_amt - b.hosp_part_amt).abs() <= slack, "{}: hospital {} -> {}", id, a.hosp_part_amt, b.hosp_part_amt);
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a.code, b.code, "{}", e.policy().id),
+                (a, b) => prop_assert!(false, "{}: one line {:?}, split {:?}", e.policy().id, a.err(), b.err()),
+            }
+        }
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         let e = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();

@@ -153,6 +153,8 @@ fn by_line(
     if changed.is_zero() {
         return Ok((Decimal::ZERO, Decimal::ZERO));
     }
+    // In the policy's order of the modifiers, whatever the lines' order.
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
     let inscp = run.info.inscp_scp_amt;
     let cut = (inscp - base).max(Decimal::ZERO);
     // What the changed lines bear of the deductible.
