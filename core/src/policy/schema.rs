@@ -854,7 +854,8 @@ pub struct Exclusion {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemCapPer {
-    /// All matching lines of the claim together.
+    /// All matching lines of the claim together; what they bring over the
+    /// limit is cut from each in proportion to what it brings.
     #[default]
     Claim,
     /// Each line on its own.
@@ -863,7 +864,8 @@ pub enum ItemCapPer {
     /// unit or per day, such as a bed-fee standard per bed-day (床位费标准).
     Unit,
     /// All matching lines of the claim together, the limit times the stay's
-    /// days (discharge date less admission date, a same-day stay one): an
+    /// days (discharge date less admission date, a same-day stay one), cut
+    /// from each in proportion like `claim`: an
     /// allowance per day of stay for a category billed on several lines, such
     /// as the rural scheme's treatment and nursing at 10 a day (每天补偿 10
     /// 元), with a line modifier that pays what counts in full.
