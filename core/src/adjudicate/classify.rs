@@ -272,11 +272,11 @@ fn pro_rata(over: Decimal, total: Decimal, at: &[usize], lines: &[LineResult], c
         cuts.push(cut);
         remainders.push((exact - cut, k));
     }
-    let amount = |k: usize| &lines[at[k]];
+    let line = |k: usize| &lines[at[k]];
     remainders.sort_by(|(ra, a), (rb, b)| {
         rb.cmp(ra)
-            .then_with(|| amount(*b).inscp_scp_amt.cmp(&amount(*a).inscp_scp_amt))
-            .then_with(|| amount(*a).feedetl_sn.cmp(&amount(*b).feedetl_sn))
+            .then_with(|| line(*b).inscp_scp_amt.cmp(&line(*a).inscp_scp_amt))
+            .then_with(|| line(*a).feedetl_sn.cmp(&line(*b).feedetl_sn))
     });
     // The fens left are fewer than the lines with a remainder: each such
     // line's share lies strictly between its rounded cut and its amount.
