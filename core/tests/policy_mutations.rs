@@ -295,9 +295,12 @@ proptest! {
             // The lines in the other order settle alike.
             let mut reversed = c.clone();
             reversed["feedetail"].as_array_mut().unwrap().reverse();
-            let r = yibao_core::parse_settlement(&e.settle_json(&reversed.to_string()).map_err(|err| fail(TestCaseError::fail(format!("{err:?}"))))?).unwrap();
+            let out = e.settle_json(&reversed.to_string());
+            let out = out.map_err(|err| fail(TestCaseError::fail(format!("the lines reversed are refused: {err:?}"))))?;
+            let r = yibao_core::parse_settlement(&out).unwrap();
             prop_assert!(r.setlinfo == a.setlinfo && r.setldetail == a.setldetail && r.ytd_after == a.ytd_after,
-                "{name} {changes:?}: the lines reversed settle otherwise\n{:?}\n{:?}\n{:?}\n{:?}\nclaim {}\npolicy {}", a.setldetail, r.setldetail, a.ytd_after, r.ytd_after, c, text);
+                "{name} {changes:?}: the lines reversed settle otherwise\n{:?}\n{:?}\nclaim {}\npolicy {}",
+                (&a.setlinfo, &a.setldetail, &a.ytd_after), (&r.setlinfo, &r.setldetail, &r.ytd_after), c, text);
             // A further fee line never lowers what the member and the
             // hospital bear together.
             let mut more = c.clone();

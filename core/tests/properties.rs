@@ -2,9 +2,10 @@
 //! monotone member share, exact reversal, determinism, and no panics.
 
 use proptest::prelude::*;
+use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::path::Path;
-use yibao_core::{identities, parse_claim, Engine};
+use yibao_core::{identities, parse_claim, parse_settlement, Engine, Settlement};
 
 mod common;
 use common::{claim, dated, line, sound};
@@ -107,7 +108,7 @@ proptest! {
         c["mdtrt"]["disease"] = json!(if k35 { "K35" } else { "O82" });
         let standard = rust_decimal::Decimal::from(if k35 { 6000 } else { 5000 });
         let Ok(out) = e.settle_json(&c.to_string()) else { return Ok(()) };
-        let s = yibao_core::parse_settlement(&out).unwrap();
+        let s = parse_settlement(&out).unwrap();
         let i = &s.setlinfo;
         prop_assert!(identities::check(&s).is_empty(), "{:?}", identities::check(&s));
         // The hospital bears exactly the cost above the standard; the funds and
@@ -125,7 +126,7 @@ proptest! {
             let mut c2 = c.clone();
             c2["feedetail"].as_array_mut().unwrap().push(extra.clone());
             let Ok(b) = e.settle_json(&c2.to_string()) else { continue };
-            let (a, b) = (yibao_core::parse_settlement(&a).unwrap(), yibao_core::parse_settlement(&b).unwrap());
+            let (a, b) = (parse_settlement(&a).unwrap(), parse_settlement(&b).unwrap());
             let (a, b) = (&a.setlinfo, &b.setlinfo);
             // Above a fixed standard the hospital bears the added cost and
             // the funds may pay more of the standard: what the member and the
@@ -162,17 +163,10 @@ proptest! {
         netted["feedetail"][k]["cnt"] = json!((cnt - back).to_string());
         netted["feedetail"][k]["det_item_fee_sumamt"] = json!(yuan(fen * (cnt - back)));
         for e in engines() {
-            let (a, b) = (e.settle_json(&dated(&with_refund, &e).to_string()), e.settle_json(&dated(&netted, &e).to_string()));
-            match (a, b) {
-                (Ok(a), Ok(b)) => {
-                    let (mut a, b) = (yibao_core::parse_settlement(&a).unwrap(), yibao_core::parse_settlement(&b).unwrap());
-                    prop_assert_ne!(&a.stamp.input_hash, &b.stamp.input_hash);
-                    a.stamp = b.stamp.clone();
-                    prop_assert_eq!(a, b, "{}", e.policy().id);
-                }
-                (Err(a), Err(b)) => prop_assert_eq!(a.code, b.code, "{}", e.policy().id),
-                (a, b) => prop_assert!(false, "{}: with the refund {:?}, netted {:?}", e.policy().id, a.err(), b.err()),
-            }
+            let Some((mut a, b)) = settle_both(&e, &with_refund, &netted)? else { continue };
+            prop_assert_ne!(&a.stamp.input_hash, &b.stamp.input_hash);
+            a.stamp = b.stamp.clone();
+            prop_assert_eq!(a, b, "{}", e.policy().id);
         }
     }
 
@@ -192,29 +186,22 @@ proptest! {
             shuffled["psn"]["chronic_certs"].as_array_mut().unwrap().reverse();
         }
         for e in engines() {
-            let (a, b) = (e.settle_json(&dated(&c, &e).to_string()), e.settle_json(&dated(&shuffled, &e).to_string()));
-            match (a, b) {
-                (Ok(a), Ok(b)) => {
-                    let (a, b) = (yibao_core::parse_settlement(&a).unwrap(), yibao_core::parse_settlement(&b).unwrap());
-                    let id = &e.policy().id;
-                    prop_assert_eq!(a.status, b.status, "{}", id);
-                    prop_assert_eq!(&a.setlinfo, &b.setlinfo, "{}", id);
-                    prop_assert_eq!(&a.setldetail, &b.setldetail, "{}", id);
-                    prop_assert_eq!(&a.ytd_after, &b.ytd_after, "{}", id);
-                    prop_assert_eq!(&a.denial, &b.denial, "{}", id);
-                    prop_assert_eq!(&a.notices, &b.notices, "{}", id);
-                    prop_assert_eq!(&a.trace, &b.trace, "{}", id);
-                    // Each line settles alike wherever it stands.
-                    let by_sn = |s: &yibao_core::Settlement| {
-                        let mut v = s.feedetail.clone();
-                        v.sort_by(|x, y| x.feedetl_sn.cmp(&y.feedetl_sn));
-                        v
-                    };
-                    prop_assert_eq!(by_sn(&a), by_sn(&b), "{}", id);
-                }
-                (Err(a), Err(b)) => prop_assert_eq!(a.code, b.code, "{}", e.policy().id),
-                (a, b) => prop_assert!(false, "{}: in order {:?}, shuffled {:?}", e.policy().id, a.err(), b.err()),
-            }
+            let Some((a, b)) = settle_both(&e, &c, &shuffled)? else { continue };
+            let id = &e.policy().id;
+            prop_assert_eq!(a.status, b.status, "{}", id);
+            prop_assert_eq!(&a.setlinfo, &b.setlinfo, "{}", id);
+            prop_assert_eq!(&a.setldetail, &b.setldetail, "{}", id);
+            prop_assert_eq!(&a.ytd_after, &b.ytd_after, "{}", id);
+            prop_assert_eq!(&a.denial, &b.denial, "{}", id);
+            prop_assert_eq!(&a.notices, &b.notices, "{}", id);
+            prop_assert_eq!(&a.trace, &b.trace, "{}", id);
+            // Each line settles alike wherever it stands.
+            let by_sn = |s: &Settlement| {
+                let mut v = s.feedetail.clone();
+                v.sort_by(|x, y| x.feedetl_sn.cmp(&y.feedetl_sn));
+                v
+            };
+            prop_assert_eq!(by_sn(&a), by_sn(&b), "{}", id);
         }
     }
 
@@ -246,34 +233,26 @@ proptest! {
         split["feedetail"][k]["cnt"] = json!(cut.to_string());
         split["feedetail"][k]["det_item_fee_sumamt"] = json!(yuan(fen * cut));
         split["feedetail"].as_array_mut().unwrap().push(second);
-        let fen_of = |d: rust_decimal::Decimal| rust_decimal::Decimal::new(1, 2) * d;
         for e in engines() {
             // A limit of each line (a surgery fee counted up to 1 000 a
             // line) is a line's own: two lines count twice.
             if e.policy().id == "example-item-caps" && lines[k]["med_chrgitm_type"] == "06" {
                 continue;
             }
-            let (a, b) = (e.settle_json(&dated(&c, &e).to_string()), e.settle_json(&dated(&split, &e).to_string()));
-            match (a, b) {
-                (Ok(a), Ok(b)) => {
-                    let (a, b) = (yibao_core::parse_settlement(&a).unwrap(), yibao_core::parse_settlement(&b).unwrap());
-                    let (a, b, id) = (&a.setlinfo, &b.setlinfo, &e.policy().id);
-                    prop_assert_eq!(a.medfee_sumamt, b.medfee_sumamt, "{}", id);
-                    prop_assert_eq!(a.fulamt_ownpay_amt, b.fulamt_ownpay_amt, "{}", id);
-                    prop_assert_eq!(a.overlmt_selfpay, b.overlmt_selfpay, "{}", id);
-                    // Each line's pre-self-pay is rounded to the fen, and a
-                    // limit shared by the lines is cut from each to the fen:
-                    // a fen a line may move between pre-self-pay, the lines'
-                    // shares and the funds' ratios.
-                    let slack = fen_of(rust_decimal::Decimal::from(lines.len() + 1));
-                    prop_assert!((a.preselfpay_amt - b.preselfpay_amt).abs() <= slack, "{}: {} {}", id, a.preselfpay_amt, b.preselfpay_amt);
-                    let slack = slack * rust_decimal::Decimal::from(3);
-                    prop_assert!((a.fund_pay_sumamt - b.fund_pay_sumamt).abs() <= slack, "{}: fund {} -> {}", id, a.fund_pay_sumamt, b.fund_pay_sumamt);
-                    prop_assert!((a.hosp_part_amt - b.hosp_part_amt).abs() <= slack, "{}: hospital {} -> {}", id, a.hosp_part_amt, b.hosp_part_amt);
-                }
-                (Err(a), Err(b)) => prop_assert_eq!(a.code, b.code, "{}", e.policy().id),
-                (a, b) => prop_assert!(false, "{}: one line {:?}, split {:?}", e.policy().id, a.err(), b.err()),
-            }
+            let Some((a, b)) = settle_both(&e, &c, &split)? else { continue };
+            let (a, b, id) = (&a.setlinfo, &b.setlinfo, &e.policy().id);
+            prop_assert_eq!(a.medfee_sumamt, b.medfee_sumamt, "{}", id);
+            prop_assert_eq!(a.fulamt_ownpay_amt, b.fulamt_ownpay_amt, "{}", id);
+            prop_assert_eq!(a.overlmt_selfpay, b.overlmt_selfpay, "{}", id);
+            // Each line's pre-self-pay is rounded to the fen, and a limit
+            // shared by the lines is cut from each to the fen: a fen a line
+            // may move between pre-self-pay, the lines' shares and the
+            // funds' ratios.
+            let slack = Decimal::new(lines.len() as i64 + 1, 2);
+            prop_assert!((a.preselfpay_amt - b.preselfpay_amt).abs() <= slack, "{}: {} {}", id, a.preselfpay_amt, b.preselfpay_amt);
+            let slack = slack * Decimal::from(3);
+            prop_assert!((a.fund_pay_sumamt - b.fund_pay_sumamt).abs() <= slack, "{}: fund {} -> {}", id, a.fund_pay_sumamt, b.fund_pay_sumamt);
+            prop_assert!((a.hosp_part_amt - b.hosp_part_amt).abs() <= slack, "{}: hospital {} -> {}", id, a.hosp_part_amt, b.hosp_part_amt);
         }
     }
 
@@ -296,7 +275,7 @@ proptest! {
         let target = &leaves[path % leaves.len()];
         *c.pointer_mut(target).unwrap() = v;
         if let Ok(out) = e.settle_json(&c.to_string()) {
-            let s = yibao_core::parse_settlement(&out).unwrap();
+            let s = parse_settlement(&out).unwrap();
             prop_assert!(identities::check(&s).is_empty());
             // The claim schema is never stricter than the engine: what
             // settles follows it.
@@ -310,6 +289,20 @@ proptest! {
 static CLAIM_SCHEMA: std::sync::LazyLock<jsonschema::Validator> = std::sync::LazyLock::new(|| {
     jsonschema::validator_for(&yibao_core::json_schema::claim_schema()).expect("a valid JSON Schema")
 });
+
+/// Settles two claims that should settle alike under `e`: both settle
+/// (the pair is given) or both are refused with the same code (`None`).
+fn settle_both(e: &Engine, x: &Value, y: &Value) -> Result<Option<(Settlement, Settlement)>, TestCaseError> {
+    let id = &e.policy().id;
+    match (e.settle_json(&dated(x, e).to_string()), e.settle_json(&dated(y, e).to_string())) {
+        (Ok(a), Ok(b)) => Ok(Some((parse_settlement(&a).unwrap(), parse_settlement(&b).unwrap()))),
+        (Err(a), Err(b)) => {
+            prop_assert_eq!(a.code, b.code, "{}", id);
+            Ok(None)
+        }
+        (a, b) => Err(TestCaseError::fail(format!("{id}: the first {:?}, the second {:?}", a.err(), b.err()))),
+    }
+}
 
 fn collect(v: &Value, at: String, out: &mut Vec<String>) {
     match v {

@@ -78,7 +78,7 @@ pub fn lines(run: &mut Run) -> Result<()> {
         item_caps(run, &priced, &mut over_rules)?;
         for (i, l) in run.claim.feedetail.iter().enumerate() {
             if priced[i] {
-                preselfpay(run.body, ben, &run.facts, i, l, &mut run.lines[i], &mut tally)?;
+                preselfpay(body, ben, &run.facts, i, l, &mut run.lines[i], &mut tally)?;
             }
         }
     }
