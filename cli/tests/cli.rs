@@ -152,6 +152,26 @@ fn batch_carries_accumulators_per_member_and_reports_bad_lines() {
 }
 
 #[test]
+fn batch_carries_the_account_balance_to_a_claim_that_gives_none() {
+    // The account pays the in-scope share of each stay (3 700.00) while the
+    // 5 000.00 given on the first line lasts; the later lines give no balance.
+    let first = case_claim("feature-account-inscp-share");
+    let mut later = first.clone();
+    later["psn"].as_object_mut().unwrap().remove("balc");
+    let mut own = first.clone();
+    own["psn"]["balc"] = Value::from("100.00");
+    let input = format!("{first}\n{later}\n{later}\n{own}\n");
+    let o = yibao(&["batch", "--policy", "examples/policies/account-inscp.json", "-"], Some(&input));
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<Value> =
+        String::from_utf8(o.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let paid: Vec<_> =
+        lines.iter().map(|l| (l["setlinfo"]["acct_pay"].clone(), l["setlinfo"]["balc"].clone())).collect();
+    let want = [("3700.00", "1300.00"), ("1300.00", "0.00"), ("0.00", "0.00"), ("100.00", "0.00")];
+    assert_eq!(paid, want.map(|(a, b)| (Value::from(a), Value::from(b))));
+}
+
+#[test]
 fn batch_reads_lines_across_buffer_ends_and_writes_every_settlement_in_order() {
     // Several mebibytes in and out, from a file and from stdin: lines of
     // uneven length (padded with spaces) fall across the ends of the

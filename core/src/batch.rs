@@ -1,27 +1,39 @@
-//! Settling many claims: accumulators carried per member (`psn_no`) from one
-//! claim to the next, as when a year of claims is replayed. A claim that
-//! brings its own `ytd` starts from it.
+//! Settling many claims: accumulators and the personal-account balance
+//! carried per member (`psn_no`) from one claim to the next, as when a year
+//! of claims is replayed. A claim that brings its own `ytd` (or `psn.balc`)
+//! starts from it.
 
 use crate::claim::Claim;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorCode, Result};
+use crate::money::Decimal;
 use crate::settlement::Settlement;
 use crate::ytd::Ytd;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{mpsc, Arc};
 
-/// Each member's latest accumulators; memory grows with members, not claims.
+/// What is carried for one member to their next claim.
+#[derive(Debug, Default)]
+struct Latest {
+    /// The accumulators after the member's last settled claim; `None` while
+    /// the member's claim is being settled, or before any has settled.
+    ytd: Option<Ytd>,
+    /// The personal-account balance after the member's last settled claim.
+    balc: Option<Decimal>,
+}
+
+/// Each member's latest accumulators and balance; memory grows with
+/// members, not claims.
 #[derive(Debug, Default)]
 pub struct Carry {
-    /// `None` when there is nothing to carry: while the member's claim is
-    /// being settled, or before any claim of the member has settled.
-    latest: HashMap<crate::claim::Code, Option<Ytd>>,
+    latest: HashMap<crate::claim::Code, Latest>,
 }
 
 impl Carry {
     /// Settles `claim`, filling a missing `ytd` from the member's previous
-    /// result. A claim that fails (or panics: a bug costs this claim, not the
-    /// caller) leaves the member's accumulators as they were.
+    /// result, and a missing `psn.balc` from the balance it left. A claim
+    /// that fails (or panics: a bug costs this claim, not the caller) leaves
+    /// the member's accumulators and balance as they were.
     pub fn settle(&mut self, engine: &Engine, mut claim: Claim) -> Result<Settlement> {
         // The member's accumulators are moved into the claim, not copied, and
         // put back if the claim fails. One look-up finds the member's slot
@@ -29,18 +41,22 @@ impl Carry {
         let slot = self.latest.entry(claim.psn.psn_no.clone()).or_default();
         let carried = claim.ytd.is_none();
         if carried {
-            claim.ytd = slot.take();
+            claim.ytd = slot.ytd.take();
+        }
+        if claim.psn.balc.is_none() {
+            claim.psn.balc = slot.balc;
         }
         let settled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.settle(&claim)))
             .unwrap_or_else(|_| Err(Error::new(ErrorCode::Internal, "settling this claim panicked")));
         match settled {
             Ok(s) => {
-                *slot = Some(s.ytd_after.clone());
+                slot.ytd = Some(s.ytd_after.clone());
+                slot.balc = Some(s.setlinfo.balc);
                 Ok(s)
             }
             Err(e) => {
                 if carried {
-                    *slot = claim.ytd;
+                    slot.ytd = claim.ytd;
                 }
                 Err(e)
             }
@@ -272,6 +288,50 @@ mod tests {
         let mut fresh = Carry::default();
         assert!(fresh.settle(&engine, claim("77")).is_err());
         assert_eq!(fresh.settle(&engine, claim("21")).unwrap().ytd_after.admissions, 1);
+    }
+
+    #[test]
+    fn a_claim_without_a_balance_continues_from_the_balance_the_last_one_left() {
+        // The account pays the member's in-scope share (3 700.00 of a
+        // 11 000.00 stay) while the balance lasts.
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/policies/account-inscp.json");
+        let engine = Engine::from_file(&path).unwrap();
+        let case = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../tests/conformance/cases/feature-account-inscp-share.json"),
+        )
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&case).unwrap();
+        let first = crate::claim_from_value(v["claim"].clone()).unwrap();
+        assert_eq!(first.psn.balc, Some(Decimal::from(5000)));
+        let mut later = first.clone();
+        later.psn.balc = None;
+        let mut carry = Carry::default();
+        let paid: Vec<_> = [first.clone(), later.clone(), later.clone()]
+            .into_iter()
+            .map(|c| {
+                let s = carry.settle(&engine, c).unwrap();
+                (s.setlinfo.acct_pay.to_string(), s.setlinfo.balc.to_string())
+            })
+            .collect();
+        assert_eq!(
+            paid,
+            [("3700.00", "1300.00"), ("1300.00", "0.00"), ("0.00", "0.00")].map(|(a, b)| (a.into(), b.into()))
+        );
+        // A claim that gives its balance starts from it; a failing claim
+        // leaves the carried balance as it was.
+        let mut bad = later.clone();
+        bad.mdtrt.med_type = "77".into();
+        let mut carry = Carry::default();
+        carry.settle(&engine, first.clone()).unwrap();
+        assert!(carry.settle(&engine, bad).is_err());
+        assert_eq!(carry.settle(&engine, later.clone()).unwrap().setlinfo.acct_pay, Decimal::from(1300));
+        let mut own = later.clone();
+        own.psn.balc = Some(Decimal::from(100));
+        assert_eq!(carry.settle(&engine, own).unwrap().setlinfo.acct_pay, Decimal::from(100));
+        // With nothing carried, an absent balance is zero.
+        let mut fresh = Carry::default();
+        assert_eq!(fresh.settle(&engine, later).unwrap().setlinfo.acct_pay, Decimal::ZERO);
     }
 
     fn member(psn_no: &str, med_type: &str) -> Claim {

@@ -296,7 +296,9 @@ fn encode<S: Sink>(c: &Claim, w: &mut W<S>) {
     w.s(&p.psn_type);
     w.date(p.brdy);
     w.date(p.insu_begn_date);
-    w.d(p.balc);
+    // An absent balance settles as zero, so it hashes as zero: the two
+    // spellings are one claim (a batch writes the carried balance in first).
+    w.d(p.balc.unwrap_or(Decimal::ZERO));
     w.s(&p.acct_used_flag);
     w.s(&p.cvlserv_flag);
     w.os(p.primary_fixmedins_code.as_deref());
@@ -522,6 +524,18 @@ mod tests {
         b.feedetail[2].cnt += Decimal::new(1, 4);
         assert_ne!(super::claim_hash(&a), super::claim_hash(&b));
         assert!(super::claim_hash(&a).starts_with("sha256:") && super::claim_hash(&a).len() == 71);
+    }
+
+    #[test]
+    fn a_balance_left_out_hashes_as_the_zero_it_settles_as() {
+        let mut a = crate::parse_claim(&crate::demo::sample_claim(3)).unwrap();
+        a.psn.balc = Some(Decimal::ZERO);
+        let mut none = a.clone();
+        none.psn.balc = None;
+        assert_eq!(super::claim_hash(&a), super::claim_hash(&none));
+        let mut some = a.clone();
+        some.psn.balc = Some(Decimal::new(1, 2));
+        assert_ne!(super::claim_hash(&a), super::claim_hash(&some));
     }
 
     #[test]

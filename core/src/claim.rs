@@ -60,10 +60,13 @@ pub struct Person {
     /// Enrolment start (参保开始日期), for waiting periods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insu_begn_date: Option<Date>,
-    /// Personal-account balance (个人账户余额) before the claim.
-    #[serde(with = "money::money", default = "money::zero")]
-    #[schemars(with = "crate::json_schema::MoneyText")]
-    pub balc: Decimal,
+    /// Personal-account balance (个人账户余额) before the claim; zero when
+    /// absent. In a batch (`yibao batch`, `settle_many`), a claim without it
+    /// continues from the balance the member's previous claim in the batch
+    /// left, as a claim without `ytd` continues from its accumulators.
+    #[serde(with = "money::money::opt", default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::json_schema::MoneyText>")]
+    pub balc: Option<Decimal>,
     /// What a family member's personal account bound to this member for
     /// mutual aid (家庭共济) may still pay, before the claim. The policy's
     /// `mulaid` says what it pays; the part paid is `acct_mulaid_pay`.

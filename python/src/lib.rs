@@ -86,8 +86,10 @@ impl Engine {
         Ok(Settlement { inner: Arc::new(s) })
     }
 
-    /// Settles many claims in input order, carrying accumulators per `psn_no`
-    /// (a claim without `ytd` continues from the member's previous result),
+    /// Settles many claims in input order, carrying accumulators and the
+    /// personal-account balance per `psn_no` (a claim without `ytd` continues
+    /// from the member's previous result, one without `psn.balc` from the
+    /// balance it left),
     /// with members spread over `threads` worker threads (default: one fewer
     /// than the cores, at least one; `0` settles on this thread) that run
     /// without the GIL while this thread reads the next claims (reading a

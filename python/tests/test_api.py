@@ -194,6 +194,23 @@ def test_settle_many_equals_a_loop_with_carry(taiyuan):
     assert any(s.notices for s in looped)
 
 
+def test_settle_many_carries_the_account_balance(taiyuan):
+    engine = yibao.Engine.from_file(str(ROOT / "examples/policies/account-inscp.json"))
+    case = json.loads((ROOT / "tests/conformance/cases/feature-account-inscp-share.json").read_text())
+    first = case["claim"]
+    later = json.loads(json.dumps(first))
+    del later["psn"]["balc"]
+    own = json.loads(json.dumps(first))
+    own["psn"]["balc"] = Decimal("100")
+    want = [("3700.00", "1300.00"), ("1300.00", "0.00"), ("0.00", "0.00"), ("100.00", "0.00")]
+    for threads in [0, 1]:
+        many = engine.settle_many([first, later, later, own], threads=threads)
+        got = [(str(s.setlinfo.acct_pay), str(s.setlinfo.balc)) for s in many]
+        assert got == want
+    # Settled alone, a claim without a balance has none.
+    assert engine.settle(later).setlinfo.acct_pay == Decimal("0.00")
+
+
 def test_settle_many_errors(taiyuan):
     claims = year_of_claims(5)
     claims[3]["mdtrt"]["med_type"] = "77"

@@ -190,7 +190,7 @@ class Engine:
         errors: Literal["raise", "return"] = "raise",
         threads: Optional[int] = None,
     ) -> List[Any]:
-        """Settles many claims in input order, carrying accumulators per psn_no."""
+        """Settles many claims in input order, carrying accumulators and the account balance per psn_no."""
     def call_json(self, op: str, input: str) -> str:
         """Runs one operation on a JSON string; returns the JSON result."""
     def call(self, op: str, input: Union[str, Mapping[str, Any]]) -> Any:

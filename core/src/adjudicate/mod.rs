@@ -193,7 +193,7 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
         claim,
         delta: Ytd::fresh(ytd.year),
         ytd,
-        info: SetlInfo::zero(money::fen(claim.psn.balc)),
+        info: SetlInfo::zero(money::fen(claim.psn.balc.unwrap_or(Decimal::ZERO))),
         detail: Vec::with_capacity(4),
         lines: Vec::with_capacity(claim.feedetail.len()),
         trace: Trace::with_capacity(12),

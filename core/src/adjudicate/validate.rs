@@ -164,7 +164,9 @@ pub fn claim(c: &Claim) -> Result<()> {
     }
     flag(&p.acct_used_flag, &s("psn.acct_used_flag"))?;
     flag(&p.cvlserv_flag, &s("psn.cvlserv_flag"))?;
-    amount(p.balc, &s("psn.balc"))?;
+    if let Some(b) = p.balc {
+        amount(b, &s("psn.balc"))?;
+    }
     amount(p.mulaid_balc, &s("psn.mulaid_balc"))?;
     if let Some(c) = p.acct_credit {
         amount(c, &s("psn.acct_credit"))?;
