@@ -254,7 +254,7 @@ fn item_caps(run: &mut Run, priced: &[bool], over_rules: &mut Vec<(Rid, Decimal)
 /// Cuts `over` from the lines `at`, whose counted amounts sum to `total`, in
 /// proportion to each line's counted amount, to the fen: each line's share
 /// rounded down, then a fen more for the lines with the largest remainders
-/// (on a tie, the larger line, then the smaller serial number) until the
+/// (on a tie, the larger line, then the smaller serial number by [`serial_order`]) until the
 /// cuts make `over`. A line is never cut by more than it counts.
 fn pro_rata(over: Decimal, total: Decimal, at: &[usize], lines: &[LineResult], cuts: &mut Vec<Decimal>) {
     if over.is_zero() {
@@ -276,7 +276,7 @@ fn pro_rata(over: Decimal, total: Decimal, at: &[usize], lines: &[LineResult], c
     remainders.sort_by(|(ra, a), (rb, b)| {
         rb.cmp(ra)
             .then_with(|| line(*b).inscp_scp_amt.cmp(&line(*a).inscp_scp_amt))
-            .then_with(|| line(*a).feedetl_sn.cmp(&line(*b).feedetl_sn))
+            .then_with(|| serial_order(&line(*a).feedetl_sn, &line(*b).feedetl_sn))
     });
     // The fens left are fewer than the lines with a remainder: each such
     // line's share lies strictly between its rounded cut and its amount.
@@ -288,6 +288,21 @@ fn pro_rata(over: Decimal, total: Decimal, at: &[usize], lines: &[LineResult], c
         cuts[k] += cent;
         left -= cent;
     }
+}
+
+/// The order of two fee-line serial numbers (`feedetl_sn`): numbers by
+/// value (`9` before `10`, leading zeros aside), before any serial that is
+/// not all digits; those byte by byte. A total order, whatever the serials.
+fn serial_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn key(s: &str) -> (bool, usize, &[u8]) {
+        if !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()) {
+            let digits = s.trim_start_matches('0');
+            (false, digits.len(), digits.as_bytes())
+        } else {
+            (true, 0, s.as_bytes())
+        }
+    }
+    key(a).cmp(&key(b)).then_with(|| a.cmp(b))
 }
 
 /// Adds `amount` to the running total of `rule`.
@@ -337,4 +352,29 @@ fn exclusion(run: &Run, i: usize) -> Result<Option<Rid>> {
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::serial_order;
+    use std::cmp::Ordering;
+
+    #[test]
+    fn serials_order_by_value_then_byte_by_byte() {
+        let mut sns = ["10", "9", "A1", "010", "1x", "0", "", "00", "2"];
+        sns.sort_by(|a, b| serial_order(a, b));
+        assert_eq!(sns, ["0", "00", "2", "9", "010", "10", "", "1x", "A1"]);
+        // A total order: every triple is consistent.
+        for a in sns {
+            assert_eq!(serial_order(a, a), Ordering::Equal);
+            for b in sns {
+                assert_eq!(serial_order(a, b), serial_order(b, a).reverse());
+                for c in sns {
+                    if serial_order(a, b).is_le() && serial_order(b, c).is_le() {
+                        assert!(serial_order(a, c).is_le(), "{a} {b} {c}");
+                    }
+                }
+            }
+        }
+    }
 }
