@@ -1,6 +1,6 @@
 //! `yibao batch`: one claim a line in, one settlement (or error) a line out.
 //! Memory stays flat in the file's size: only each member's latest
-//! accumulators are kept, to carry them to the member's next claim.
+//! accumulators and account balance are kept, to carry them to the member's next claim.
 
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::Path;

@@ -76,7 +76,7 @@ enum Cmd {
         #[arg(value_enum, default_value = "policy")]
         of: SchemaOf,
     },
-    /// Settle a JSONL file of claims, carrying accumulators per `psn_no`.
+    /// Settle a JSONL file of claims, carrying accumulators and the account balance per `psn_no`.
     Batch {
         /// Built-in pack ID or policy file.
         #[arg(long)]
