@@ -2,6 +2,7 @@
 //! Memory stays flat in the file's size: only each member's latest
 //! accumulators and account balance are kept, to carry them to the member's next claim.
 
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -36,10 +37,22 @@ fn skip_line(r: &mut dyn BufRead) -> std::io::Result<()> {
 /// How much output is gathered before it is written.
 const OUT_CHUNK: usize = 1 << 20;
 
-/// A line's text, or `INVALID_JSON` naming the first byte that is not UTF-8.
-fn utf8(line: &[u8]) -> Result<&str, Error> {
-    std::str::from_utf8(line)
-        .map_err(|e| Error::new(ErrorCode::InvalidJson, format!("line is not valid UTF-8 at byte {}", e.valid_up_to())))
+/// A line's text in the chosen `--encoding`, or `INVALID_JSON` naming the
+/// first byte that is not of it.
+fn text(line: &[u8]) -> Result<Cow<'_, str>, Error> {
+    crate::encoding::decode(line, "line")
+}
+
+/// Re-encodes what was written to `out` from `at` on in the chosen
+/// `--encoding` (the settlement writer writes UTF-8).
+fn recode_from(out: &mut Vec<u8>, at: usize) {
+    if !crate::encoding::recodes() {
+        return;
+    }
+    let tail = out.split_off(at);
+    // The writer writes UTF-8; a lossy read is only a guard.
+    let text = String::from_utf8_lossy(&tail);
+    out.extend_from_slice(&crate::encoding::encode(&text));
 }
 
 /// Runs the batch; exits 1 when any line failed (each failure is in the output).
@@ -67,12 +80,13 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
     let mut carry = Carry::default();
     let (mut n, mut failed) = (0u64, 0u64);
     let mut spill = Vec::with_capacity(4096);
-    let mut settle_line = |i: u64, text: Result<&str, Error>, out: &mut Vec<u8>| {
+    let mut settle_line = |i: u64, text: Result<Cow<str>, Error>, out: &mut Vec<u8>| {
         if text.as_ref().is_ok_and(|t| t.trim().is_empty()) {
             return;
         }
         n += 1;
-        match text.and_then(yibao_core::parse_claim).and_then(|claim| carry.settle(&engine, claim)) {
+        let at = out.len();
+        match text.and_then(|t| yibao_core::parse_claim(&t)).and_then(|claim| carry.settle(&engine, claim)) {
             Ok(s) => yibao_core::settlement_json::write_bytes(&s, out),
             Err(e) => {
                 failed += 1;
@@ -81,6 +95,7 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
             }
         }
         out.push(b'\n');
+        recode_from(out, at);
         if tty && n % 20_000 == 0 {
             let rate = n as f64 / start.elapsed().as_secs_f64().max(1e-9);
             eprint!("\r{n} claims, {failed} failed, {rate:.0} claims/s");
@@ -96,7 +111,7 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
             break;
         }
         if let Some(end) = memchr::memchr(b'\n', buf) {
-            settle_line(i, utf8(&buf[..=end]), &mut out);
+            settle_line(i, text(&buf[..=end]), &mut out);
             reader.consume(end + 1);
         } else {
             spill.clear();
@@ -109,7 +124,7 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
                     format!("line is longer than {} bytes", yibao_core::engine::MAX_CLAIM_BYTES),
                 ))
             } else {
-                utf8(&spill)
+                text(&spill)
             };
             settle_line(i, text, &mut out);
         }

@@ -4,10 +4,16 @@
 /// (`yibao policies | head -3`), the program ends quietly with success
 /// rather than panicking, as `println!` does; any other write error is
 /// reported as an `IO` error on stderr.
+/// The text goes out in the chosen `--encoding`.
 macro_rules! out {
+    () => {
+        out!("")
+    };
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+        let mut text = format!($($arg)*);
+        text.push('\n');
+        if let Err(e) = std::io::stdout().lock().write_all(&$crate::encoding::encode(&text)) {
             $crate::stdout_failed(e);
         }
     }};
@@ -15,6 +21,7 @@ macro_rules! out {
 
 mod batch;
 mod demo;
+mod encoding;
 mod ops;
 
 use clap::{Parser, Subcommand};
@@ -34,6 +41,10 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
+    /// Encoding of the files read and of what is written: `utf-8`, or `gbk`
+    /// (read as GB18030, its superset; written in GB18030).
+    #[arg(long, global = true, value_enum, default_value = "utf-8")]
+    encoding: encoding::Encoding,
 }
 
 #[derive(Subcommand)]
@@ -128,15 +139,18 @@ struct OpArgs {
     pretty: bool,
 }
 
+/// The text of a file (`-`: stdin) in the chosen `--encoding`; bytes that
+/// are not of it are refused with `INVALID_JSON` and their offset.
 fn read_input(path: &str) -> Result<String, Error> {
-    let mut s = String::new();
+    let mut bytes = Vec::new();
     let res = if path == "-" {
-        std::io::stdin().read_to_string(&mut s).map(|_| ())
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
     } else {
-        std::fs::read_to_string(path).map(|t| s = t)
+        std::fs::read(path).map(|b| bytes = b)
     };
     res.map_err(|e| Error::new(ErrorCode::Io, format!("cannot read `{path}`: {e}")))?;
-    Ok(s)
+    let what = if path == "-" { "stdin".to_string() } else { format!("`{path}`") };
+    Ok(encoding::decode(&bytes, &what)?.into_owned())
 }
 
 /// Ends the program after a failed write to stdout (see `out!`).
@@ -149,7 +163,10 @@ fn stdout_failed(e: std::io::Error) -> ! {
 }
 
 fn fail(e: &Error) -> ExitCode {
-    eprintln!("{}", e.to_json());
+    use std::io::Write as _;
+    let mut text = e.to_json();
+    text.push('\n');
+    let _ = std::io::stderr().lock().write_all(&encoding::encode(&text));
     ExitCode::from(1)
 }
 
@@ -245,6 +262,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    encoding::choose(cli.encoding);
     match run(cli) {
         Ok(c) => c,
         Err(e) => fail(&e),

@@ -369,3 +369,73 @@ fn the_readme_worked_example_is_what_settle_prints() {
     assert_eq!(s["ytd_after"]["admissions"], 1);
     assert_eq!(s["ytd_after"]["dedc_paid"], "750.00");
 }
+
+#[test]
+fn gbk_files_are_read_and_written_in_gbk_when_asked() {
+    use yibao_core::gbk;
+    // A claim as a legacy HIS exports it: GBK, with the member's name in it.
+    let mut claim = case_claim("claim-declared-total");
+    claim["psn"]["psn_name"] = Value::from("张三");
+    let utf8 = claim.to_string();
+    let file = tmp("gbk.json");
+    std::fs::write(&file, gbk::encode(&utf8)).unwrap();
+    let path = file.to_str().unwrap();
+    let policy = ["--policy", "examples/policies/base.json"];
+    // Read as UTF-8 (the default), it is refused at its first GBK byte.
+    let o = yibao(&[&["settle"][..], &policy, &[path]].concat(), None);
+    assert_eq!(o.status.code(), Some(1));
+    let e: Value = serde_json::from_slice(&o.stderr).unwrap();
+    assert_eq!(e["code"], "INVALID_JSON");
+    let at = utf8.find('张').unwrap();
+    assert!(e["message"].as_str().unwrap().ends_with(&format!("is not valid UTF-8 at byte {at}")), "{e}");
+    // With --encoding gbk it settles as the UTF-8 claim does, and the
+    // settlement (whose trace has Chinese) comes out in GB18030.
+    let plain = yibao(&[&["settle"][..], &policy].concat(), Some(&utf8));
+    assert_eq!(plain.status.code(), Some(0));
+    let o = yibao(&[&["settle", "--encoding", "gbk"][..], &policy, &[path]].concat(), None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8(o.stdout.clone()).is_err(), "the output is GB18030, not UTF-8");
+    assert_eq!(gbk::decode(&o.stdout).unwrap().as_bytes(), plain.stdout);
+    // An error quoting a Chinese value is written in GB18030 too.
+    let mut bad = claim.clone();
+    bad["mdtrt"]["med_type"] = Value::from("住院");
+    std::fs::write(&file, gbk::encode(&bad.to_string())).unwrap();
+    let o = yibao(&[&["--encoding", "gbk", "settle"][..], &policy, &[path]].concat(), None);
+    assert_eq!(o.status.code(), Some(1));
+    let e: Value = serde_json::from_str(&gbk::decode(&o.stderr).unwrap()).unwrap();
+    assert_eq!(e["code"], "UNKNOWN_CODE");
+    assert!(e["message"].as_str().unwrap().contains("住院"), "{e}");
+    // A byte that is not GBK is located.
+    std::fs::write(&file, b"{\"psn\":\xff}").unwrap();
+    let o = yibao(&[&["settle", "--encoding", "gbk"][..], &policy, &[path]].concat(), None);
+    let e: Value = serde_json::from_slice(&o.stderr).unwrap();
+    assert_eq!(e["message"], format!("`{path}` is not valid GBK/GB18030 at byte 7"));
+    std::fs::remove_file(&file).unwrap();
+}
+
+#[test]
+fn batch_reads_and_writes_gbk_lines_when_asked() {
+    use yibao_core::gbk;
+    let mut a = case_claim("claim-declared-total");
+    a["psn"]["psn_name"] = Value::from("张三");
+    let mut b = a.clone();
+    b["mdtrt"]["mdtrt_id"] = Value::from("M2");
+    let utf8 = format!("{a}\n{b}\n");
+    let inp = tmp("gbk.jsonl");
+    std::fs::write(&inp, gbk::encode(&utf8)).unwrap();
+    let args = ["batch", "--policy", "examples/policies/base.json", inp.to_str().unwrap()];
+    let plain = yibao(&[&args[..3], &["-"][..]].concat(), Some(&utf8));
+    assert_eq!(plain.status.code(), Some(0));
+    let o = yibao(&[&args[..], &["--encoding", "gbk"][..]].concat(), None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8(o.stdout.clone()).is_err(), "the output is GB18030, not UTF-8");
+    assert_eq!(gbk::decode(&o.stdout).unwrap().as_bytes(), plain.stdout);
+    // Read as UTF-8, each line is refused and the run goes on.
+    let o = yibao(&args, None);
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<Value> =
+        String::from_utf8(o.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|l| l["error"]["code"] == "INVALID_JSON"));
+    std::fs::remove_file(&inp).unwrap();
+}

@@ -27,6 +27,7 @@ pub mod date;
 pub mod demo;
 pub mod engine;
 pub mod error;
+pub mod gbk;
 pub mod identities;
 pub mod json_schema;
 pub mod money;

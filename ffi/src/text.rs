@@ -2,7 +2,6 @@
 //! is refused with the offset of the first bad byte or unit.
 
 use crate::status::*;
-use encoding_rs::{DecoderResult, GB18030};
 
 /// UTF-8 bytes to `&str`.
 pub fn utf8<'a>(b: &'a [u8], what: &str) -> Result<&'a str, FfiError> {
@@ -17,30 +16,18 @@ pub fn utf8<'a>(b: &'a [u8], what: &str) -> Result<&'a str, FfiError> {
 
 /// GBK / GB18030 bytes to a `String`.
 pub fn gbk(b: &[u8], what: &str) -> Result<String, FfiError> {
-    let mut dec = GB18030.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(b.len() * 3 / 2 + 16);
-    let mut read_total = 0;
-    loop {
-        let (res, read) = dec.decode_to_string_without_replacement(&b[read_total..], &mut out, true);
-        read_total += read;
-        match res {
-            DecoderResult::InputEmpty => return Ok(out),
-            DecoderResult::OutputFull => out.reserve(b.len().max(64)),
-            DecoderResult::Malformed(bad, _) => {
-                let at = read_total.saturating_sub(bad as usize);
-                return Err(FfiError::new(
-                    YIBAO_STATUS_INVALID_GBK,
-                    Some(&format!("{what}@byte {at}")),
-                    &format!("{what} is not valid GBK/GB18030 at byte {at}"),
-                ));
-            }
-        }
-    }
+    yibao_core::gbk::decode(b).map_err(|at| {
+        FfiError::new(
+            YIBAO_STATUS_INVALID_GBK,
+            Some(&format!("{what}@byte {at}")),
+            &format!("{what} is not valid GBK/GB18030 at byte {at}"),
+        )
+    })
 }
 
 /// A `String` to GB18030 bytes (lossless for every Unicode character).
 pub fn to_gb18030(s: &str) -> Vec<u8> {
-    GB18030.encode(s).0.into_owned()
+    yibao_core::gbk::encode(s)
 }
 
 /// UTF-16 units to a `String`, refusing lone surrogates.
