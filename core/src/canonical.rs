@@ -161,6 +161,7 @@ impl<S: Sink> W<S> {
     fn s(&mut self, s: &str) {
         self.tagged_str(None, s.as_bytes());
     }
+    #[inline]
     fn os(&mut self, s: Option<&str>) {
         match s {
             Some(s) => self.tagged_str(Some(1), s.as_bytes()),
