@@ -5,7 +5,7 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use serde_json::{Map, Number, Value};
 use yibao_core::{Claim, Error, ErrorCode};
 
@@ -126,11 +126,25 @@ pub fn to_value(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Resu
     Err(bad(path, format!("a {tn} cannot be part of a claim; use str, int, Decimal, dict or list")))
 }
 
-/// A claim from a dict or a JSON str.
+/// JSON text given as `bytes` (a line read from a file opened in binary):
+/// UTF-8, or `INVALID_JSON` naming the first byte that is not.
+fn utf8_of<'a>(b: &'a Bound<'_, PyBytes>) -> Result<&'a str, Error> {
+    std::str::from_utf8(b.as_bytes()).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidJson,
+            format!("the bytes are not valid UTF-8 at byte {} (decode other encodings to str first)", e.valid_up_to()),
+        )
+    })
+}
+
+/// A claim from a dict, or JSON text as a `str` or UTF-8 `bytes`.
 pub fn claim_of(obj: &Bound<'_, PyAny>) -> Result<Claim, Error> {
     if let Ok(s) = obj.cast::<PyString>() {
         let t = s.to_cow().map_err(|e| bad("", format!("not valid text: {e}")))?;
         return yibao_core::parse_claim(&t);
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return yibao_core::parse_claim(utf8_of(b)?);
     }
     if let Ok(c) = crate::fast::claim(obj) {
         return Ok(c);
@@ -144,13 +158,16 @@ pub fn claim_exact(obj: &Bound<'_, PyAny>) -> Result<Claim, Error> {
     yibao_core::claim_from_value(v)
 }
 
-/// A settlement from a `Settlement`, a dict or a JSON str.
+/// A settlement from a `Settlement`, a dict, or JSON text as a `str` or
+/// UTF-8 `bytes`.
 pub fn settlement_of(obj: &Bound<'_, PyAny>) -> Result<yibao_core::Settlement, Error> {
     if let Ok(s) = obj.cast::<crate::Settlement>() {
         return Ok((*s.get().inner).clone());
     }
     let text = if let Ok(s) = obj.cast::<PyString>() {
         s.to_cow().map_err(|e| bad("", e.to_string()))?.to_string()
+    } else if let Ok(b) = obj.cast::<PyBytes>() {
+        utf8_of(b)?.to_string()
     } else {
         to_value(obj, &mut String::new(), 0)?.to_string()
     };

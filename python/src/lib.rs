@@ -1,5 +1,6 @@
 //! The `yibao._yibao` extension: thin bindings over `yibao-core`. Claims come
-//! in as `dict` (money as `Decimal`, `str` or `int`) or JSON `str`; results go
+//! in as `dict` (money as `Decimal`, `str` or `int`) or JSON text (`str`, or
+//! UTF-8 `bytes`); results go
 //! out as typed objects with `decimal.Decimal` money; errors are raised as the
 //! typed exceptions of `yibao._errors`, carrying `code` and `path`.
 
@@ -78,7 +79,8 @@ impl Engine {
         p.missing_params().iter().map(|m| [("name", m.name.clone()), ("rule", m.rule.to_string())].into()).collect()
     }
 
-    /// Settles one claim (a `dict` in the contract's shape, or a JSON `str`).
+    /// Settles one claim (a `dict` in the contract's shape, or JSON text as a
+    /// `str` or UTF-8 `bytes`).
     /// One claim takes microseconds: the GIL is kept (releasing it costs more);
     /// `settle_many` releases it.
     fn settle(&self, claim: &Bound<'_, PyAny>) -> PyResult<Settlement> {
@@ -155,7 +157,7 @@ impl Engine {
         Ok(out.unbind())
     }
 
-    /// Reverses a settlement (a `Settlement`, `dict` or JSON `str`): amounts
+    /// Reverses a settlement (a `Settlement`, `dict`, or JSON `str` or `bytes`): amounts
     /// negated, `ytd_after` the accumulators as they were. `ytd` is the
     /// member's current accumulators, when later claims were settled since.
     #[pyo3(signature = (settlement, ytd = None))]

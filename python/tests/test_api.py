@@ -211,6 +211,28 @@ def test_settle_many_carries_the_account_balance(taiyuan):
     assert engine.settle(later).setlinfo.acct_pay == Decimal("0.00")
 
 
+def test_claims_and_settlements_may_come_as_utf8_bytes(taiyuan, tmp_path):
+    claims = year_of_claims(6, members=2)
+    claims[0]["psn"]["psn_name"] = "张三"
+    texts = [json.dumps(c, ensure_ascii=False) for c in claims]
+    as_str = [s.to_json() for s in taiyuan.settle_many(texts)]
+    # A JSONL file opened in binary: each line is bytes, newline and all.
+    path = tmp_path / "claims.jsonl"
+    path.write_text("\n".join(texts) + "\n", encoding="utf-8")
+    with open(path, "rb") as f:
+        assert [s.to_json() for s in taiyuan.settle_many(f)] == as_str
+    one = taiyuan.settle(texts[0].encode("utf-8"))
+    assert one.to_json() == taiyuan.settle(texts[0]).to_json()
+    assert taiyuan.reverse(one.to_json().encode()).status == "reversed"
+    # GBK bytes are refused at their first byte that is not UTF-8.
+    gbk = texts[0].encode("gbk")
+    with pytest.raises(yibao.InvalidClaim) as e:
+        taiyuan.settle(gbk)
+    assert e.value.code == "INVALID_JSON"
+    assert f"not valid UTF-8 at byte {texts[0].encode('utf-8').index('张'.encode('utf-8'))}" in e.value.message
+    assert taiyuan.settle(gbk.decode("gb18030")).to_json() == one.to_json()
+
+
 def test_settle_many_errors(taiyuan):
     claims = year_of_claims(5)
     claims[3]["mdtrt"]["med_type"] = "77"

@@ -9,7 +9,7 @@ from typing_extensions import TypeAlias, final
 __version__: str
 ENGINE: str
 
-_Claim: TypeAlias = Union[str, Mapping[str, Any]]
+_Claim: TypeAlias = Union[str, bytes, Mapping[str, Any]]
 
 def policies() -> List[dict]:
     """The built-in packs: id, title, versions, hash, rules and required_params."""
@@ -182,7 +182,7 @@ class Engine:
     def missing_params(self) -> List[Dict[str, str]]:
         """The declared parameters no file has set, as {"name", "rule"}."""
     def settle(self, claim: _Claim) -> Settlement:
-        """Settles one claim (dict or JSON str)."""
+        """Settles one claim (dict, or JSON text as str or UTF-8 bytes)."""
     def settle_many(
         self,
         claims: Iterable[_Claim],
