@@ -1,14 +1,17 @@
 //! `yibao batch`: one claim a line in, one settlement (or error) a line out.
 //! Memory stays flat in the file's size: only each member's latest
-//! accumulators and account balance are kept, to carry them to the member's next claim.
+//! accumulators and account balance are kept, to carry them to the member's
+//! next claim, and with `--threads` at most [`IN_FLIGHT`] claims are with
+//! the workers at a time.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
-use yibao_core::batch::Carry;
-use yibao_core::{Engine, Error, ErrorCode};
+use yibao_core::batch::{Carry, Pool};
+use yibao_core::{Claim, Engine, Error, ErrorCode, Settlement};
 
 fn io(e: std::io::Error) -> Error {
     Error::new(ErrorCode::Io, e.to_string())
@@ -55,8 +58,121 @@ fn recode_from(out: &mut Vec<u8>, at: usize) {
     out.extend_from_slice(&crate::encoding::encode(&text));
 }
 
-/// Runs the batch; exits 1 when any line failed (each failure is in the output).
-pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode, Error> {
+/// Claims handed to the workers at a time (with `--threads`).
+const CHUNK: usize = 256;
+/// Claims the workers may hold before the reader waits for results: memory
+/// stays bounded however long the file.
+const IN_FLIGHT: usize = 8 * CHUNK;
+
+/// Where results go: one output buffer, handed to the sink a mebibyte at a
+/// time, and the counts for the progress line and the summary.
+struct Output {
+    out: Vec<u8>,
+    sink: Box<dyn Write>,
+    n: u64,
+    failed: u64,
+    tty: bool,
+    start: Instant,
+}
+
+impl Output {
+    /// Writes the result of input line `i` (from 0): its settlement, or an
+    /// `{"line": n, "error": …}` line.
+    fn put(&mut self, i: u64, result: Result<&Settlement, &Error>) -> Result<(), Error> {
+        self.n += 1;
+        let at = self.out.len();
+        match result {
+            // Settlements are written straight into the buffer: no copy or
+            // UTF-8 check per claim.
+            Ok(s) => yibao_core::settlement_json::write_bytes(s, &mut self.out),
+            Err(e) => {
+                self.failed += 1;
+                // Writing into a byte vector cannot fail.
+                let _ = write!(self.out, "{{\"line\":{},\"error\":{}}}", i + 1, e.to_json());
+            }
+        }
+        self.out.push(b'\n');
+        recode_from(&mut self.out, at);
+        if self.tty && self.n % 20_000 == 0 {
+            let rate = self.n as f64 / self.start.elapsed().as_secs_f64().max(1e-9);
+            eprint!("\r{} claims, {} failed, {rate:.0} claims/s", self.n, self.failed);
+        }
+        if self.out.len() >= OUT_CHUNK {
+            self.sink.write_all(&self.out).map_err(io)?;
+            self.out.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<ExitCode, Error> {
+        self.sink.write_all(&self.out).map_err(io)?;
+        self.sink.flush().map_err(io)?;
+        let secs = self.start.elapsed().as_secs_f64();
+        let rate = self.n as f64 / secs.max(1e-9);
+        if self.tty {
+            eprint!("\r");
+        }
+        eprintln!("{} claims, {} failed, {secs:.2} s, {rate:.0} claims/s", self.n, self.failed);
+        Ok(if self.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    }
+}
+
+/// How claims are settled: in turn on this thread, or by worker threads
+/// (each member on one worker, so its accumulators carry) while this thread
+/// reads the next lines and writes the results in input order.
+enum Settler {
+    Inline(Engine, Carry),
+    Pool {
+        pool: Pool,
+        /// Claims read but not yet handed to the workers.
+        chunk: Vec<Result<Claim, Error>>,
+        /// The input line of each claim submitted whose result is not yet written.
+        lines: VecDeque<u64>,
+    },
+}
+
+impl Settler {
+    fn take(&mut self, i: u64, claim: Result<Claim, Error>, out: &mut Output) -> Result<(), Error> {
+        match self {
+            Settler::Inline(engine, carry) => {
+                let settled = claim.and_then(|c| carry.settle(engine, c));
+                out.put(i, settled.as_ref())
+            }
+            Settler::Pool { chunk, lines, .. } => {
+                chunk.push(claim);
+                lines.push_back(i);
+                if chunk.len() == CHUNK {
+                    self.flush(false, out)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Hands the claims read to the workers and writes the results ready
+    /// (waiting for some when too many are in flight, or for all at the end).
+    fn flush(&mut self, end: bool, out: &mut Output) -> Result<(), Error> {
+        let Settler::Pool { pool, chunk, lines } = self else { return Ok(()) };
+        if !chunk.is_empty() {
+            pool.submit(chunk.drain(..));
+        }
+        loop {
+            let wait = pool.outstanding() > 0 && (end || pool.outstanding() > IN_FLIGHT);
+            for r in pool.ready(wait) {
+                // One line number was queued for each claim submitted.
+                let i = lines.pop_front().unwrap_or_default();
+                out.put(i, r.as_deref())?;
+            }
+            if !wait {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Runs the batch on `threads` worker threads (0: on this thread); exits 1
+/// when any line failed (each failure is in the output).
+pub fn run(policy: &str, input: &str, output: Option<&Path>, threads: usize) -> Result<ExitCode, Error> {
     let engine = Engine::load(policy)?;
     let mut reader: Box<dyn BufRead> = if input == "-" {
         Box::new(BufReader::new(std::io::stdin().lock()))
@@ -65,41 +181,32 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
             std::fs::File::open(input).map_err(|e| Error::new(ErrorCode::Io, format!("cannot read `{input}`: {e}")))?;
         Box::new(BufReader::with_capacity(1 << 20, f))
     };
-    let mut sink: Box<dyn Write> = match output {
+    let sink: Box<dyn Write> = match output {
         Some(p) => Box::new(
             std::fs::File::create(p)
                 .map_err(|e| Error::new(ErrorCode::Io, format!("cannot write `{}`: {e}", p.display())))?,
         ),
         None => Box::new(std::io::stdout().lock()),
     };
-    // Settlements are written straight into one buffer, handed to the sink
-    // a mebibyte at a time: no copy or UTF-8 check per claim.
-    let mut out: Vec<u8> = Vec::with_capacity(OUT_CHUNK + (64 << 10));
-    let tty = std::io::stderr().is_terminal();
-    let start = Instant::now();
-    let mut carry = Carry::default();
-    let (mut n, mut failed) = (0u64, 0u64);
+    let mut out = Output {
+        out: Vec::with_capacity(OUT_CHUNK + (64 << 10)),
+        sink,
+        n: 0,
+        failed: 0,
+        tty: std::io::stderr().is_terminal(),
+        start: Instant::now(),
+    };
+    let mut settler = if threads == 0 {
+        Settler::Inline(engine, Carry::default())
+    } else {
+        Settler::Pool { pool: Pool::new(&engine, threads), chunk: Vec::with_capacity(CHUNK), lines: VecDeque::new() }
+    };
     let mut spill = Vec::with_capacity(4096);
-    let mut settle_line = |i: u64, text: Result<Cow<str>, Error>, out: &mut Vec<u8>| {
+    let mut line = |i: u64, text: Result<Cow<str>, Error>, out: &mut Output| {
         if text.as_ref().is_ok_and(|t| t.trim().is_empty()) {
-            return;
+            return Ok(());
         }
-        n += 1;
-        let at = out.len();
-        match text.and_then(|t| yibao_core::parse_claim(&t)).and_then(|claim| carry.settle(&engine, claim)) {
-            Ok(s) => yibao_core::settlement_json::write_bytes(&s, out),
-            Err(e) => {
-                failed += 1;
-                // Writing into a byte vector cannot fail.
-                let _ = write!(out, "{{\"line\":{},\"error\":{}}}", i + 1, e.to_json());
-            }
-        }
-        out.push(b'\n');
-        recode_from(out, at);
-        if tty && n % 20_000 == 0 {
-            let rate = n as f64 / start.elapsed().as_secs_f64().max(1e-9);
-            eprint!("\r{n} claims, {failed} failed, {rate:.0} claims/s");
-        }
+        settler.take(i, text.and_then(|t| yibao_core::parse_claim(&t)), out)
     };
     for i in 0u64.. {
         // A line whole in the reader's buffer is read where it lies; one
@@ -111,7 +218,7 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
             break;
         }
         if let Some(end) = memchr::memchr(b'\n', buf) {
-            settle_line(i, text(&buf[..=end]), &mut out);
+            line(i, text(&buf[..=end]), &mut out)?;
             reader.consume(end + 1);
         } else {
             spill.clear();
@@ -126,20 +233,9 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>) -> Result<ExitCode,
             } else {
                 text(&spill)
             };
-            settle_line(i, text, &mut out);
-        }
-        if out.len() >= OUT_CHUNK {
-            sink.write_all(&out).map_err(io)?;
-            out.clear();
+            line(i, text, &mut out)?;
         }
     }
-    sink.write_all(&out).map_err(io)?;
-    sink.flush().map_err(io)?;
-    let secs = start.elapsed().as_secs_f64();
-    let rate = n as f64 / secs.max(1e-9);
-    if tty {
-        eprint!("\r");
-    }
-    eprintln!("{n} claims, {failed} failed, {secs:.2} s, {rate:.0} claims/s");
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    settler.flush(true, &mut out)?;
+    out.finish()
 }

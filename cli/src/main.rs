@@ -97,6 +97,11 @@ enum Cmd {
         /// Output JSONL (one settlement or error a line); stdout if absent.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Worker threads that settle while this one reads and writes (each
+        /// member on one worker); 0 settles on this thread. Results are the
+        /// same, in input order, whatever the number.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
     },
     /// Check an application for manual reimbursement (claim, materials, dates, card use).
     Check(OpArgs),
@@ -249,7 +254,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             out!("{}", to_json(&schema, true));
         }
-        Cmd::Batch { policy, input, output } => return batch::run(&policy, &input, output.as_deref()),
+        Cmd::Batch { policy, input, output, threads } => {
+            return batch::run(&policy, &input, output.as_deref(), threads)
+        }
         Cmd::Demo { policy } => demo::run(&policy)?,
         Cmd::Check(a) => ops::run(&a.policy, "check", &a.input, a.pretty)?,
         Cmd::Filing(a) => ops::run(&a.policy, "filing", &a.input, a.pretty)?,

@@ -439,3 +439,48 @@ fn batch_reads_and_writes_gbk_lines_when_asked() {
     assert!(lines.iter().all(|l| l["error"]["code"] == "INVALID_JSON"));
     std::fs::remove_file(&inp).unwrap();
 }
+
+#[test]
+fn batch_on_worker_threads_writes_what_it_writes_on_one() {
+    // Members interleaved, a line that is not JSON, an empty line, a claim
+    // refused, a claim with its own accumulators, and more claims than one
+    // chunk of work: every thread count gives the same lines in input order.
+    let mut a = case_claim("ty-inp-level3-adult");
+    a.as_object_mut().unwrap().remove("ytd");
+    let mut input = String::new();
+    for k in 0..700 {
+        match k {
+            5 => input.push_str("not json"),
+            9 => input.push_str("   "),
+            13 => {
+                let mut bad = a.clone();
+                bad["mdtrt"]["med_type"] = Value::from("77");
+                input.push_str(&bad.to_string());
+            }
+            _ => {
+                a["mdtrt"]["mdtrt_id"] = Value::from(format!("M{k}"));
+                a["psn"]["psn_no"] = Value::from(format!("P{}", k % 11));
+                input.push_str(&a.to_string());
+            }
+        }
+        input.push('\n');
+    }
+    let run = |threads: &str| {
+        yibao(&["batch", "--policy", "cn-sx-taiyuan-resident-2010", "--threads", threads, "-"], Some(&input))
+    };
+    let one = run("0");
+    assert_eq!(one.status.code(), Some(1));
+    let lines: Vec<Value> =
+        String::from_utf8(one.stdout.clone()).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 699, "the empty line gives nothing");
+    assert_eq!(lines[5]["line"], 6);
+    assert_eq!(lines[12]["line"], 14);
+    assert_eq!(lines[12]["error"]["code"], "UNKNOWN_CODE");
+    assert_eq!(lines[698]["ytd_after"]["admissions"], 64, "P6's 64th claim of the file");
+    for threads in ["1", "2", "5"] {
+        let many = run(threads);
+        assert_eq!(many.status.code(), Some(1), "{threads} threads");
+        assert!(many.stdout == one.stdout, "{threads} threads");
+        assert!(String::from_utf8_lossy(&many.stderr).contains("699 claims, 2 failed"), "{threads} threads");
+    }
+}
