@@ -104,6 +104,7 @@ impl Output {
         Ok(())
     }
 
+    /// Writes what is left and the summary line; exit 1 when any line failed.
     fn finish(mut self) -> Result<ExitCode, Error> {
         self.sink.write_all(&self.out).map_err(io)?;
         self.sink.flush().map_err(io)?;
@@ -126,12 +127,15 @@ enum Settler {
         pool: Pool,
         /// Claims read but not yet handed to the workers.
         chunk: Vec<Result<Claim, Error>>,
-        /// The input line of each claim submitted whose result is not yet written.
+        /// The input line of each claim read whose result is not yet
+        /// written, in input order.
         lines: VecDeque<u64>,
     },
 }
 
 impl Settler {
+    /// Settles the claim of input line `i` and writes its result, or (with
+    /// workers) queues it, handing a full chunk to the workers.
     fn take(&mut self, i: u64, claim: Result<Claim, Error>, out: &mut Output) -> Result<(), Error> {
         match self {
             Settler::Inline(engine, carry) => {

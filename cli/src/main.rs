@@ -3,8 +3,8 @@
 /// `println!` that survives a closed stdout: when the reader has gone
 /// (`yibao policies | head -3`), the program ends quietly with success
 /// rather than panicking, as `println!` does; any other write error is
-/// reported as an `IO` error on stderr.
-/// The text goes out in the chosen `--encoding`.
+/// reported as an `IO` error on stderr. The text is written in the chosen
+/// `--encoding`.
 macro_rules! out {
     () => {
         out!("")
