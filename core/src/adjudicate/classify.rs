@@ -28,10 +28,10 @@ pub fn lines(run: &mut Run) -> Result<()> {
     // Amounts over the price limit or a counted limit, by the rule that cut them.
     let mut over_rules: Vec<(Rid, Decimal)> = Vec::new();
     let mut tally = Tally::default();
-    // Which lines are priced (neither excluded nor self-paid by class).
-    // Where the policy has counted limits, which may be shared by the lines,
-    // a priced line's `inscp_scp_amt` holds what still counts until they
-    // have applied, and its pre-self-pay comes after them.
+    // Which lines are priced (neither excluded nor self-paid by class). A
+    // priced line's `inscp_scp_amt` holds what still counts until the
+    // counted limits, which may be shared by the lines, have applied; its
+    // pre-self-pay comes after them.
     let mut priced: SmallVec<[bool; 64]> = SmallVec::with_capacity(run.claim.feedetail.len());
     for (i, l) in run.claim.feedetail.iter().enumerate() {
         let sum = fen(l.det_item_fee_sumamt);
@@ -67,19 +67,14 @@ pub fn lines(run: &mut Run) -> Result<()> {
                 }
             }
             r.inscp_scp_amt = rest;
-            if body.item_caps.is_empty() {
-                preselfpay(body, ben, &run.facts, i, l, &mut r, &mut tally)?;
-            }
         }
         priced.push(is_priced);
         run.lines.push(r);
     }
-    if !body.item_caps.is_empty() {
-        item_caps(run, &priced, &mut over_rules)?;
-        for (i, l) in run.claim.feedetail.iter().enumerate() {
-            if priced[i] {
-                preselfpay(body, ben, &run.facts, i, l, &mut run.lines[i], &mut tally)?;
-            }
+    item_caps(run, &priced, &mut over_rules)?;
+    for (i, l) in run.claim.feedetail.iter().enumerate() {
+        if priced[i] {
+            preselfpay(body, ben, &run.facts, i, l, &mut run.lines[i], &mut tally)?;
         }
     }
     let (mut fulamt, mut over, mut pre, mut inscp) = (zero(), zero(), zero(), zero());

@@ -204,7 +204,7 @@ fn by_line(
     for (k, (hit, above)) in groups.iter().enumerate() {
         // (what the fund pays these lines, what it would at the claim's
         // ratio, the ratio they were paid at)
-        let (paid, plain, at) = match claim {
+        let (paid, at_claim, at) = match claim {
             ClaimRatio::Flat(r) => {
                 let r2 = changed_r(*r, hit)?;
                 (r2 * *above, *r * *above, r2)
@@ -219,7 +219,7 @@ fn by_line(
                 (paid, at_claim, (paid / *above).round_dp(4))
             }
         };
-        extra += paid - plain;
+        extra += paid - at_claim;
         for &i in hit {
             cite(rules, &adj[i].rule);
         }
