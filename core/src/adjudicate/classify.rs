@@ -6,7 +6,7 @@ use super::Run;
 use crate::claim::FeeLine;
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::{fen, zero, Decimal};
-use crate::policy::cond::Facts;
+use crate::policy::facts::Facts;
 use crate::policy::param;
 use crate::policy::schema::{Benefit, Body, ItemCapPer, Rid};
 use crate::settlement::LineResult;

@@ -5,7 +5,8 @@
 use super::Run;
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::{fen, Decimal};
-use crate::policy::cond::{Facts, Groups};
+use crate::policy::disease::Groups;
+use crate::policy::facts::Facts;
 use crate::policy::schema::{Choice, Per, Row};
 use crate::ytd::Ytd;
 use std::borrow::Cow;

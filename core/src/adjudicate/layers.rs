@@ -4,7 +4,7 @@
 //! and a yearly cap.
 
 use super::deductible::pick_row;
-use super::fund::banded;
+use super::ratio::banded;
 use super::Run;
 use crate::error::{Error, Result};
 use crate::money::{fen, Decimal};

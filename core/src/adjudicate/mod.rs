@@ -1,15 +1,20 @@
 //! The adjudication pipeline, one module per stage:
 //! [`validate`] → [`refund`] (refund lines netted) → [`deny`] → [`classify`] →
 //! [`standard`] → [`deductible`] → [`fund`] → [`layers`] → [`account`]
-//! (quota accounts, personal account, cash).
+//! (quota accounts, personal account, cash). The fund stage draws on
+//! [`ratio`] (modifiers and cost bands), [`line_ratio`] (lines paid at a
+//! ratio of their own) and [`caps`] (the room a cap leaves).
 //! Pre-settlement and settlement are this same pure computation.
 
 pub mod account;
+pub mod caps;
 pub mod classify;
 pub mod deductible;
 pub mod deny;
 pub mod fund;
 pub mod layers;
+pub mod line_ratio;
+pub mod ratio;
 pub mod refund;
 pub mod reverse;
 pub mod route;
@@ -20,7 +25,7 @@ pub mod validate;
 use crate::claim::Claim;
 use crate::error::Result;
 use crate::money::{self, Decimal};
-use crate::policy::cond::Facts;
+use crate::policy::facts::Facts;
 use crate::policy::schema::{Benefit, Body, Rid};
 use crate::policy::Policy;
 use crate::settlement::*;

@@ -9,7 +9,7 @@ use super::materials::{self, Submitted};
 use super::Finding;
 use crate::date::Date;
 use crate::error::{Error, ErrorCode, Result};
-use crate::policy::cond::{disease_in, Groups};
+use crate::policy::disease::{disease_in, Groups};
 use crate::policy::schema::CertRules;
 use serde::{Deserialize, Serialize};
 

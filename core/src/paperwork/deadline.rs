@@ -3,7 +3,7 @@
 //! does not exist), or the whole calendar year after the treatment year.
 
 use crate::date::Date;
-use crate::policy::cond::Facts;
+use crate::policy::facts::Facts;
 use crate::policy::schema::Body;
 use serde::{Deserialize, Serialize};
 

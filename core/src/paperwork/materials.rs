@@ -3,7 +3,8 @@
 //! daily list or summary, unit prices).
 
 use super::Finding;
-use crate::policy::cond::{Facts, Groups};
+use crate::policy::disease::Groups;
+use crate::policy::facts::Facts;
 use crate::policy::schema::MaterialReq;
 use serde::{Deserialize, Serialize};
 

@@ -9,7 +9,7 @@
 //! arithmetic (bands without gaps, ratios within 0–1) are checked when the
 //! policy is loaded (`yibao check-policy`), each error with its path.
 
-use super::cond::SameDisease;
+use super::disease::SameDisease;
 use super::param::P;
 use super::schema::{Body, Choice, Ordered, Ratio, Row, Segment, SegmentBasis, SegmentMeasure};
 use crate::json_schema::DecimalText;

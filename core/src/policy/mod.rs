@@ -4,6 +4,8 @@
 
 pub mod builtin;
 pub mod cond;
+pub mod disease;
+pub mod facts;
 pub mod json_schema;
 pub mod load;
 pub mod param;

@@ -1096,9 +1096,9 @@ impl PreselfpayTable {
     /// rule it cites (its own, or the table's).
     pub fn pick(
         &self,
-        facts: &super::cond::Facts,
+        facts: &super::facts::Facts,
         line: &crate::claim::FeeLine,
-        groups: &super::cond::Groups,
+        groups: &super::disease::Groups,
     ) -> Option<(&P, &Rid)> {
         let row = self.rows.iter().find(|row| row.when.matches(facts, Some(line), groups))?;
         Some((&row.value, row.rule.as_ref().unwrap_or(&self.rule)))
@@ -1176,7 +1176,7 @@ pub struct Body {
     pub hosp_levels: Vec<String>,
     /// Disease groups (`@special`, `@chronic`…).
     #[serde(default)]
-    pub disease_groups: super::cond::Groups,
+    pub disease_groups: super::disease::Groups,
     /// Claim-level denials, in order.
     #[serde(default)]
     pub deny: Vec<Deny>,

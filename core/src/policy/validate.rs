@@ -65,7 +65,7 @@ impl Ctx<'_> {
 
     /// An ICD-10 range must run from its first code to its last.
     fn range(&self, listed: &str, path: &str) -> Result<()> {
-        match super::cond::icd_range(listed) {
+        match super::disease::icd_range(listed) {
             Some((lo, hi)) if lo > hi => {
                 Err(self.err(path, format!("the disease range `{listed}` runs backwards: give its first code first")))
             }
@@ -172,7 +172,7 @@ impl Ctx<'_> {
     /// Each code a condition tests must be one a claim can carry (claims
     /// are checked against the same tables), or the row could never hold.
     fn codes(&self, c: &Cond, path: &str) -> Result<()> {
-        use super::cond::Area;
+        use super::facts::Area;
         use crate::adjudicate::validate::{
             digits, known_charge_category, known_med_type, ADM_ROUTES, CAUSES, CHRGITM_LVS, FILING_KINDS, INSUTYPES,
         };

@@ -137,7 +137,7 @@ pub fn sound(e: &Engine, text: &str) -> Result<Option<Settlement>, TestCaseError
     // Reversal restores the accumulators exactly.
     let claim = parse_claim(text).unwrap();
     let body = &e.policy().version_on(claim.mdtrt.begndate).unwrap().body;
-    let before = yibao_core::adjudicate::starting_ytd(&yibao_core::policy::cond::Facts::of(&claim, body)).unwrap();
+    let before = yibao_core::adjudicate::starting_ytd(&yibao_core::policy::facts::Facts::of(&claim, body)).unwrap();
     let r = e.reverse(&s, None).unwrap();
     prop_assert_eq!(&r.ytd_after, &before, "{}", id);
     prop_assert!(identities::check(&r).is_empty(), "{}: {:?}", id, identities::check(&r));
