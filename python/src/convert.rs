@@ -161,7 +161,7 @@ pub fn claim_exact(obj: &Bound<'_, PyAny>) -> Result<Claim, Error> {
 /// A settlement from a `Settlement`, a dict, or JSON text as a `str` or
 /// UTF-8 `bytes`.
 pub fn settlement_of(obj: &Bound<'_, PyAny>) -> Result<yibao_core::Settlement, Error> {
-    if let Ok(s) = obj.cast::<crate::Settlement>() {
+    if let Ok(s) = obj.cast::<crate::settlement::Settlement>() {
         return Ok((*s.get().inner).clone());
     }
     let text = if let Ok(s) = obj.cast::<PyString>() {
@@ -267,4 +267,16 @@ pub fn json_to_py<'py>(py: Python<'py>, v: &Value, decimal: bool) -> PyResult<Bo
             d.into_any()
         }
     })
+}
+
+/// An engine result that cannot be turned into JSON (a bug): `INTERNAL`.
+pub fn internal(e: &serde_json::Error) -> yibao_core::Error {
+    yibao_core::Error::new(yibao_core::ErrorCode::Internal, format!("a result could not be converted: {e}"))
+}
+
+/// A result as Python values, through its JSON; a failure or panic is
+/// `YibaoError` `INTERNAL`, as everywhere else at this boundary.
+pub fn to_py<'py, T: serde::Serialize>(py: Python<'py>, v: &T) -> PyResult<Bound<'py, PyAny>> {
+    let value = guarded(|| serde_json::to_value(v).map_err(|e| internal(&e)))?;
+    json_to_py(py, &value, false)
 }
