@@ -275,6 +275,10 @@ impl W<'_> {
             self.raw(",\"deadline\":");
             self.str(&d.to_string());
         }
+        if !n.lines.is_empty() {
+            self.raw(",\"lines\":");
+            self.list(&n.lines, |w, l| w.str(l));
+        }
         self.raw("}");
     }
 
@@ -343,6 +347,7 @@ mod tests {
                 message: "m".into(),
                 materials: vec!["a".into(), "b\\c".into()],
                 deadline: Some("2010-03-31".parse().unwrap()),
+                lines: vec!["1".into(), "1\"0".into()],
             });
             s.notices.push(Notice {
                 code: "N2".into(),
@@ -350,6 +355,7 @@ mod tests {
                 message: String::new(),
                 materials: vec![],
                 deadline: None,
+                lines: vec![],
             });
             s.ytd_after.dedc_paid_by.insert("inpatient", Decimal::new(-12345, 2));
             s.ytd_after.eligible_sum.insert("layer:x", Decimal::new(1, 0));

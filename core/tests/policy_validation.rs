@@ -1274,8 +1274,7 @@ fn rules_cited_without_a_text_are_listed() {
     assert!(seen > 50, "{seen} example policies");
 }
 
-/// Advice is given on a denied claim too; its code is in capitals and its
-/// condition tests the claim, not a line.
+/// Advice is given on a denied claim too, and its code is in capitals.
 #[test]
 fn advice_is_given_whatever_the_status_and_checked_at_load() {
     let advice = |a: Value| {
@@ -1294,14 +1293,54 @@ fn advice_is_given_whatever_the_status_and_checked_at_load() {
         s.notices.iter().map(|n| (n.code.as_str(), n.rule.as_str())).collect::<Vec<_>>(),
         [("ASK_THIRD_PARTY", "A")]
     );
+    // Advice about the whole claim names no line: its JSON has no `lines`.
+    assert!(s.notices[0].lines.is_empty());
+    let json: Value = serde_json::from_str(&e.settle_json(&claim.to_string()).unwrap()).unwrap();
+    assert!(json["notices"][0].get("lines").is_none(), "{json}");
     let s = e.settle(&yibao_core::parse_claim(&local_inpatient_claim("1000.00").to_string()).unwrap()).unwrap();
     assert!(s.notices.is_empty());
     let mut bad = good.clone();
     bad["code"] = json!("ask-third-party");
     refused(advice(bad), "advice[0].code", "capitals");
     let mut bad = good;
-    bad["when"] = json!({"med_chrgitm_type": ["10"]});
-    refused(advice(bad), "advice[0].when", "not a line's");
+    bad["when"] = json!({"cause": ["fight"]});
+    refused(advice(bad), "advice[0].when.cause[0]", "fight");
+}
+
+/// Advice on lines is given when some line with a cost holds its condition
+/// (and the claim holds the claim fields it also tests), and names those
+/// lines in the claim's order; a line a refund took back entirely is not
+/// named.
+#[test]
+fn advice_on_lines_names_the_lines_that_hold_it() {
+    let policy = with(json!({"rules": {"C": "consent"},
+        "advice": [{"when": {"chrgitm_lv": ["03"], "hosp_lv": ["1"]}, "code": "SELF_PAY_CONSENT", "rule": "C",
+                    "message": "the member signs the consent to self-paid items"}]}));
+    let e = Engine::from_json(&policy.to_string()).unwrap();
+    let mut claim = local_inpatient_claim("100.00");
+    let line = |sn: &str, lv: &str| json!({"feedetl_sn": sn, "med_chrgitm_type": "09", "chrgitm_lv": lv, "pric": "10.00", "cnt": "1", "det_item_fee_sumamt": "10.00"});
+    for (sn, lv) in [("9", "03"), ("2", "01"), ("10", "03")] {
+        claim["feedetail"].as_array_mut().unwrap().push(line(sn, lv));
+    }
+    let settle = |c: &Value| e.settle(&yibao_core::parse_claim(&c.to_string()).unwrap()).unwrap();
+    let s = settle(&claim);
+    assert_eq!(s.notices.len(), 1);
+    assert_eq!((s.notices[0].code.as_str(), s.notices[0].rule.as_str()), ("SELF_PAY_CONSENT", "C"));
+    assert_eq!(s.notices[0].lines, ["9", "10"]);
+    let json: Value = serde_json::from_str(&e.settle_json(&claim.to_string()).unwrap()).unwrap();
+    assert_eq!(json["notices"][0]["lines"], json!(["9", "10"]));
+    // The claim field it also tests must hold.
+    let mut other = claim.clone();
+    other["mdtrt"]["hosp_lv"] = json!("2");
+    assert!(settle(&other).notices.is_empty());
+    // No class-C line: no notice.
+    let mut none = local_inpatient_claim("100.00");
+    none["feedetail"].as_array_mut().unwrap().push(line("2", "01"));
+    assert!(settle(&none).notices.is_empty());
+    // Line 9 taken back by a refund: only line 10 is named.
+    claim["feedetail"].as_array_mut().unwrap().push(json!({"feedetl_sn": "11", "init_feedetl_sn": "9",
+        "med_chrgitm_type": "09", "chrgitm_lv": "03", "pric": "10.00", "cnt": "-1", "det_item_fee_sumamt": "-10.00"}));
+    assert_eq!(settle(&claim).notices[0].lines, ["10"]);
 }
 
 /// A disease range runs from its first code to its last, in a condition or

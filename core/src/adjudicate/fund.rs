@@ -150,6 +150,7 @@ pub fn apply(run: &mut Run) -> Result<()> {
             message: format!("the fund cap is reached; {} of eligible cost is not paid by the basic fund", over_cap),
             materials: Vec::new(),
             deadline: None,
+            lines: Vec::new(),
         });
     }
     run.overflow = over_ceiling + over_cap;

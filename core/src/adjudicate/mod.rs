@@ -239,16 +239,37 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
     }
 }
 
-/// Adds the policy's advice whose condition holds, as notices.
+/// Adds the policy's advice whose condition holds, as notices. Advice whose
+/// condition tests a line field is given when some fee line with a cost
+/// holds it (a line all of whose cost a refund took back has none), and
+/// names those lines.
 fn advise(run: &mut Run) {
     let body = run.body;
-    for a in body.advice.iter().filter(|a| a.when.matches(&run.facts, None, &body.disease_groups)) {
+    let g = &body.disease_groups;
+    for a in &body.advice {
+        let lines: Vec<_> = if a.when.tests_line() {
+            let held = run
+                .claim
+                .feedetail
+                .iter()
+                .filter(|l| !l.det_item_fee_sumamt.is_zero() && a.when.matches(&run.facts, Some(l), g));
+            let lines: Vec<_> = held.map(|l| l.feedetl_sn.clone()).collect();
+            if lines.is_empty() {
+                continue;
+            }
+            lines
+        } else if a.when.matches(&run.facts, None, g) {
+            Vec::new()
+        } else {
+            continue;
+        };
         run.notices.push(Notice {
             code: a.code.clone(),
             rule: a.rule.to_string(),
             message: a.message.clone(),
             materials: Vec::new(),
             deadline: None,
+            lines,
         });
     }
 }

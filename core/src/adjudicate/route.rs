@@ -32,6 +32,7 @@ pub fn manual(run: &Run) -> Option<Vec<Notice>> {
         message,
         materials: items,
         deadline: window.map(|w| w.last_day),
+        lines: Vec::new(),
     }];
     if let Some(c) = &body.contacts {
         out.push(Notice {
@@ -40,6 +41,7 @@ pub fn manual(run: &Run) -> Option<Vec<Notice>> {
             message: c.lines.join("; "),
             materials: Vec::new(),
             deadline: None,
+            lines: Vec::new(),
         });
     }
     Some(out)

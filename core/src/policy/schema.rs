@@ -1278,7 +1278,10 @@ pub struct Note {
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Advice {
-    /// When it is given (claim fields only).
+    /// When it is given. A condition that tests a line field (`chrgitm_lv`,
+    /// `item_class`, `med_list_codg`…) is given when some fee line holds it
+    /// (with the claim fields it also tests), and the notice names those
+    /// lines in `lines`.
     pub when: Cond,
     /// The notice's code, in capitals (`FILE_REMOTE_TREATMENT`).
     pub code: String,

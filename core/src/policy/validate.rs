@@ -455,9 +455,6 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
     for (i, a) in b.advice.iter().enumerate() {
         let p = format!("advice[{i}]");
         cx.cond(&a.when, &format!("{p}.when"))?;
-        if a.when.tests_line() {
-            return Err(cx.err(format!("{p}.when"), "advice is given for a claim: test claim fields, not a line's"));
-        }
         let upper = |c: char| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_';
         if a.code.is_empty() || !a.code.chars().all(upper) {
             return Err(
