@@ -383,6 +383,14 @@ pub struct FeeLine {
     pub init_feedetl_sn: Option<Code>,
 }
 
+impl FeeLine {
+    /// A restricted item (`lmt_used_flag` `"1"`) used without the hospital's
+    /// approval (`hosp_appr_flag` not `"1"`): fully self-paid.
+    pub fn restricted_unapproved(&self) -> bool {
+        self.lmt_used_flag.as_deref() == Some("1") && self.hosp_appr_flag.as_deref() != Some("1")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,7 +46,7 @@ pub fn lines(run: &mut Run) -> Result<()> {
             rules: Default::default(),
         };
         let excluded = exclusion(run, i)?;
-        let restricted = l.lmt_used_flag.as_deref() == Some("1") && l.hosp_appr_flag.as_deref() != Some("1");
+        let restricted = l.restricted_unapproved();
         let is_priced = excluded.is_none() && l.chrgitm_lv != "03" && !restricted;
         if let Some(rule) = excluded {
             r.fulamt_ownpay_amt = sum;

@@ -142,6 +142,10 @@ pub struct Cond {
     pub psn_idet_type: Option<Vec<String>>,
     /// Line: a dual-channel drug (双通道药品).
     pub dual_channel: Option<bool>,
+    /// Line: a restricted item (限制使用, `lmt_used_flag` `"1"`) used without
+    /// the hospital's approval (`hosp_appr_flag` not `"1"`), which the member
+    /// pays in full.
+    pub restricted_unapproved: Option<bool>,
     /// Line: a band of the unit price (`pric`).
     pub pric: Option<PriceBand>,
     /// Line: charge item levels.
@@ -270,6 +274,7 @@ impl Cond {
                 && has(&self.item_class, l.item_class.as_deref().unwrap_or(""))
                 && has_prefix(&self.med_list_codg, &l.med_list_codg)
                 && flag(self.dual_channel, l.dual_channel)
+                && flag(self.restricted_unapproved, l.restricted_unapproved())
                 && self.pric.as_ref().is_none_or(|b| b.holds(l.pric)))
             {
                 return false;
@@ -300,6 +305,7 @@ impl Cond {
             || self.item_class.is_some()
             || self.med_list_codg.is_some()
             || self.dual_channel.is_some()
+            || self.restricted_unapproved.is_some()
             || self.pric.is_some()
     }
 
@@ -489,6 +495,30 @@ mod tests {
             let c: super::Cond = serde_json::from_str(cond).unwrap();
             assert_eq!(c.matches(&facts, line, &super::Groups::new()), want, "{cond}");
         }
+    }
+
+    #[test]
+    fn a_restricted_item_is_unapproved_until_the_hospital_approves_it() {
+        let body = no_benefits();
+        let mut claim = remote_claim("");
+        let holds = |claim: &crate::Claim, cond: &str| {
+            let c: super::Cond = serde_json::from_str(cond).unwrap();
+            c.matches(&super::Facts::of(claim, &body), Some(&claim.feedetail[0]), &super::Groups::new())
+        };
+        let (yes, no) = (r#"{"restricted_unapproved": true}"#, r#"{"restricted_unapproved": false}"#);
+        for (lmt, appr, want) in [
+            (None, None, false),
+            (Some("0"), None, false),
+            (Some("1"), None, true),
+            (Some("1"), Some("0"), true),
+            (Some("1"), Some("1"), false),
+        ] {
+            claim.feedetail[0].lmt_used_flag = lmt.map(Into::into);
+            claim.feedetail[0].hosp_appr_flag = appr.map(Into::into);
+            assert_eq!((holds(&claim, yes), holds(&claim, no)), (want, !want), "{lmt:?} {appr:?}");
+        }
+        let c: super::Cond = serde_json::from_str(yes).unwrap();
+        assert!(c.tests_line());
     }
 
     #[test]
