@@ -247,22 +247,17 @@ fn advise(run: &mut Run) {
     let body = run.body;
     let g = &body.disease_groups;
     for a in &body.advice {
-        let lines: Vec<_> = if a.when.tests_line() {
-            let held = run
-                .claim
-                .feedetail
-                .iter()
-                .filter(|l| !l.det_item_fee_sumamt.is_zero() && a.when.matches(&run.facts, Some(l), g));
-            let lines: Vec<_> = held.map(|l| l.feedetl_sn.clone()).collect();
-            if lines.is_empty() {
-                continue;
-            }
-            lines
-        } else if a.when.matches(&run.facts, None, g) {
-            Vec::new()
-        } else {
+        let on_lines = a.when.tests_line();
+        let mut lines = Vec::new();
+        if on_lines {
+            let held = run.claim.feedetail.iter().filter(|l| !l.det_item_fee_sumamt.is_zero());
+            let held = held.filter(|l| a.when.matches(&run.facts, Some(l), g));
+            lines.extend(held.map(|l| l.feedetl_sn.clone()));
+        }
+        let given = if on_lines { !lines.is_empty() } else { a.when.matches(&run.facts, None, g) };
+        if !given {
             continue;
-        };
+        }
         run.notices.push(Notice {
             code: a.code.clone(),
             rule: a.rule.to_string(),
