@@ -234,7 +234,8 @@ yibao_status yibao_settle_into(const struct yibao_engine *e,
                                size_t *needed);
 
 /*
- Like [`yibao_settle`], for a claim in GBK/GB18030; the output is GB18030.
+ Like [`yibao_settle`], for a claim in GBK/GB18030; the output, the error
+ JSON included, is GB18030 (the last error, [`yibao_last_error`], stays UTF-8).
  */
 yibao_status yibao_settle_gbk(const struct yibao_engine *e,
                               const uint8_t *claim,
@@ -243,7 +244,8 @@ yibao_status yibao_settle_gbk(const struct yibao_engine *e,
                               size_t *out_len);
 
 /*
- Like [`yibao_settle_into`], for a claim in GBK/GB18030; the output is GB18030.
+ Like [`yibao_settle_into`], for a claim in GBK/GB18030; the output, the
+ error JSON included, is GB18030 (the last error stays UTF-8).
  */
 yibao_status yibao_settle_gbk_into(const struct yibao_engine *e,
                                    const uint8_t *claim,
@@ -323,8 +325,9 @@ yibao_status yibao_policies_into(uint8_t *buf, size_t cap, size_t *needed);
 yibao_status yibao_last_error_status(void);
 
 /*
- Copies this thread's last error JSON into the caller's buffer (`"null"`
- when the last call succeeded). Does not change the last error.
+ Copies this thread's last error JSON (UTF-8, whichever entry point
+ failed) into the caller's buffer (`"null"` when the last call
+ succeeded). Does not change the last error.
  */
 yibao_status yibao_last_error(uint8_t *buf, size_t cap, size_t *needed);
 

@@ -51,6 +51,22 @@ pub enum Out {
 
 /// Runs `f` at the boundary and delivers its bytes (or the error JSON).
 pub fn call(out: Out, f: impl FnOnce() -> Result<Vec<u8>, FfiError>) -> yibao_status {
+    run(out, f, String::into_bytes)
+}
+
+/// [`call`] for the `_gbk` exports: what `f` returns, and the error JSON on
+/// failure, are delivered in GB18030. The thread's last error stays UTF-8,
+/// as [`crate::exports::yibao_last_error`] gives it for every call.
+pub fn call_gb18030(out: Out, f: impl FnOnce() -> Result<String, FfiError>) -> yibao_status {
+    run(out, || f().map(|s| crate::text::to_gb18030(&s)), |json| crate::text::to_gb18030(&json))
+}
+
+/// [`call`], with the error JSON turned into the bytes delivered by `error_bytes`.
+fn run(
+    out: Out,
+    f: impl FnOnce() -> Result<Vec<u8>, FfiError>,
+    error_bytes: impl FnOnce(String) -> Vec<u8>,
+) -> yibao_status {
     let result = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
         Err(FfiError::new(
             YIBAO_STATUS_PANIC,
@@ -70,7 +86,7 @@ pub fn call(out: Out, f: impl FnOnce() -> Result<Vec<u8>, FfiError>) -> yibao_st
         }
         Err(e) => {
             set_last_error(Some(e.clone()));
-            let _ = deliver(&out, e.json.into_bytes());
+            let _ = deliver(&out, error_bytes(e.json));
             e.status
         }
     }));

@@ -1,7 +1,7 @@
 //! The C functions. Each one is a thin translation: check and decode the
 //! arguments, call core, encode the result — inside [`call`].
 
-use crate::boundary::{self, bytes, call, Out};
+use crate::boundary::{self, bytes, call, call_gb18030, Out};
 use crate::engine::{self, yibao_engine};
 use crate::status::*;
 use crate::text;
@@ -94,13 +94,10 @@ fn settle_utf8(e: *const yibao_engine, claim: *const u8, len: usize) -> Result<V
     Ok(eng.settle_json(c)?.into_bytes())
 }
 
-fn settle_gbk(e: *const yibao_engine, claim: *const u8, len: usize) -> Result<Vec<u8>, FfiError> {
+fn settle_gbk(e: *const yibao_engine, claim: *const u8, len: usize) -> Result<String, FfiError> {
     let eng = engine::lookup(e)?;
     let c = text::gbk(bytes(claim, len, "claim")?, "claim")?;
-    eng.settle_json(&c).map(|s| text::to_gb18030(&s)).map_err(|e| {
-        let f = FfiError::from(e);
-        FfiError { json: String::from_utf8_lossy(&text::to_gb18030(&f.json)).into_owned(), ..f }
-    })
+    Ok(eng.settle_json(&c)?)
 }
 
 /// Settles a claim (UTF-8 JSON, `len` bytes). `*out` receives the settlement
@@ -132,7 +129,8 @@ pub extern "C" fn yibao_settle_into(
     call(Out::Into { buf, cap, needed }, || settle_utf8(e, claim, len))
 }
 
-/// Like [`yibao_settle`], for a claim in GBK/GB18030; the output is GB18030.
+/// Like [`yibao_settle`], for a claim in GBK/GB18030; the output, the error
+/// JSON included, is GB18030 (the last error, [`yibao_last_error`], stays UTF-8).
 #[no_mangle]
 pub extern "C" fn yibao_settle_gbk(
     e: *const yibao_engine,
@@ -141,10 +139,11 @@ pub extern "C" fn yibao_settle_gbk(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> yibao_status {
-    call(Out::Owned { out, out_len }, || settle_gbk(e, claim, len))
+    call_gb18030(Out::Owned { out, out_len }, || settle_gbk(e, claim, len))
 }
 
-/// Like [`yibao_settle_into`], for a claim in GBK/GB18030; the output is GB18030.
+/// Like [`yibao_settle_into`], for a claim in GBK/GB18030; the output, the
+/// error JSON included, is GB18030 (the last error stays UTF-8).
 #[no_mangle]
 pub extern "C" fn yibao_settle_gbk_into(
     e: *const yibao_engine,
@@ -154,7 +153,7 @@ pub extern "C" fn yibao_settle_gbk_into(
     cap: usize,
     needed: *mut usize,
 ) -> yibao_status {
-    call(Out::Into { buf, cap, needed }, || settle_gbk(e, claim, len))
+    call_gb18030(Out::Into { buf, cap, needed }, || settle_gbk(e, claim, len))
 }
 
 fn reverse(
@@ -280,8 +279,9 @@ pub extern "C" fn yibao_last_error_status() -> yibao_status {
     boundary::last_error().map_or(YIBAO_STATUS_OK, |e| e.status)
 }
 
-/// Copies this thread's last error JSON into the caller's buffer (`"null"`
-/// when the last call succeeded). Does not change the last error.
+/// Copies this thread's last error JSON (UTF-8, whichever entry point
+/// failed) into the caller's buffer (`"null"` when the last call
+/// succeeded). Does not change the last error.
 #[no_mangle]
 pub extern "C" fn yibao_last_error(buf: *mut u8, cap: usize, needed: *mut usize) -> yibao_status {
     let saved = boundary::last_error();

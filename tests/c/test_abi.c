@@ -331,6 +331,22 @@ static void buffers_and_errors(void) {
         CHECK(st == YIBAO_STATUS_OK && out && strstr(out, "\"\xD7\xA1\xD4\xBA" "1\""), "GBK visit ID comes back in GB18030");
         yibao_free_string(out);
         out = NULL;
+        /* An error quoting a Chinese value comes back in GB18030 too (三级 is
+           C8 FD BC B6), and the last error keeps it in UTF-8 (E4 B8 89 E7 BA A7). */
+        {
+            const char *lv = strstr(CLAIM, "\"hosp_lv\":\"");
+            size_t at = (size_t)(lv - CLAIM) + strlen("\"hosp_lv\":\"");
+            memcpy(gbk, CLAIM, at);
+            memcpy(gbk + at, "\xC8\xFD\xBC\xB6", 4);
+            strcpy(gbk + at + 4, CLAIM + at + 1);
+        }
+        st = yibao_settle_gbk(e, u8(gbk), strlen(gbk), &out, NULL);
+        CHECK(st == YIBAO_STATUS_UNKNOWN_CODE && out && strstr(out, "\xC8\xFD\xBC\xB6") && strstr(out, "hosp_lv"),
+              "GBK error in GB18030: %s", out ? out : "(null)");
+        yibao_free_string(out);
+        out = NULL;
+        st = yibao_last_error((uint8_t *)big, sizeof big, &needed);
+        CHECK(st == YIBAO_STATUS_OK && strstr(big, "\xE4\xB8\x89\xE7\xBA\xA7"), "last error in UTF-8: %s", big);
         st = yibao_settle_gbk(e, u8("{\"a\":\"\x81\x20\"}"), 10, &out, NULL);
         CHECK(st == YIBAO_STATUS_INVALID_GBK && out && strstr(out, "byte"), "invalid GBK");
         yibao_free_string(out);
