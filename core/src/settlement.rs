@@ -256,8 +256,8 @@ pub struct Notice {
     /// Last day to act, where there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<crate::date::Date>,
-    /// The fee lines (`feedetl_sn`) the notice is about, in the claim's
-    /// order, for advice given on lines (a class-C item needing the member's
+    /// The fee lines (`feedetl_sn`) the notice is about, in the order of
+    /// their serial numbers (`9` before `10`), for advice given on lines (a class-C item needing the member's
     /// signed consent); empty for a notice about the whole claim.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<crate::claim::Code>,

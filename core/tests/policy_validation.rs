@@ -1309,8 +1309,8 @@ fn advice_is_given_whatever_the_status_and_checked_at_load() {
 
 /// Advice on lines is given when some line with a cost holds its condition
 /// (and the claim holds the claim fields it also tests), and names those
-/// lines in the claim's order; a line a refund took back entirely is not
-/// named.
+/// lines in the order of their serial numbers, whatever the claim's order;
+/// a line a refund took back entirely is not named.
 #[test]
 fn advice_on_lines_names_the_lines_that_hold_it() {
     let policy = with(json!({"rules": {"C": "consent"},
@@ -1319,7 +1319,7 @@ fn advice_on_lines_names_the_lines_that_hold_it() {
     let e = Engine::from_json(&policy.to_string()).unwrap();
     let mut claim = local_inpatient_claim("100.00");
     let line = |sn: &str, lv: &str| json!({"feedetl_sn": sn, "med_chrgitm_type": "09", "chrgitm_lv": lv, "pric": "10.00", "cnt": "1", "det_item_fee_sumamt": "10.00"});
-    for (sn, lv) in [("9", "03"), ("2", "01"), ("10", "03")] {
+    for (sn, lv) in [("10", "03"), ("2", "01"), ("9", "03")] {
         claim["feedetail"].as_array_mut().unwrap().push(line(sn, lv));
     }
     let settle = |c: &Value| e.settle(&yibao_core::parse_claim(&c.to_string()).unwrap()).unwrap();

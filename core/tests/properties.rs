@@ -65,6 +65,7 @@ fn engines() -> Vec<Engine> {
         "chronic-limits-by-disease",
         "single-payment-drugs",
         "line-adjust-bound",
+        "advice-self-pay-consent",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }

@@ -288,7 +288,7 @@ fn pro_rata(over: Decimal, total: Decimal, at: &[usize], lines: &[LineResult], c
 /// The order of two fee-line serial numbers (`feedetl_sn`): numbers by
 /// value (`9` before `10`, leading zeros aside), before any serial that is
 /// not all digits; those byte by byte. A total order, whatever the serials.
-fn serial_order(a: &str, b: &str) -> std::cmp::Ordering {
+pub(crate) fn serial_order(a: &str, b: &str) -> std::cmp::Ordering {
     fn key(s: &str) -> (bool, usize, &[u8]) {
         if !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()) {
             let digits = s.trim_start_matches('0');

@@ -242,7 +242,8 @@ pub fn settle(policy: &Policy, claim: &Claim, stamp: Stamp) -> Result<Settlement
 /// Adds the policy's advice whose condition holds, as notices. Advice whose
 /// condition tests a line field is given when some fee line with a cost
 /// holds it (a line all of whose cost a refund took back has none), and
-/// names those lines.
+/// names those lines by their serial numbers, in order (`9` before `10`),
+/// so that the order of the claim's lines does not change the notice.
 fn advise(run: &mut Run) {
     let body = run.body;
     let g = &body.disease_groups;
@@ -253,6 +254,7 @@ fn advise(run: &mut Run) {
             let held = run.claim.feedetail.iter().filter(|l| !l.det_item_fee_sumamt.is_zero());
             let held = held.filter(|l| a.when.matches(&run.facts, Some(l), g));
             lines.extend(held.map(|l| l.feedetl_sn.clone()));
+            lines.sort_by(|a, b| classify::serial_order(a, b));
         }
         let given = if on_lines { !lines.is_empty() } else { a.when.matches(&run.facts, None, g) };
         if !given {
