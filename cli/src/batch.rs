@@ -1,5 +1,6 @@
-//! `yibao batch`: one claim a line in, one settlement (or error) a line out.
-//! Memory stays flat in the file's size: only each member's latest
+//! `yibao batch`: one claim a line in, one settlement (or error) a line out;
+//! a line `{"reverse": <settlement>}` reverses a settlement against what its
+//! member carries. Memory stays flat in the file's size: only each member's latest
 //! accumulators and account balance are kept, to carry them to the member's
 //! next claim, and with `--threads` at most [`IN_FLIGHT`] claims are with
 //! the workers at a time.
@@ -10,8 +11,8 @@ use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
-use yibao_core::batch::{Carry, Pool};
-use yibao_core::{Claim, Engine, Error, ErrorCode, Settlement};
+use yibao_core::batch::{Carry, Entry, Pool};
+use yibao_core::{Engine, Error, ErrorCode, Settlement};
 
 fn io(e: std::io::Error) -> Error {
     Error::new(ErrorCode::Io, e.to_string())
@@ -125,8 +126,8 @@ enum Settler {
     Inline(Engine, Carry),
     Pool {
         pool: Pool,
-        /// Claims read but not yet handed to the workers.
-        chunk: Vec<Result<Claim, Error>>,
+        /// Entries read but not yet handed to the workers.
+        chunk: Vec<Result<Entry, Error>>,
         /// The input line of each claim read whose result is not yet
         /// written, in input order.
         lines: VecDeque<u64>,
@@ -134,12 +135,12 @@ enum Settler {
 }
 
 impl Settler {
-    /// Settles the claim of input line `i` and writes its result, or (with
-    /// workers) queues it, handing a full chunk to the workers.
-    fn take(&mut self, i: u64, claim: Result<Claim, Error>, out: &mut Output) -> Result<(), Error> {
+    /// Settles (or reverses) the entry of input line `i` and writes its
+    /// result, or (with workers) queues it, handing a full chunk to the workers.
+    fn take(&mut self, i: u64, claim: Result<Entry, Error>, out: &mut Output) -> Result<(), Error> {
         match self {
             Settler::Inline(engine, carry) => {
-                let settled = claim.and_then(|c| carry.settle(engine, c));
+                let settled = claim.and_then(|c| carry.take(engine, c));
                 out.put(i, settled.as_ref())
             }
             Settler::Pool { chunk, lines, .. } => {
@@ -210,7 +211,7 @@ pub fn run(policy: &str, input: &str, output: Option<&Path>, threads: usize) -> 
         if text.as_ref().is_ok_and(|t| t.trim().is_empty()) {
             return Ok(());
         }
-        settler.take(i, text.and_then(|t| yibao_core::parse_claim(&t)), out)
+        settler.take(i, text.and_then(|t| yibao_core::batch::parse_entry(&t)), out)
     };
     for i in 0u64.. {
         // A line whole in the reader's buffer is read where it lies; one

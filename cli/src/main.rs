@@ -92,7 +92,8 @@ enum Cmd {
         /// Built-in pack ID or policy file.
         #[arg(long)]
         policy: String,
-        /// Input JSONL (one claim a line), or `-` for stdin.
+        /// Input JSONL (one claim a line, or `{"reverse": <settlement>}` to
+        /// reverse one), or `-` for stdin.
         input: String,
         /// Output JSONL (one settlement or error a line); stdout if absent.
         #[arg(short, long)]

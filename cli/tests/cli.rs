@@ -152,6 +152,32 @@ fn batch_carries_accumulators_per_member_and_reports_bad_lines() {
 }
 
 #[test]
+fn batch_reverses_a_settlement_and_the_member_goes_on_from_what_it_gave_back() {
+    // Two stays, the first cancelled, a third: the third is the year's
+    // second stay again, at every thread count.
+    let mut a = case_claim("ty-inp-level3-adult");
+    a.as_object_mut().unwrap().remove("ytd");
+    let first = yibao(&["batch", "--policy", "cn-sx-taiyuan-resident-2010", "-"], Some(&format!("{a}\n")));
+    let settled: Value = serde_json::from_slice(&first.stdout).unwrap();
+    let input = format!("{a}\n{a}\n{{\"reverse\": {settled}}}\n{a}\n{{\"reverse\": {{\"status\": \"settled\"}}}}\n");
+    for threads in ["0", "2"] {
+        let o = yibao(&["batch", "--policy", "cn-sx-taiyuan-resident-2010", "--threads", threads, "-"], Some(&input));
+        assert_eq!(o.status.code(), Some(1), "the last line fails");
+        let lines: Vec<Value> =
+            String::from_utf8(o.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines[0], settled);
+        assert_eq!(lines[1]["ytd_after"]["admissions"], 2);
+        assert_eq!(lines[2]["status"], "reversed");
+        assert_eq!(lines[2]["setlinfo"]["hifp_pay"], format!("-{}", settled["setlinfo"]["hifp_pay"].as_str().unwrap()));
+        assert_eq!(lines[2]["ytd_after"]["admissions"], 1, "the second stay is left");
+        assert_eq!(lines[3]["ytd_after"], lines[1]["ytd_after"], "the third stay is the second again");
+        assert_eq!(lines[4]["line"], 5);
+        assert_eq!(lines[4]["error"]["code"], "INVALID_SETTLEMENT");
+        assert_eq!(lines[4]["error"]["path"], "reverse.mdtrt_id", "{}", lines[4]);
+    }
+}
+
+#[test]
 fn batch_carries_the_account_balance_to_a_claim_that_gives_none() {
     // The account pays the in-scope share of each stay (3 700.00) while the
     // 5 000.00 given on the first line lasts; the later lines give no balance.

@@ -1,16 +1,83 @@
 //! Settling many claims: accumulators and the personal-account balance
 //! carried per member (`psn_no`) from one claim to the next, as when a year
 //! of claims is replayed. A claim that brings its own `ytd` (or `psn.balc`)
-//! starts from it.
+//! starts from it. A replayed year also holds cancellations (结算撤销): an
+//! [`Entry::Reverse`] takes a settlement back out of what its member carries.
 
 use crate::claim::Claim;
-use crate::engine::Engine;
+use crate::engine::{parse_claim, Engine};
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::Decimal;
 use crate::settlement::Settlement;
 use crate::ytd::Ytd;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{mpsc, Arc};
+
+/// One entry of a replayed stream: a claim to settle, or a settlement to
+/// reverse against what its member carries.
+// Claims are nearly every entry: boxing them would cost an allocation each.
+// The rare reversal is boxed instead.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    /// A claim to settle.
+    Claim(Claim),
+    /// A settlement to reverse (a line `{"reverse": <settlement>}`).
+    Reverse(Box<Settlement>),
+}
+
+impl From<Claim> for Entry {
+    fn from(c: Claim) -> Entry {
+        Entry::Claim(c)
+    }
+}
+
+impl Entry {
+    /// The member the entry is about.
+    pub fn psn_no(&self) -> &str {
+        match self {
+            Entry::Claim(c) => &c.psn.psn_no,
+            Entry::Reverse(s) => &s.psn_no,
+        }
+    }
+}
+
+/// Reads one line of a replayed stream: an object whose first key is
+/// `reverse` is a reversal, `{"reverse": <settlement>}` and nothing else
+/// (an error names the path inside it, `reverse.setlinfo.balc`); anything
+/// else is read as a claim.
+pub fn parse_entry(text: &str) -> Result<Entry> {
+    if !opens_with_key(text, "reverse") {
+        return parse_claim(text).map(Entry::Claim);
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct ReverseLine {
+        reverse: Settlement,
+    }
+    let text = crate::engine::without_bom(text);
+    if text.len() > crate::engine::MAX_CLAIM_BYTES {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!("entry is larger than {} bytes", crate::engine::MAX_CLAIM_BYTES),
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let line: ReverseLine = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::from_serde(ErrorCode::InvalidSettlement, &path, e.inner())
+    })?;
+    Ok(Entry::Reverse(Box::new(line.reverse)))
+}
+
+/// Whether `text` is a JSON object whose first key is `key` (spelt plainly,
+/// as every writer spells it): `{ "reverse" :` with any spacing.
+fn opens_with_key(text: &str, key: &str) -> bool {
+    let rest = crate::engine::without_bom(text).trim_start();
+    let Some(rest) = rest.strip_prefix('{') else { return false };
+    let Some(rest) = rest.trim_start().strip_prefix('"') else { return false };
+    rest.strip_prefix(key).and_then(|r| r.strip_prefix('"')).is_some_and(|r| r.trim_start().starts_with(':'))
+}
 
 /// What is carried for one member to their next claim.
 #[derive(Debug, Default)]
@@ -30,6 +97,33 @@ pub struct Carry {
 }
 
 impl Carry {
+    /// Settles or reverses `entry`: [`Carry::settle`] or [`Carry::reverse`].
+    pub fn take(&mut self, engine: &Engine, entry: Entry) -> Result<Settlement> {
+        match entry {
+            Entry::Claim(c) => self.settle(engine, c),
+            Entry::Reverse(s) => self.reverse(engine, &s),
+        }
+    }
+
+    /// Reverses `s` against what its member carries: their accumulators
+    /// lose what it added (those it left, when the file has settled nothing
+    /// of theirs yet), and their carried balance gets back what their own
+    /// account paid, which the reversal reports as its `balc`. A reversal
+    /// that fails (a settlement of another year than the carried
+    /// accumulators, or one they do not hold) leaves both as they were.
+    pub fn reverse(&mut self, engine: &Engine, s: &Settlement) -> Result<Settlement> {
+        let slot = self.latest.entry(s.psn_no.clone()).or_default();
+        let mut r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.reverse(s, slot.ytd.as_ref())))
+            .unwrap_or_else(|_| Err(Error::new(ErrorCode::Internal, "reversing this settlement panicked")))?;
+        if let Some(balc) = slot.balc {
+            // What the member's own account gets back, on the balance it has now.
+            r.setlinfo.balc = balc + (r.setlinfo.balc - s.setlinfo.balc);
+        }
+        slot.ytd = Some(r.ytd_after.clone());
+        slot.balc = Some(r.setlinfo.balc);
+        Ok(r)
+    }
+
     /// Settles `claim`, filling a missing `ytd` from the member's previous
     /// result, and a missing `psn.balc` from the balance it left. A claim
     /// that fails (or panics: a bug costs this claim, not the caller) leaves
@@ -64,10 +158,10 @@ impl Carry {
     }
 }
 
-/// Settles claims in order per member, spreading members over `threads`
-/// threads (`0`: on this thread); results come back in input order. Same results as a loop of
-/// [`Carry::settle`] over the input.
-pub fn settle_many(engine: &Engine, claims: Vec<Result<Claim>>, threads: usize) -> Vec<Result<Settlement>> {
+/// Settles claims (or [`Entry`]s) in order per member, spreading members
+/// over `threads` threads (`0`: on this thread); results come back in input
+/// order. Same results as a loop of [`Carry::take`] over the input.
+pub fn settle_many<E: Into<Entry>>(engine: &Engine, claims: Vec<Result<E>>, threads: usize) -> Vec<Result<Settlement>> {
     let n = claims.len();
     let mut pool = Pool::new(engine, threads);
     pool.submit(claims);
@@ -78,8 +172,8 @@ pub fn settle_many(engine: &Engine, claims: Vec<Result<Claim>>, threads: usize) 
     out
 }
 
-/// One worker's share of a chunk: `(input index, claim)`.
-type Job = Vec<(usize, Result<Claim>)>;
+/// One worker's share of a chunk: `(input index, entry)`.
+type Job = Vec<(usize, Result<Entry>)>;
 /// A worker's results for one job, and the job's vector, emptied, to be
 /// filled again: a chunk's vector is a few hundred kilobytes, and a fresh
 /// one each time costs the kernel fresh zeroed pages.
@@ -154,14 +248,15 @@ impl Pool {
         (h % self.jobs.len() as u64) as usize
     }
 
-    /// Hands a chunk to the workers; its claims follow every claim submitted
-    /// before. A caller that reads chunk after chunk can pass `buf.drain(..)`
-    /// and keep its buffer.
-    pub fn submit(&mut self, chunk: impl IntoIterator<Item = Result<Claim>>) {
+    /// Hands a chunk of claims (or [`Entry`]s) to the workers; it follows
+    /// every one submitted before. A caller that reads chunk after chunk can
+    /// pass `buf.drain(..)` and keep its buffer.
+    pub fn submit<E: Into<Entry>>(&mut self, chunk: impl IntoIterator<Item = Result<E>>) {
+        let chunk = chunk.into_iter().map(|c| c.map(Into::into));
         if let Some(inline) = self.inline.as_deref_mut() {
             let (engine, carry) = (&inline.0, &mut inline.1);
             for c in chunk {
-                let settled = c.and_then(|c| carry.settle(engine, c)).map(Arc::new);
+                let settled = c.and_then(|c| carry.take(engine, c)).map(Arc::new);
                 // Settled in order: every earlier claim is already kept.
                 self.waiting.push_back(Some(settled));
                 self.next_in += 1;
@@ -170,7 +265,7 @@ impl Pool {
         }
         let mut work: Vec<Job> = (0..self.jobs.len()).map(|_| self.spare.pop().unwrap_or_default()).collect();
         for c in chunk {
-            let w = c.as_ref().map_or(0, |c| self.worker_of(&c.psn.psn_no));
+            let w = c.as_ref().map_or(0, |c| self.worker_of(c.psn_no()));
             work[w].push((self.next_in, c));
             self.next_in += 1;
         }
@@ -255,7 +350,7 @@ impl Pool {
 fn work(engine: &Engine, jobs: &mpsc::Receiver<Job>, done: &mpsc::Sender<Done>) {
     let mut carry = Carry::default();
     while let Ok(mut job) = jobs.recv() {
-        let results = job.drain(..).map(|(i, c)| (i, c.and_then(|c| carry.settle(engine, c)).map(Arc::new))).collect();
+        let results = job.drain(..).map(|(i, c)| (i, c.and_then(|c| carry.take(engine, c)).map(Arc::new))).collect();
         if done.send((results, job)).is_err() {
             return;
         }
@@ -334,6 +429,100 @@ mod tests {
         assert_eq!(fresh.settle(&engine, later).unwrap().setlinfo.acct_pay, Decimal::ZERO);
     }
 
+    #[test]
+    fn a_reversal_takes_its_settlement_out_of_what_the_member_carries() {
+        let engine = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        let mut carry = Carry::default();
+        let first = carry.settle(&engine, claim("21")).unwrap();
+        let second = carry.settle(&engine, claim("21")).unwrap();
+        assert_eq!(second.ytd_after.admissions, 2);
+        // The first stay is cancelled after the second: the carried
+        // accumulators keep the second alone.
+        let r = carry.take(&engine, Entry::Reverse(Box::new(first.clone()))).unwrap();
+        assert_eq!(r.status, crate::Status::Reversed);
+        assert_eq!(r.ytd_after, engine.reverse(&first, Some(&second.ytd_after)).unwrap().ytd_after);
+        assert_eq!(r.ytd_after.admissions, 1);
+        assert_eq!(r.ytd_after.dedc_paid, second.ytd_after.dedc_paid - first.ytd_delta.dedc_paid);
+        // The next stay is the year's second again.
+        let third = carry.settle(&engine, claim("21")).unwrap();
+        assert_eq!(third.ytd_after.admissions, 2);
+        let mut direct = claim("21");
+        direct.ytd = Some(r.ytd_after.clone());
+        assert_eq!(third, engine.settle(&direct).unwrap());
+        // Reversing every stay gives back the year as it began, exactly.
+        carry.reverse(&engine, &second).unwrap();
+        let last = carry.reverse(&engine, &third).unwrap();
+        assert_eq!(last.ytd_after.normalized(), Ytd::fresh(2010).normalized());
+        // A reversal of a member the file has not settled yet starts from the settlement's own `ytd_after`.
+        let mut fresh = Carry::default();
+        assert_eq!(fresh.reverse(&engine, &first).unwrap(), engine.reverse(&first, None).unwrap());
+    }
+
+    #[test]
+    fn a_failing_reversal_leaves_what_the_member_carries() {
+        let engine = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        let mut carry = Carry::default();
+        let first = carry.settle(&engine, claim("21")).unwrap();
+        // A reversal cannot be reversed; nor can a settlement of another year.
+        let reversed = engine.reverse(&first, None).unwrap();
+        assert_eq!(carry.reverse(&engine, &reversed).unwrap_err().code, ErrorCode::InvalidSettlement);
+        let mut other_year = first.clone();
+        other_year.ytd_delta.year = 2009;
+        assert_eq!(carry.reverse(&engine, &other_year).unwrap_err().code, ErrorCode::InvalidSettlement);
+        let second = carry.settle(&engine, claim("21")).unwrap();
+        assert_eq!(second.ytd_after.admissions, 2, "the failed reversals took nothing out");
+    }
+
+    #[test]
+    fn a_reversal_gives_the_account_back_on_the_carried_balance() {
+        // The account pays the in-scope share (3 700.00) of each stay while
+        // the 5 000.00 the first claim gives lasts.
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/policies/account-inscp.json");
+        let engine = Engine::from_file(&path).unwrap();
+        let case = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../tests/conformance/cases/feature-account-inscp-share.json"),
+        )
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&case).unwrap();
+        let first = crate::claim_from_value(v["claim"].clone()).unwrap();
+        let mut later = first.clone();
+        later.psn.balc = None;
+        let mut carry = Carry::default();
+        let a = carry.settle(&engine, first).unwrap();
+        let b = carry.settle(&engine, later.clone()).unwrap();
+        assert_eq!((a.setlinfo.balc, b.setlinfo.balc), (Decimal::from(1300), Decimal::ZERO));
+        // Cancelling the first stay gives its 3 700.00 back to the balance
+        // the member has now (0.00), not to the one it left (1 300.00).
+        let r = carry.reverse(&engine, &a).unwrap();
+        assert_eq!(r.setlinfo.acct_pay, Decimal::from(-3700));
+        assert_eq!(r.setlinfo.balc, Decimal::from(3700));
+        let c = carry.settle(&engine, later).unwrap();
+        assert_eq!((c.setlinfo.acct_pay, c.setlinfo.balc), (Decimal::from(3700), Decimal::ZERO));
+    }
+
+    #[test]
+    fn a_line_whose_first_key_is_reverse_is_a_reversal() {
+        let engine = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        let s = engine.settle(&claim("21")).unwrap();
+        let text = crate::settlement_json::to_string(&s);
+        for line in [format!("{{\"reverse\":{text}}}"), format!("\u{feff} {{ \"reverse\" : {text} }}\r\n")] {
+            assert_eq!(parse_entry(&line).unwrap(), Entry::Reverse(Box::new(s.clone())), "{line}");
+        }
+        // Anything else is a claim, read as claims are.
+        let claim_text = crate::demo::sample_claim(2);
+        assert_eq!(parse_entry(&claim_text).unwrap(), Entry::Claim(crate::parse_claim(&claim_text).unwrap()));
+        assert_eq!(parse_entry("not json").unwrap_err().code, crate::parse_claim("not json").unwrap_err().code);
+        let e = parse_entry(&format!("{{\"psn\":{{}},\"reverse\":{text}}}")).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidClaim, "a claim with a stray key");
+        // A reversal line holds the settlement and nothing else; an error names its path.
+        let e = parse_entry(&format!("{{\"reverse\":{text},\"ytd\":null}}")).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidSettlement, Some("ytd")));
+        let bad = text.replacen("\"balc\":\"0.00\"", "\"balc\":\"x\"", 1);
+        let e = parse_entry(&format!("{{\"reverse\":{bad}}}")).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidSettlement, Some("reverse.setlinfo.balc")));
+    }
+
     fn member(psn_no: &str, med_type: &str) -> Claim {
         let mut c = claim(med_type);
         c.psn.psn_no = psn_no.into();
@@ -356,6 +545,20 @@ mod tests {
         assert_eq!(looped[13].as_ref().unwrap().ytd_after.admissions, 1, "its own accumulators");
         for threads in [0, 1, 2] {
             let many = settle_many(&engine, claims.clone(), threads);
+            assert_eq!(many, looped, "{threads} threads");
+        }
+        // P1's second stay cancelled, then P1 and P2 settle again: the
+        // reversal goes to P1's worker, in P1's order.
+        let mut entries: Vec<Result<Entry>> = claims.into_iter().map(|c| c.map(Entry::from)).collect();
+        entries.push(Ok(Entry::Reverse(Box::new(looped[7].clone().unwrap()))));
+        entries.extend([Ok(member("P1", "21").into()), Ok(member("P2", "21").into())]);
+        let mut carry = Carry::default();
+        let looped: Vec<_> = entries.iter().cloned().map(|c| c.and_then(|c| carry.take(&engine, c))).collect();
+        assert_eq!(looped[14].as_ref().unwrap().ytd_after.admissions, 2, "P1 had 3 stays, one reversed");
+        assert_eq!(looped[15].as_ref().unwrap().ytd_after.admissions, 3, "P1 again");
+        assert_eq!(looped[16].as_ref().unwrap().ytd_after.admissions, 5, "P2");
+        for threads in [0, 1, 2] {
+            let many = settle_many(&engine, entries.clone(), threads);
             assert_eq!(many, looped, "{threads} threads");
         }
     }

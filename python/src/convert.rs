@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use serde_json::{Map, Number, Value};
+use yibao_core::batch::{parse_entry, Entry};
 use yibao_core::{Claim, Error, ErrorCode};
 
 pyo3::import_exception!(yibao._errors, YibaoError);
@@ -150,6 +151,33 @@ pub fn claim_of(obj: &Bound<'_, PyAny>) -> Result<Claim, Error> {
         return Ok(c);
     }
     claim_exact(obj)
+}
+
+/// An entry of `settle_many`: a dict `{"reverse": s}` (`s` a `Settlement`,
+/// a dict or JSON text) or JSON text whose first key is `reverse` is a
+/// reversal; anything else is a claim, read as [`claim_of`] reads it.
+pub fn entry_of(obj: &Bound<'_, PyAny>) -> Result<Entry, Error> {
+    if let Ok(d) = obj.cast::<PyDict>() {
+        if d.len() == 1 {
+            if let Some(s) = d.get_item("reverse").map_err(|e| bad("", e.to_string()))? {
+                return settlement_of(&s).map(|s| Entry::Reverse(Box::new(s))).map_err(|mut e| {
+                    e.path = Some(match e.path.take() {
+                        Some(p) if p != "." => format!("reverse.{p}"),
+                        _ => "reverse".into(),
+                    });
+                    e
+                });
+            }
+        }
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        let t = s.to_cow().map_err(|e| bad("", format!("not valid text: {e}")))?;
+        return parse_entry(&t);
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return parse_entry(utf8_of(b)?);
+    }
+    claim_of(obj).map(Entry::Claim)
 }
 
 /// A claim from a dict by the exact path (through a JSON value, with paths in errors).

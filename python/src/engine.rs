@@ -1,7 +1,7 @@
 //! `Engine`: a loaded policy, and what it settles, reverses and checks, one
 //! claim at a time or many on worker threads (`settle_many`).
 
-use crate::convert::{self, catch, claim_of, err, guarded, internal, json_to_py};
+use crate::convert::{self, catch, claim_of, entry_of, err, guarded, internal, json_to_py};
 use crate::settlement::Settlement;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -86,6 +86,11 @@ impl Engine {
     /// without the GIL while this thread reads the next claims (reading a
     /// dict costs about as much as settling it, so this thread keeps a core
     /// busy).
+    /// An item `{"reverse": settlement}` (or JSON text of that shape)
+    /// reverses the settlement against what its member carries, as
+    /// `reverse(settlement, ytd=<carried>)` would, and gives the member's
+    /// account back what it paid on the carried balance; its result is the
+    /// reversal.
     /// `errors="raise"` raises the first failure (its `path` prefixed with the
     /// claim's index); `errors="return"` puts the exception in its place.
     #[pyo3(signature = (claims, *, errors = "raise", threads = None))]
@@ -113,7 +118,7 @@ impl Engine {
             if !exhausted {
                 for item in iter.by_ref().take(CHUNK) {
                     let c = item?;
-                    chunk.push(catch(|| claim_of(&c)));
+                    chunk.push(catch(|| entry_of(&c)));
                 }
                 exhausted = chunk.len() < CHUNK;
                 if !chunk.is_empty() {

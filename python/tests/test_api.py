@@ -194,6 +194,32 @@ def test_settle_many_equals_a_loop_with_carry(taiyuan):
     assert any(s.notices for s in looped)
 
 
+def test_settle_many_reverses_against_what_the_member_carries(taiyuan):
+    # P0's first stay is cancelled after its second: the carried
+    # accumulators keep the second alone, and the third is the second again.
+    a, b, c = year_of_claims(3, members=1)
+    first, second = taiyuan.settle_many([a, b])
+    for reversal in [{"reverse": first}, {"reverse": first.to_dict()}, {"reverse": first.to_json()},
+                     '{"reverse": %s}' % first.to_json(), ('{"reverse": %s}' % first.to_json()).encode()]:
+        for threads in [0, 1]:
+            out = taiyuan.settle_many([a, b, reversal, c], threads=threads)
+            assert out[2].status == "reversed"
+            assert out[2].setlinfo.hifp_pay == -first.setlinfo.hifp_pay
+            assert out[2].ytd_after == taiyuan.reverse(first, ytd=second.ytd_after).ytd_after
+            assert out[2].ytd_after["admissions"] == 1
+            alone = taiyuan.settle(dict(c, ytd=out[2].to_dict()["ytd_after"]))
+            assert out[3].to_json() == alone.to_json()
+            assert out[3].ytd_after["admissions"] == 2
+    # A bad reversal is an error at its index, its path inside `reverse`;
+    # the member keeps what they carried.
+    bad = first.to_dict()
+    bad["setlinfo"]["hifp_pay"] = "x"
+    out = taiyuan.settle_many([a, {"reverse": bad}, {"reverse": out[2]}, b], errors="return")
+    assert isinstance(out[1], yibao.InvalidSettlement) and out[1].path == "[1].reverse.setlinfo.hifp_pay"
+    assert isinstance(out[2], yibao.InvalidSettlement), "a reversal cannot be reversed"
+    assert out[3].ytd_after["admissions"] == 2
+
+
 def test_settle_many_carries_the_account_balance(taiyuan):
     engine = yibao.Engine.from_file(str(ROOT / "examples/policies/account-inscp.json"))
     case = json.loads((ROOT / "tests/conformance/cases/feature-account-inscp-share.json").read_text())

@@ -185,12 +185,13 @@ class Engine:
         """Settles one claim (dict, or JSON text as str or UTF-8 bytes)."""
     def settle_many(
         self,
-        claims: Iterable[_Claim],
+        claims: Iterable[Union[_Claim, Mapping[str, Settlement]]],
         *,
         errors: Literal["raise", "return"] = "raise",
         threads: Optional[int] = None,
     ) -> List[Any]:
-        """Settles many claims in input order, carrying accumulators and the account balance per psn_no."""
+        """Settles many claims in input order, carrying accumulators and the account balance per psn_no;
+        an item {"reverse": settlement} reverses that settlement against what its member carries."""
     def call_json(self, op: str, input: str) -> str:
         """Runs one operation on a JSON string; returns the JSON result."""
     def call(self, op: str, input: Union[str, Mapping[str, Any]]) -> Any:
