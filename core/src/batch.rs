@@ -521,6 +521,17 @@ mod tests {
         let bad = text.replacen("\"balc\":\"0.00\"", "\"balc\":\"x\"", 1);
         let e = parse_entry(&format!("{{\"reverse\":{bad}}}")).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidSettlement, Some("reverse.setlinfo.balc")));
+        // As long as a claim may be, and no longer.
+        let mut line = format!("{{\"reverse\":{text}}}");
+        line.push_str(&" ".repeat(crate::engine::MAX_CLAIM_BYTES - line.len()));
+        assert!(parse_entry(&line).is_ok());
+        line.push(' ');
+        assert_eq!(parse_entry(&line).unwrap_err().code, ErrorCode::InputTooLarge);
+        // Each entry is routed by its own member.
+        let mut other = s.clone();
+        other.psn_no = "P7".into();
+        assert_eq!(Entry::Reverse(Box::new(other)).psn_no(), "P7");
+        assert_eq!(Entry::Claim(member("P8", "21")).psn_no(), "P8");
     }
 
     fn member(psn_no: &str, med_type: &str) -> Claim {
