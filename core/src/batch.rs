@@ -87,6 +87,11 @@ struct Latest {
     ytd: Option<Ytd>,
     /// The personal-account balance after the member's last settled claim.
     balc: Option<Decimal>,
+    /// The input hashes of the member's settlements reversed in this stream
+    /// (and not settled again since): a second reversal of one would take
+    /// its stay out of the accumulators twice. Empty but for members with
+    /// cancellations.
+    reversed: Vec<String>,
 }
 
 /// Each member's latest accumulators and balance; memory grows with
@@ -110,9 +115,21 @@ impl Carry {
     /// of theirs yet), and their carried balance gets back what their own
     /// account paid, which the reversal reports as its `balc`. A reversal
     /// that fails (a settlement of another year than the carried
-    /// accumulators, or one they do not hold) leaves both as they were.
+    /// accumulators, one they do not hold, or one already reversed in this
+    /// stream) leaves both as they were.
     pub fn reverse(&mut self, engine: &Engine, s: &Settlement) -> Result<Settlement> {
         let slot = self.latest.entry(s.psn_no.clone()).or_default();
+        if slot.reversed.contains(&s.stamp.input_hash) {
+            return Err(Error::at(
+                ErrorCode::InvalidSettlement,
+                "stamp.input_hash",
+                format!(
+                    "this settlement of visit `{}` was already reversed earlier in the stream; a second reversal \
+                     would take it out of the accumulators twice",
+                    s.mdtrt_id
+                ),
+            ));
+        }
         let mut r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.reverse(s, slot.ytd.as_ref())))
             .unwrap_or_else(|_| Err(Error::new(ErrorCode::Internal, "reversing this settlement panicked")))?;
         if let Some(balc) = slot.balc {
@@ -121,6 +138,7 @@ impl Carry {
         }
         slot.ytd = Some(r.ytd_after.clone());
         slot.balc = Some(r.setlinfo.balc);
+        slot.reversed.push(s.stamp.input_hash.clone());
         Ok(r)
     }
 
@@ -146,6 +164,9 @@ impl Carry {
             Ok(s) => {
                 slot.ytd = Some(s.ytd_after.clone());
                 slot.balc = Some(s.setlinfo.balc);
+                // The same claim settled again from the same accumulators
+                // gives the same settlement: that one may be reversed.
+                slot.reversed.retain(|h| *h != s.stamp.input_hash);
                 Ok(s)
             }
             Err(e) => {
@@ -432,9 +453,15 @@ mod tests {
     #[test]
     fn a_reversal_takes_its_settlement_out_of_what_the_member_carries() {
         let engine = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        // Three stays of one member, each its own visit.
+        let stay = |id: &str| {
+            let mut c = claim("21");
+            c.mdtrt.mdtrt_id = id.into();
+            c
+        };
         let mut carry = Carry::default();
-        let first = carry.settle(&engine, claim("21")).unwrap();
-        let second = carry.settle(&engine, claim("21")).unwrap();
+        let first = carry.settle(&engine, stay("M1")).unwrap();
+        let second = carry.settle(&engine, stay("M2")).unwrap();
         assert_eq!(second.ytd_after.admissions, 2);
         // The first stay is cancelled after the second: the carried
         // accumulators keep the second alone.
@@ -444,9 +471,9 @@ mod tests {
         assert_eq!(r.ytd_after.admissions, 1);
         assert_eq!(r.ytd_after.dedc_paid, second.ytd_after.dedc_paid - first.ytd_delta.dedc_paid);
         // The next stay is the year's second again.
-        let third = carry.settle(&engine, claim("21")).unwrap();
+        let third = carry.settle(&engine, stay("M3")).unwrap();
         assert_eq!(third.ytd_after.admissions, 2);
-        let mut direct = claim("21");
+        let mut direct = stay("M3");
         direct.ytd = Some(r.ytd_after.clone());
         assert_eq!(third, engine.settle(&direct).unwrap());
         // Reversing every stay gives back the year as it began, exactly.
@@ -471,6 +498,33 @@ mod tests {
         assert_eq!(carry.reverse(&engine, &other_year).unwrap_err().code, ErrorCode::InvalidSettlement);
         let second = carry.settle(&engine, claim("21")).unwrap();
         assert_eq!(second.ytd_after.admissions, 2, "the failed reversals took nothing out");
+    }
+
+    #[test]
+    fn a_settlement_is_reversed_once_in_a_stream() {
+        let engine = Engine::builtin("cn-sx-taiyuan-resident-2010").unwrap();
+        // The year's first stay brings its accumulators; the second goes on from it.
+        let stay = |id: &str, ytd: Option<Ytd>| {
+            let mut c = claim("21");
+            c.mdtrt.mdtrt_id = id.into();
+            c.ytd = ytd;
+            c
+        };
+        let mut carry = Carry::default();
+        let first = carry.settle(&engine, stay("M1", Some(Ytd::fresh(2010)))).unwrap();
+        let second = carry.settle(&engine, stay("M2", None)).unwrap();
+        assert_eq!(carry.reverse(&engine, &first).unwrap().ytd_after.admissions, 1);
+        // A second reversal of it is refused, though the accumulators (one
+        // stay left) could give another back.
+        let e = carry.reverse(&engine, &first).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidSettlement, Some("stamp.input_hash")));
+        assert_eq!(carry.reverse(&engine, &second).unwrap().ytd_after.admissions, 0);
+        // The same claim settled again gives the same settlement, which may
+        // then be reversed again.
+        let again = carry.settle(&engine, stay("M1", Some(Ytd::fresh(2010)))).unwrap();
+        assert_eq!(again, first);
+        assert_eq!(carry.reverse(&engine, &first).unwrap().ytd_after.admissions, 0);
+        assert!(carry.reverse(&engine, &first).is_err());
     }
 
     #[test]

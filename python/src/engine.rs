@@ -90,7 +90,8 @@ impl Engine {
     /// reverses the settlement against what its member carries, as
     /// `reverse(settlement, ytd=<carried>)` would, and gives the member's
     /// account back what it paid on the carried balance; its result is the
-    /// reversal.
+    /// reversal. A settlement is reversed once in a call (until its claim is
+    /// settled again).
     /// `errors="raise"` raises the first failure (its `path` prefixed with the
     /// claim's index); `errors="return"` puts the exception in its place.
     #[pyo3(signature = (claims, *, errors = "raise", threads = None))]
