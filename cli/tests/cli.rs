@@ -159,10 +159,12 @@ fn batch_reverses_a_settlement_and_the_member_goes_on_from_what_it_gave_back() {
     a.as_object_mut().unwrap().remove("ytd");
     let first = yibao(&["batch", "--policy", "cn-sx-taiyuan-resident-2010", "-"], Some(&format!("{a}\n")));
     let settled: Value = serde_json::from_slice(&first.stdout).unwrap();
-    let input = format!("{a}\n{a}\n{{\"reverse\": {settled}}}\n{a}\n{{\"reverse\": {{\"status\": \"settled\"}}}}\n");
+    let input = format!(
+        "{a}\n{a}\n{{\"reverse\": {settled}}}\n{a}\n{{\"reverse\": {{\"status\": \"settled\"}}}}\n{{\"reverse\": {settled}}}\n"
+    );
     for threads in ["0", "2"] {
         let o = yibao(&["batch", "--policy", "cn-sx-taiyuan-resident-2010", "--threads", threads, "-"], Some(&input));
-        assert_eq!(o.status.code(), Some(1), "the last line fails");
+        assert_eq!(o.status.code(), Some(1), "the last lines fail");
         let lines: Vec<Value> =
             String::from_utf8(o.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(lines[0], settled);
@@ -174,6 +176,7 @@ fn batch_reverses_a_settlement_and_the_member_goes_on_from_what_it_gave_back() {
         assert_eq!(lines[4]["line"], 5);
         assert_eq!(lines[4]["error"]["code"], "INVALID_SETTLEMENT");
         assert_eq!(lines[4]["error"]["path"], "reverse.mdtrt_id", "{}", lines[4]);
+        assert_eq!(lines[5]["error"]["path"], "reverse.stamp.input_hash", "reversed once: {}", lines[5]);
     }
 }
 

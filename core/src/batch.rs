@@ -103,10 +103,18 @@ pub struct Carry {
 
 impl Carry {
     /// Settles or reverses `entry`: [`Carry::settle`] or [`Carry::reverse`].
+    /// A reversal's error names its field as the line spells it
+    /// (`reverse.stamp.input_hash`); a path in `ytd` is the carried
+    /// accumulators, which no line holds.
     pub fn take(&mut self, engine: &Engine, entry: Entry) -> Result<Settlement> {
         match entry {
             Entry::Claim(c) => self.settle(engine, c),
-            Entry::Reverse(s) => self.reverse(engine, &s),
+            Entry::Reverse(s) => self.reverse(engine, &s).map_err(|mut e| {
+                if let Some(p) = e.path.as_mut().filter(|p| *p != "ytd" && !p.starts_with("ytd.")) {
+                    *p = format!("reverse.{p}");
+                }
+                e
+            }),
         }
     }
 
@@ -495,7 +503,12 @@ mod tests {
         assert_eq!(carry.reverse(&engine, &reversed).unwrap_err().code, ErrorCode::InvalidSettlement);
         let mut other_year = first.clone();
         other_year.ytd_delta.year = 2009;
-        assert_eq!(carry.reverse(&engine, &other_year).unwrap_err().code, ErrorCode::InvalidSettlement);
+        let e = carry.take(&engine, Entry::Reverse(Box::new(other_year))).unwrap_err();
+        assert_eq!(
+            (e.code, e.path.as_deref()),
+            (ErrorCode::InvalidSettlement, Some("ytd")),
+            "the carried accumulators"
+        );
         let second = carry.settle(&engine, claim("21")).unwrap();
         assert_eq!(second.ytd_after.admissions, 2, "the failed reversals took nothing out");
     }
@@ -518,6 +531,9 @@ mod tests {
         // stay left) could give another back.
         let e = carry.reverse(&engine, &first).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidSettlement, Some("stamp.input_hash")));
+        // As a line of a stream, the path is the line's.
+        let e = carry.take(&engine, Entry::Reverse(Box::new(first.clone()))).unwrap_err();
+        assert_eq!(e.path.as_deref(), Some("reverse.stamp.input_hash"));
         assert_eq!(carry.reverse(&engine, &second).unwrap().ytd_after.admissions, 0);
         // The same claim settled again gives the same settlement, which may
         // then be reversed again.

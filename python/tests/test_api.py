@@ -216,12 +216,12 @@ def test_settle_many_reverses_against_what_the_member_carries(taiyuan):
     bad["setlinfo"]["hifp_pay"] = "x"
     out = taiyuan.settle_many([a, {"reverse": bad}, {"reverse": out[2]}, b], errors="return")
     assert isinstance(out[1], yibao.InvalidSettlement) and out[1].path == "[1].reverse.setlinfo.hifp_pay"
-    assert isinstance(out[2], yibao.InvalidSettlement), "a reversal cannot be reversed"
+    assert isinstance(out[2], yibao.InvalidSettlement) and out[2].path == "[2].reverse.status", "a reversal cannot be reversed"
     assert out[3].ytd_after["admissions"] == 2
     # A settlement is reversed once.
     out = taiyuan.settle_many([a, b, {"reverse": first}, {"reverse": first}], errors="return")
     assert out[2].status == "reversed"
-    assert isinstance(out[3], yibao.InvalidSettlement) and out[3].path == "[3].stamp.input_hash"
+    assert isinstance(out[3], yibao.InvalidSettlement) and out[3].path == "[3].reverse.stamp.input_hash"
 
 
 def test_settle_many_carries_the_account_balance(taiyuan):
