@@ -128,7 +128,7 @@ enum Settler {
         pool: Pool,
         /// Entries read but not yet handed to the workers.
         chunk: Vec<Result<Entry, Error>>,
-        /// The input line of each claim read whose result is not yet
+        /// The input line of each entry read whose result is not yet
         /// written, in input order.
         lines: VecDeque<u64>,
     },
@@ -137,14 +137,14 @@ enum Settler {
 impl Settler {
     /// Settles (or reverses) the entry of input line `i` and writes its
     /// result, or (with workers) queues it, handing a full chunk to the workers.
-    fn take(&mut self, i: u64, claim: Result<Entry, Error>, out: &mut Output) -> Result<(), Error> {
+    fn take(&mut self, i: u64, entry: Result<Entry, Error>, out: &mut Output) -> Result<(), Error> {
         match self {
             Settler::Inline(engine, carry) => {
-                let settled = claim.and_then(|c| carry.take(engine, c));
+                let settled = entry.and_then(|e| carry.take(engine, e));
                 out.put(i, settled.as_ref())
             }
             Settler::Pool { chunk, lines, .. } => {
-                chunk.push(claim);
+                chunk.push(entry);
                 lines.push_back(i);
                 if chunk.len() == CHUNK {
                     self.flush(false, out)?;
