@@ -414,19 +414,23 @@ mod tests {
         assert_eq!(fresh.settle(&engine, claim("21")).unwrap().ytd_after.admissions, 1);
     }
 
+    /// The example policy whose account pays the member's in-scope share,
+    /// and the claim of its conformance case (an 11 000.00 stay, a balance
+    /// of 5 000.00).
+    fn account_case() -> (Engine, Claim) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let engine = Engine::from_file(&root.join("examples/policies/account-inscp.json")).unwrap();
+        let case =
+            std::fs::read_to_string(root.join("tests/conformance/cases/feature-account-inscp-share.json")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&case).unwrap();
+        (engine, crate::claim_from_value(v["claim"].clone()).unwrap())
+    }
+
     #[test]
     fn a_claim_without_a_balance_continues_from_the_balance_the_last_one_left() {
         // The account pays the member's in-scope share (3 700.00 of a
         // 11 000.00 stay) while the balance lasts.
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/policies/account-inscp.json");
-        let engine = Engine::from_file(&path).unwrap();
-        let case = std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../tests/conformance/cases/feature-account-inscp-share.json"),
-        )
-        .unwrap();
-        let v: serde_json::Value = serde_json::from_str(&case).unwrap();
-        let first = crate::claim_from_value(v["claim"].clone()).unwrap();
+        let (engine, first) = account_case();
         assert_eq!(first.psn.balc, Some(Decimal::from(5000)));
         let mut later = first.clone();
         later.psn.balc = None;
@@ -547,15 +551,7 @@ mod tests {
     fn a_reversal_gives_the_account_back_on_the_carried_balance() {
         // The account pays the in-scope share (3 700.00) of each stay while
         // the 5 000.00 the first claim gives lasts.
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/policies/account-inscp.json");
-        let engine = Engine::from_file(&path).unwrap();
-        let case = std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../tests/conformance/cases/feature-account-inscp-share.json"),
-        )
-        .unwrap();
-        let v: serde_json::Value = serde_json::from_str(&case).unwrap();
-        let first = crate::claim_from_value(v["claim"].clone()).unwrap();
+        let (engine, first) = account_case();
         let mut later = first.clone();
         later.psn.balc = None;
         let mut carry = Carry::default();
