@@ -258,6 +258,9 @@ yibao_status yibao_settle_gbk_into(const struct yibao_engine *e,
  Reverses a settlement (UTF-8 JSON). `ytd` (may be NULL with `ytd_len` 0) is
  the member's current accumulators when later claims were settled since.
  `*out` receives the reversal JSON, whose `ytd_after` are the accumulators restored.
+ To give the member's current account balance too (it gets back what the
+ account paid), call `yibao_call` with op `reverse` and
+ `{"settlement": …, "ytd": …, "balc": "…"}`.
  */
 yibao_status yibao_reverse(const struct yibao_engine *e,
                            const uint8_t *settlement,
@@ -281,7 +284,7 @@ yibao_status yibao_reverse_into(const struct yibao_engine *e,
 
 /*
  Runs one operation on UTF-8 JSON: `settle`, `reverse`
- (`{"settlement", "ytd"}`), `check` (a manual-reimbursement application),
+ (`{"settlement", "ytd"?, "balc"?}`), `check` (a manual-reimbursement application),
  `filing` (a filing transition), `certification` (a certification step),
  `deadline` (a claim), `workdays` (`{"from", "days"}`) or `policy` (the
  loaded policy: its ID, versions, hash, rules, the parameters still

@@ -69,6 +69,11 @@ enum Cmd {
         /// The member's current accumulators (JSON), if later claims were settled since.
         #[arg(long)]
         ytd: Option<PathBuf>,
+        /// The member's current personal-account balance (`1234.50`), which
+        /// gets back what their own account paid; the balance the settlement
+        /// left if absent.
+        #[arg(long)]
+        balc: Option<String>,
     },
     /// List the built-in packs, their rule IDs and the parameters each still needs.
     Policies {
@@ -201,7 +206,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let s = engine.settle(&parsed)?;
             out!("{}", to_json(&s, pretty));
         }
-        Cmd::Reverse { settlement, ytd } => {
+        Cmd::Reverse { settlement, ytd, balc } => {
             let s = yibao_core::parse_settlement(&read_input(&settlement)?)?;
             let current = match ytd {
                 Some(p) => {
@@ -210,7 +215,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
                 None => None,
             };
-            let r = yibao_core::adjudicate::reverse::reverse(&s, current.as_ref())?;
+            let balc = balc
+                .map(|b| {
+                    yibao_core::money::parse_decimal(&b, 2).map_err(|e| Error::at(ErrorCode::InvalidClaim, "balc", e))
+                })
+                .transpose()?;
+            let r = yibao_core::adjudicate::reverse::reverse(&s, current.as_ref(), balc)?;
             out!("{}", to_json(&r, false));
         }
         Cmd::Policies { json } => {

@@ -278,6 +278,25 @@ fn reverse_gives_back_the_accumulators() {
 }
 
 #[test]
+fn reverse_gives_the_account_back_on_the_balance_of_now() {
+    // The account paid 3 700.00 of this stay; later claims left 250.50.
+    let claim = case_claim("feature-account-inscp-share");
+    let o = yibao(&["settle", "--policy", "examples/policies/account-inscp.json"], Some(&claim.to_string()));
+    let settled = String::from_utf8(o.stdout).unwrap();
+    let o = yibao(&["reverse", "--balc", "250.5", "-"], Some(&settled));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (&r["setlinfo"]["acct_pay"], &r["setlinfo"]["balc"]),
+        (&Value::from("-3700.00"), &Value::from("3950.50"))
+    );
+    let o = yibao(&["reverse", "--balc=-1", "-"], Some(&settled));
+    assert_eq!(o.status.code(), Some(1));
+    let e: Value = serde_json::from_slice(&o.stderr).unwrap();
+    assert_eq!((&e["code"], &e["path"]), (&Value::from("INVALID_CLAIM"), &Value::from("balc")));
+}
+
+#[test]
 fn check_policy_reports_what_is_still_required() {
     let o = yibao(&["check-policy", "examples/policies/taiyuan-employee-ratios.json"], None);
     assert!(o.status.success());

@@ -4,6 +4,7 @@
 use crate::adjudicate;
 use crate::claim::Claim;
 use crate::error::{Error, ErrorCode, Result};
+use crate::money::Decimal;
 use crate::paperwork;
 use crate::policy::builtin;
 use crate::policy::load::{self, DefaultResolver, ParamInfo, Policy};
@@ -266,7 +267,7 @@ impl Engine {
     }
 
     /// Runs one operation on JSON (what every binding calls): `settle`,
-    /// `reverse` (`{"settlement", "ytd"?}`), `check`, `filing`,
+    /// `reverse` (`{"settlement", "ytd"?, "balc"?}`), `check`, `filing`,
     /// `certification`, `deadline` (a claim), `workdays` (`{"from", "days"}`).
     pub fn call(&self, op: &str, input: &str) -> Result<String> {
         fn parse<T: serde::de::DeserializeOwned>(input: &str) -> Result<T> {
@@ -292,6 +293,8 @@ impl Engine {
             settlement: Settlement,
             #[serde(default)]
             ytd: Option<Ytd>,
+            #[serde(with = "crate::money::money::opt", default)]
+            balc: Option<Decimal>,
         }
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -303,7 +306,7 @@ impl Engine {
             "settle" => self.settle_json(input),
             "reverse" => {
                 let r: ReverseIn = parse(input)?;
-                Ok(crate::settlement_json::to_string(&self.reverse(&r.settlement, r.ytd.as_ref())?))
+                Ok(crate::settlement_json::to_string(&self.reverse(&r.settlement, r.ytd.as_ref(), r.balc)?))
             }
             "check" => out(&self.check(&parse(input)?)?),
             "filing" => out(&self.filing(&parse(input)?)?),
@@ -326,9 +329,10 @@ impl Engine {
         }
     }
 
-    /// Reverses a settlement; see [`adjudicate::reverse::reverse`].
-    pub fn reverse(&self, s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
-        adjudicate::reverse::reverse(s, current)
+    /// Reverses a settlement, against the member's current accumulators and
+    /// account balance when given; see [`adjudicate::reverse::reverse`].
+    pub fn reverse(&self, s: &Settlement, current: Option<&Ytd>, balc: Option<Decimal>) -> Result<Settlement> {
+        adjudicate::reverse::reverse(s, current, balc)
     }
 }
 

@@ -173,12 +173,15 @@ fn reverse(
             FfiError::from(yibao_core::Error::from_serde(yibao_core::ErrorCode::InvalidClaim, "ytd", &err))
         })?)
     };
-    Ok(yibao_core::settlement_json::to_string(&eng.reverse(&st, current.as_ref())?).into_bytes())
+    Ok(yibao_core::settlement_json::to_string(&eng.reverse(&st, current.as_ref(), None)?).into_bytes())
 }
 
 /// Reverses a settlement (UTF-8 JSON). `ytd` (may be NULL with `ytd_len` 0) is
 /// the member's current accumulators when later claims were settled since.
 /// `*out` receives the reversal JSON, whose `ytd_after` are the accumulators restored.
+/// To give the member's current account balance too (it gets back what the
+/// account paid), call `yibao_call` with op `reverse` and
+/// `{"settlement": …, "ytd": …, "balc": "…"}`.
 #[no_mangle]
 pub extern "C" fn yibao_reverse(
     e: *const yibao_engine,
@@ -221,7 +224,7 @@ fn call_op(
 }
 
 /// Runs one operation on UTF-8 JSON: `settle`, `reverse`
-/// (`{"settlement", "ytd"}`), `check` (a manual-reimbursement application),
+/// (`{"settlement", "ytd"?, "balc"?}`), `check` (a manual-reimbursement application),
 /// `filing` (a filing transition), `certification` (a certification step),
 /// `deadline` (a claim), `workdays` (`{"from", "days"}`) or `policy` (the
 /// loaded policy: its ID, versions, hash, rules, the parameters still

@@ -93,7 +93,7 @@ pub extern "system" fn yibao_vba_reverse(
 ) -> i32 {
     vba_call(out, cap, needed, || {
         let s = yibao_core::parse_settlement(&arg(settlement, len, "settlement")?)?;
-        Ok(yibao_core::settlement_json::to_string(&yibao_core::adjudicate::reverse::reverse(&s, None)?))
+        Ok(yibao_core::settlement_json::to_string(&yibao_core::adjudicate::reverse::reverse(&s, None, None)?))
     })
 }
 

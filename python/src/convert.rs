@@ -202,6 +202,13 @@ pub fn settlement_of(obj: &Bound<'_, PyAny>) -> Result<yibao_core::Settlement, E
     yibao_core::parse_settlement(&text)
 }
 
+/// An account balance as a claim's amounts are read: `Decimal`, `str`,
+/// `int`, or a `float` exact to the fen.
+pub fn balance_of(obj: &Bound<'_, PyAny>) -> Result<yibao_core::money::Decimal, Error> {
+    let v = to_value(obj, &mut "balc".to_string(), 0)?;
+    yibao_core::money::money::deserialize(v).map_err(|e| Error::from_serde(ErrorCode::InvalidClaim, "balc", &e))
+}
+
 /// Accumulators from a dict or a JSON str.
 pub fn ytd_of(obj: &Bound<'_, PyAny>) -> Result<yibao_core::Ytd, Error> {
     let v = if let Ok(s) = obj.cast::<PyString>() {

@@ -154,13 +154,22 @@ impl Engine {
 
     /// Reverses a settlement (a `Settlement`, `dict`, or JSON `str` or `bytes`): amounts
     /// negated, `ytd_after` the accumulators as they were. `ytd` is the
-    /// member's current accumulators, when later claims were settled since.
-    #[pyo3(signature = (settlement, ytd = None))]
-    fn reverse(&self, settlement: &Bound<'_, PyAny>, ytd: Option<&Bound<'_, PyAny>>) -> PyResult<Settlement> {
+    /// member's current accumulators, when later claims were settled since;
+    /// `balc` their current personal-account balance (`Decimal`, `str` or
+    /// `int`), which gets back what their own account paid (the balance the
+    /// settlement left gets it when absent).
+    #[pyo3(signature = (settlement, ytd = None, balc = None))]
+    fn reverse(
+        &self,
+        settlement: &Bound<'_, PyAny>,
+        ytd: Option<&Bound<'_, PyAny>>,
+        balc: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Settlement> {
         let r = guarded(|| {
             let s = convert::settlement_of(settlement)?;
             let current = ytd.map(convert::ytd_of).transpose()?;
-            self.inner.reverse(&s, current.as_ref())
+            let balc = balc.map(convert::balance_of).transpose()?;
+            self.inner.reverse(&s, current.as_ref(), balc)
         })?;
         Ok(Settlement { inner: Arc::new(r) })
     }

@@ -66,6 +66,22 @@ def test_reverse_restores_accumulators(taiyuan, admission):
     assert r1.ytd_after["benefit_paid"]["inpatient"] == s2.setlinfo.hifp_pay
 
 
+def test_reverse_gives_the_account_back_on_the_balance_of_now():
+    # The account paid 3 700.00 of this stay; later claims left 250.50.
+    engine = yibao.Engine.from_file(str(ROOT / "examples/policies/account-inscp.json"))
+    case = json.loads((ROOT / "tests/conformance/cases/feature-account-inscp-share.json").read_text())
+    s = engine.settle(case["claim"])
+    assert engine.reverse(s).setlinfo.balc == Decimal("5000.00"), "the balance the settlement left"
+    for balc in [Decimal("250.5"), "250.50", 250.5]:
+        r = engine.reverse(s, balc=balc)
+        assert (r.setlinfo.acct_pay, r.setlinfo.balc) == (Decimal("-3700.00"), Decimal("3950.50"))
+        assert str(r.setlinfo.balc) == "3950.50"
+    for bad in [Decimal("-1"), "0.001", 0.1 + 0.2]:
+        with pytest.raises(yibao.InvalidClaim) as e:
+            engine.reverse(s, balc=bad)
+        assert e.value.path == "balc"
+
+
 @pytest.mark.parametrize(
     "mutate, exc, code, path",
     [

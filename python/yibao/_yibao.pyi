@@ -204,5 +204,10 @@ class Engine:
         """Applies a certification step."""
     def deadline(self, claim: _Claim) -> Optional[dict]:
         """The manual-reimbursement window of a claim."""
-    def reverse(self, settlement: Union[Settlement, _Claim], ytd: Optional[Union[str, Mapping[str, Any]]] = None) -> Settlement:
-        """Reverses a settlement; ytd_after gives back the accumulators."""
+    def reverse(
+        self,
+        settlement: Union[Settlement, _Claim],
+        ytd: Optional[Union[str, Mapping[str, Any]]] = None,
+        balc: Optional[Union[Decimal, str, int]] = None,
+    ) -> Settlement:
+        """Reverses a settlement; ytd_after gives back the accumulators, balc the current balance with the refund."""

@@ -358,8 +358,24 @@ static void buffers_and_errors(void) {
     st = yibao_reverse(e, u8(owned), strlen(owned), NULL, 0, &out, NULL);
     CHECK(st == YIBAO_STATUS_OK && strstr(out, "\"status\":\"reversed\"") && strstr(out, "\"hifp_pay\":\"-4625.00\""), "reverse");
     yibao_free_string(out);
-    yibao_free_string(owned);
     out = NULL;
+    /* Against the member's current accumulators and balance, through the call
+       every binding makes: the balance of now gets back what the account paid
+       (nothing here). */
+    {
+        size_t cap = strlen(owned) + 64;
+        char *req = (char *)malloc(cap);
+        if (req) {
+            snprintf(req, cap, "{\"settlement\":%s,\"balc\":\"100.5\"}", owned);
+            st = yibao_call(e, u8("reverse"), 7, u8(req), strlen(req), &out, NULL);
+            CHECK(st == YIBAO_STATUS_OK && strstr(out, "\"status\":\"reversed\"") && strstr(out, "\"balc\":\"100.50\""),
+                  "reverse at the balance of now: %s", out ? out : "");
+            yibao_free_string(out);
+            out = NULL;
+            free(req);
+        }
+    }
+    yibao_free_string(owned);
 
     /* Policies. */
     st = yibao_policies(&out, &n);

@@ -7,8 +7,11 @@ use crate::settlement::{Settlement, Status};
 use crate::ytd::Ytd;
 
 /// Reverses `s`. With `current`, the accumulators the member has now (later
-/// claims may have been settled since); without, the settlement's own `ytd_after`.
-pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
+/// claims may have been settled since); without, the settlement's own
+/// `ytd_after`. With `balc`, the personal-account balance the member has
+/// now, which gets back what their own account paid (the reversal's
+/// `balc`); without, the balance the settlement left gets it.
+pub fn reverse(s: &Settlement, current: Option<&Ytd>, balc: Option<Decimal>) -> Result<Settlement> {
     if s.status == Status::Reversed {
         return Err(Error::at(
             ErrorCode::InvalidSettlement,
@@ -18,6 +21,9 @@ pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
     }
     if let Some(c) = current {
         super::validate::ytd(c)?;
+    }
+    if let Some(b) = balc {
+        super::validate::balance(b, "balc")?;
     }
     let base = current.unwrap_or(&s.ytd_after);
     if base.year != s.ytd_delta.year {
@@ -53,12 +59,15 @@ pub fn reverse(s: &Settlement, current: Option<&Ytd>) -> Result<Settlement> {
     }
     out.status = Status::Reversed;
     let i = &mut out.setlinfo;
+    // The member's own balance gets back what it paid; the mutual-aid part
+    // came from a family member's account.
+    let refund = i.acct_pay - i.acct_mulaid_pay;
+    let mut now = balc.unwrap_or(i.balc);
+    now.rescale(2);
+    i.balc = now + refund;
     for f in i.claim_amounts_mut() {
         *f = neg(*f);
     }
-    // The member's own balance gets back what it paid (both amounts were
-    // negated above); the mutual-aid part came from a family member's account.
-    i.balc = i.balc - i.acct_pay + i.acct_mulaid_pay;
     for d in &mut out.setldetail {
         d.fund_payamt = neg(d.fund_payamt);
         d.inscp_scp_amt = neg(d.inscp_scp_amt);
@@ -103,4 +112,48 @@ fn fen_places(s: &mut Settlement) {
         ]
     });
     info.into_iter().chain(funds).chain(lines).for_each(at_two);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reverse;
+    use crate::error::ErrorCode;
+    use crate::money::Decimal;
+    use crate::{Engine, Settlement};
+    use std::str::FromStr;
+
+    /// The example whose account pays the in-scope share: its case's stay
+    /// has the account pay 3 700.00 of a 5 000.00 balance.
+    fn account_stay() -> (Engine, Settlement) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let e = Engine::from_file(&root.join("examples/policies/account-inscp.json")).unwrap();
+        let case =
+            std::fs::read_to_string(root.join("tests/conformance/cases/feature-account-inscp-share.json")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&case).unwrap();
+        let s = e.settle(&crate::claim_from_value(v["claim"].clone()).unwrap()).unwrap();
+        assert_eq!((s.setlinfo.acct_pay, s.setlinfo.balc), (Decimal::from(3700), Decimal::from(1300)));
+        (e, s)
+    }
+
+    #[test]
+    fn the_balance_the_member_has_now_gets_back_what_their_account_paid() {
+        let (e, s) = account_stay();
+        // Without the balance of now, the one the settlement left gets it.
+        assert_eq!(reverse(&s, None, None).unwrap().setlinfo.balc.to_string(), "5000.00");
+        // Later claims spent the account down to 250.5: it gets the 3 700.00, at the fen.
+        let r = reverse(&s, None, Some(Decimal::from_str("250.5").unwrap())).unwrap();
+        assert_eq!(r.setlinfo.balc.to_string(), "3950.50");
+        assert_eq!(r.setlinfo.acct_pay.to_string(), "-3700.00");
+        // Through the JSON call every binding makes.
+        let text = crate::settlement_json::to_string(&s);
+        let out = e.call("reverse", &format!("{{\"settlement\":{text},\"balc\":\"250.50\"}}")).unwrap();
+        assert!(out.contains("\"balc\":\"3950.50\""), "{out}");
+        // A balance below zero, above the limit or finer than the fen is refused at `balc`.
+        for bad in ["-0.01", "100000000.01", "0.001"] {
+            let err = reverse(&s, None, Some(Decimal::from_str(bad).unwrap())).unwrap_err();
+            assert_eq!((err.code, err.path.as_deref()), (ErrorCode::InvalidClaim, Some("balc")), "{bad}");
+        }
+        let err = e.call("reverse", &format!("{{\"settlement\":{text},\"balc\":\"x\"}}")).unwrap_err();
+        assert_eq!(err.path.as_deref(), Some("balc"));
+    }
 }

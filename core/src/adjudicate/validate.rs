@@ -343,6 +343,17 @@ pub fn claim(c: &Claim) -> Result<()> {
     Ok(())
 }
 
+/// Checks an account balance given as input (the current one a reversal
+/// starts from), at `path`: not negative, within the amount limit, exact to
+/// the fen.
+pub fn balance(b: Decimal, path: &str) -> Result<()> {
+    amount(b, &|| path.to_string())?;
+    if b.normalize().scale() > 2 {
+        return Err(Error::claim(path, format!("balance {b} is finer than the fen")));
+    }
+    Ok(())
+}
+
 /// Checks accumulators given as input (a claim's `ytd`, or the current ones
 /// a reversal starts from), with paths under `ytd`: a count of admissions
 /// within 0 and its limit, amounts not negative and within theirs.

@@ -138,7 +138,7 @@ pub fn sound(e: &Engine, text: &str) -> Result<Option<Settlement>, TestCaseError
     let claim = parse_claim(text).unwrap();
     let body = &e.policy().version_on(claim.mdtrt.begndate).unwrap().body;
     let before = yibao_core::adjudicate::starting_ytd(&yibao_core::policy::facts::Facts::of(&claim, body)).unwrap();
-    let r = e.reverse(&s, None).unwrap();
+    let r = e.reverse(&s, None, None).unwrap();
     prop_assert_eq!(&r.ytd_after, &before, "{}", id);
     prop_assert!(identities::check(&r).is_empty(), "{}: {:?}", id, identities::check(&r));
     // ... and the member's own account balance; what mutual aid paid
@@ -151,7 +151,7 @@ pub fn sound(e: &Engine, text: &str) -> Result<Option<Settlement>, TestCaseError
         let mut later = claim.clone();
         later.ytd = Some(s.ytd_after.clone());
         if let Ok(s2) = e.settle(&later) {
-            let r1 = e.reverse(&s, Some(&s2.ytd_after)).unwrap();
+            let r1 = e.reverse(&s, Some(&s2.ytd_after), None).unwrap();
             prop_assert_eq!(r1.ytd_after, before.apply(&s2.ytd_delta, 1), "{}", id);
         }
     }
