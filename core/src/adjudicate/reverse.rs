@@ -143,6 +143,8 @@ mod tests {
         // Later claims spent the account down to 250.5: it gets the 3 700.00, at the fen.
         let r = reverse(&s, None, Some(Decimal::from_str("250.5").unwrap())).unwrap();
         assert_eq!(r.setlinfo.balc.to_string(), "3950.50");
+        let r = reverse(&s, None, Some(Decimal::from_str("250.57").unwrap())).unwrap();
+        assert_eq!(r.setlinfo.balc.to_string(), "3950.57");
         assert_eq!(r.setlinfo.acct_pay.to_string(), "-3700.00");
         // Through the JSON call every binding makes.
         let text = crate::settlement_json::to_string(&s);
