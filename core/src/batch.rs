@@ -384,7 +384,7 @@ fn work(engine: &Engine, jobs: &mpsc::Receiver<Job>, done: &mpsc::Sender<Done>) 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn claim(med_type: &str) -> Claim {
@@ -414,7 +414,7 @@ mod tests {
     /// The example policy whose account pays the member's in-scope share,
     /// and the claim of its conformance case (an 11 000.00 stay, a balance
     /// of 5 000.00).
-    fn account_case() -> (Engine, Claim) {
+    pub(crate) fn account_case() -> (Engine, Claim) {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let engine = Engine::from_file(&root.join("examples/policies/account-inscp.json")).unwrap();
         let case =

@@ -125,12 +125,8 @@ mod tests {
     /// The example whose account pays the in-scope share: its case's stay
     /// has the account pay 3 700.00 of a 5 000.00 balance.
     fn account_stay() -> (Engine, Settlement) {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let e = Engine::from_file(&root.join("examples/policies/account-inscp.json")).unwrap();
-        let case =
-            std::fs::read_to_string(root.join("tests/conformance/cases/feature-account-inscp-share.json")).unwrap();
-        let v: serde_json::Value = serde_json::from_str(&case).unwrap();
-        let s = e.settle(&crate::claim_from_value(v["claim"].clone()).unwrap()).unwrap();
+        let (e, claim) = crate::batch::tests::account_case();
+        let s = e.settle(&claim).unwrap();
         assert_eq!((s.setlinfo.acct_pay, s.setlinfo.balc), (Decimal::from(3700), Decimal::from(1300)));
         (e, s)
     }
