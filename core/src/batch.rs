@@ -119,7 +119,7 @@ impl Carry {
     }
 
     /// Reverses `s` against what its member carries: their accumulators
-    /// lose what it added (those it left, when the file has settled nothing
+    /// lose what it added (those it left, when the stream has settled nothing
     /// of theirs yet), and their carried balance gets back what their own
     /// account paid, which the reversal reports as its `balc`. A reversal
     /// that fails (a settlement of another year than the carried
@@ -489,7 +489,7 @@ pub(crate) mod tests {
         carry.reverse(&engine, &second).unwrap();
         let last = carry.reverse(&engine, &third).unwrap();
         assert_eq!(last.ytd_after.normalized(), Ytd::fresh(2010).normalized());
-        // A reversal of a member the file has not settled yet starts from the settlement's own `ytd_after`.
+        // A reversal of a member the stream has not settled yet starts from the settlement's own `ytd_after`.
         let mut fresh = Carry::default();
         assert_eq!(fresh.reverse(&engine, &first).unwrap(), engine.reverse(&first, None, None).unwrap());
     }
