@@ -3,12 +3,25 @@
 import glob, json, os
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(here)
-os.makedirs(f"{here}/corpus/settle_abi", exist_ok=True)
-os.makedirs(f"{here}/corpus/policy_load", exist_ok=True)
+# The operations of `call_abi`, in its order: the first byte of an input picks one.
+OPS = ["settle", "reverse", "check", "filing", "certification", "deadline", "workdays", "policy"]
+for target in ("settle_abi", "policy_load", "call_abi", "batch_lines"):
+    os.makedirs(f"{here}/corpus/{target}", exist_ok=True)
 for f in glob.glob(f"{root}/tests/conformance/cases/*.json"):
+    name = os.path.basename(f)
     c = json.load(open(f))
     t = c.get("claim_text") or json.dumps(c.get("claim") or c.get("input"), ensure_ascii=False)
-    open(f"{here}/corpus/settle_abi/{os.path.basename(f)}", "w").write(t)
+    open(f"{here}/corpus/settle_abi/{name}", "w").write(t)
+    op = c.get("op", "settle")
+    if op in OPS:
+        open(f"{here}/corpus/call_abi/{name}", "wb").write(bytes([OPS.index(op)]) + t.encode())
+    if op == "reverse" and isinstance(c.get("input"), dict) and "settlement" in c["input"]:
+        line = json.dumps({"reverse": c["input"]["settlement"]}, ensure_ascii=False)
+        open(f"{here}/corpus/batch_lines/{name}", "w").write(line + "\n")
+    elif op == "settle" and (c.get("claim") or c.get("claim_text")):
+        claim = c.get("claim_text") or json.dumps(c["claim"], ensure_ascii=False)
+        # Twice, so the second line goes on from the first.
+        open(f"{here}/corpus/batch_lines/{name}", "w").write(claim.replace("\n", " ") + "\n" + claim.replace("\n", " ") + "\n")
 for f in glob.glob(f"{root}/examples/policies/*.json") + glob.glob(f"{root}/core/policies/*.json"):
     d = json.load(open(f))
     if isinstance(d.get("extends"), str) and d["extends"].endswith(".json"):
