@@ -104,10 +104,11 @@ enum Cmd {
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// Worker threads that settle while this one reads and writes (each
-        /// member on one worker); 0 settles on this thread. Results are the
+        /// member on one worker); 0 settles on this thread. By default one
+        /// fewer than the cores (this thread keeps one busy). Results are the
         /// same, in input order, whatever the number.
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Check an application for manual reimbursement (claim, materials, dates, card use).
     Check(OpArgs),
@@ -266,7 +267,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             out!("{}", to_json(&schema, true));
         }
         Cmd::Batch { policy, input, output, threads } => {
-            return batch::run(&policy, &input, output.as_deref(), threads)
+            let threads = threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(0, |n| n.get().saturating_sub(1)));
+            return batch::run(&policy, &input, output.as_deref(), threads);
         }
         Cmd::Demo { policy } => demo::run(&policy)?,
         Cmd::Check(a) => ops::run(&a.policy, "check", &a.input, a.pretty)?,

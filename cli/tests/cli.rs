@@ -531,4 +531,8 @@ fn batch_on_worker_threads_writes_what_it_writes_on_one() {
         assert!(many.stdout == one.stdout, "{threads} threads");
         assert!(String::from_utf8_lossy(&many.stderr).contains("699 claims, 2 failed"), "{threads} threads");
     }
+    // Without `--threads`, as many workers as the cores allow.
+    let default = yibao(&["batch", "--policy", "cn-sx-taiyuan-resident-2010", "-"], Some(&input));
+    assert_eq!(default.status.code(), Some(1));
+    assert!(default.stdout == one.stdout, "the default thread count");
 }
