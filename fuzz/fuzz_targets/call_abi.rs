@@ -12,19 +12,14 @@ use yibao::*;
 const OPS: [&str; 9] =
     ["settle", "reverse", "check", "filing", "certification", "deadline", "workdays", "policy", "nope"];
 
-/// The engine handle, kept as the integer token it is.
+mod shared;
+
+/// The engine, made once.
 static ENGINE: OnceLock<usize> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, input)) = data.split_first() else { return };
-    let e = ENGINE
-        .get_or_init(|| {
-            let id = b"cn-xj-urumqi";
-            let mut e = ptr::null_mut();
-            assert_eq!(yibao_engine_new_builtin(id.as_ptr(), id.len(), &mut e), YIBAO_STATUS_OK);
-            e as usize
-        })
-        .to_owned() as *const yibao_engine;
+    let e = shared::engine(&ENGINE, "cn-xj-urumqi");
     let op = OPS[usize::from(pick) % OPS.len()];
     let mut out = ptr::null_mut();
     let mut out_len = 0usize;

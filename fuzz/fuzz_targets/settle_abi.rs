@@ -7,19 +7,13 @@ use std::ptr;
 use std::sync::OnceLock;
 use yibao::*;
 
-/// The engine handle, kept as the integer token it is (handles are registry
-/// tokens, never dereferenced by the caller).
+mod shared;
+
+/// The engine, made once.
 static ENGINE: OnceLock<usize> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
-    let e = ENGINE
-        .get_or_init(|| {
-            let id = b"cn-sx-taiyuan-resident-2010";
-            let mut e = ptr::null_mut();
-            assert_eq!(yibao_engine_new_builtin(id.as_ptr(), id.len(), &mut e), YIBAO_STATUS_OK);
-            e as usize
-        })
-        .to_owned() as *mut yibao_engine;
+    let e = shared::engine(&ENGINE, "cn-sx-taiyuan-resident-2010");
     let mut out = ptr::null_mut();
     let st = yibao_settle(e, data.as_ptr(), data.len(), &mut out, ptr::null_mut());
     assert_ne!(st, YIBAO_STATUS_PANIC);
