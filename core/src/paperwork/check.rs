@@ -78,10 +78,11 @@ pub struct CheckResult {
 
 /// An error found in the application's claim, with its path given from the
 /// application (`claim.feedetail[0]…`), as the reader gives the paths of
-/// fields it cannot read. Errors about the policy keep their own paths.
+/// fields it cannot read; so is a claim naming another policy than the
+/// engine's (`claim.policy`). Errors about the policy keep their own paths.
 fn in_claim(mut e: crate::Error) -> crate::Error {
-    use crate::ErrorCode::{InputTooLarge, InvalidClaim, NoPolicyVersion, UnknownCode};
-    if matches!(e.code, InvalidClaim | UnknownCode | InputTooLarge | NoPolicyVersion) {
+    use crate::ErrorCode::{InputTooLarge, InvalidClaim, NoPolicyVersion, UnknownCode, UnknownPolicy};
+    if matches!(e.code, InvalidClaim | UnknownCode | InputTooLarge | NoPolicyVersion | UnknownPolicy) {
         if let Some(p) = e.path.take() {
             e.path = Some(format!("claim.{p}"));
         }
