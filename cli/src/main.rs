@@ -267,8 +267,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             out!("{}", to_json(&schema, true));
         }
         Cmd::Batch { policy, input, output, threads } => {
-            let threads = threads
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(0, |n| n.get().saturating_sub(1)));
+            let threads = threads.unwrap_or_else(yibao_core::batch::default_workers);
             return batch::run(&policy, &input, output.as_deref(), threads);
         }
         Cmd::Demo { policy } => demo::run(&policy)?,

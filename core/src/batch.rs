@@ -198,6 +198,12 @@ pub fn settle_many<E: Into<Entry>>(engine: &Engine, claims: Vec<Result<E>>, thre
     out
 }
 
+/// The worker threads a stream gets by default: one fewer than the cores
+/// (0 on one core), the reading thread keeping the last one busy.
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(0, |n| n.get() - 1)
+}
+
 /// One worker's share of a chunk: `(input index, entry)`.
 type Job = Vec<(usize, Result<Entry>)>;
 /// A worker's results for one job, and the job's vector, emptied, to be

@@ -106,7 +106,8 @@ impl Engine {
             return Err(pyo3::exceptions::PyValueError::new_err("errors must be \"raise\" or \"return\""));
         }
         let threads = threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1)));
+            // At least one: settling without the GIL lets other Python threads run.
+            .unwrap_or_else(|| yibao_core::batch::default_workers().max(1));
         let mut pool = yibao_core::batch::Pool::new(&self.inner, threads);
         let out = PyList::empty(py);
         let mut iter = claims.try_iter()?;
