@@ -196,4 +196,18 @@ mod tests {
             assert_eq!(super::icd_range(listed), want, "{listed}");
         }
     }
+
+    #[test]
+    fn same_disease_is_read_as_a_flag_or_category_and_says_so_when_not() {
+        use super::SameDisease;
+        let read = |t: &str| serde_json::from_str::<SameDisease>(t);
+        assert_eq!(read("true").unwrap(), SameDisease::Code);
+        assert_eq!(read("false").unwrap(), SameDisease::Any);
+        assert_eq!(read("\"category\"").unwrap(), SameDisease::Category);
+        // A policy author who writes anything else is told what is accepted.
+        for bad in ["\"yes\"", "1", "null"] {
+            let e = read(bad).unwrap_err().to_string();
+            assert!(e.contains("expected true, false or \"category\""), "{bad}: {e}");
+        }
+    }
 }
