@@ -19,9 +19,9 @@ for f in glob.glob(f"{root}/tests/conformance/cases/*.json"):
         line = json.dumps({"reverse": c["input"]["settlement"]}, ensure_ascii=False)
         open(f"{here}/corpus/batch_lines/{name}", "w").write(line + "\n")
     elif op == "settle" and (c.get("claim") or c.get("claim_text")):
-        claim = c.get("claim_text") or json.dumps(c["claim"], ensure_ascii=False)
-        # Twice, so the second line goes on from the first.
-        open(f"{here}/corpus/batch_lines/{name}", "w").write(claim.replace("\n", " ") + "\n" + claim.replace("\n", " ") + "\n")
+        # The claim twice, on a line each, so the second goes on from the first.
+        line = t.replace("\n", " ") + "\n"
+        open(f"{here}/corpus/batch_lines/{name}", "w").write(line * 2)
 for f in glob.glob(f"{root}/examples/policies/*.json") + glob.glob(f"{root}/core/policies/*.json"):
     d = json.load(open(f))
     if isinstance(d.get("extends"), str) and d["extends"].endswith(".json"):

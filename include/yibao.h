@@ -8,7 +8,8 @@
  * with yibao_free_string(), or a caller buffer (_into functions: a buffer too
  * small gets YIBAO_STATUS_BUFFER_TOO_SMALL, nothing written, *needed = bytes
  * required including the NUL). On failure the output receives the error JSON
- * {"code","path","message"}, also kept as the thread's last error. Engines are
+ * {"code","path","message"} (into a caller buffer if it fits; the status is the
+ * error's either way), also kept as the thread's last error. Engines are
  * immutable and safe to share between threads. See include/README.md.
  */
 #ifndef YIBAO_H

@@ -6,7 +6,9 @@ Attribute VB_Name = "yibao"
 ' DLL never returns memory VBA would have to free), money goes through the
 ' Currency type (an exact 64-bit integer scaled by 10 000). Every function
 ' returns a status: 0 = OK, 101 = buffer too small (needed is set), others as
-' in yibao.h; on failure the buffer holds the error JSON {"code","path","message"}.
+' in yibao.h; on failure the buffer holds the error JSON {"code","path","message"}
+' (a failing call returns its own status even when asked for the size, with
+' needed set to the error JSON's length).
 '
 ' Put yibao_x64.dll (64-bit Office) or yibao_x86.dll (32-bit Office) next to
 ' the workbook and call YibaoLoad from Workbook_Open.

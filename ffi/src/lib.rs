@@ -9,8 +9,9 @@
 //!   two-call pattern: a buffer too small gets `YIBAO_STATUS_BUFFER_TOO_SMALL`,
 //!   nothing written, and `*needed` set to the bytes required (NUL included).
 //! - On failure the output receives the error JSON of the contract
-//!   (`{"code","path","message"}`); the same JSON is kept as this thread's
-//!   last error ([`yibao_last_error`]).
+//!   (`{"code","path","message"}`), into a caller buffer if it fits: the
+//!   status is the error's either way, and `*needed` the error JSON's size.
+//!   The same JSON is kept as this thread's last error ([`yibao_last_error`]).
 //! - Every pointer is checked for NULL; every export catches panics
 //!   (`YIBAO_STATUS_PANIC`); input larger than [`YIBAO_MAX_INPUT`] is refused.
 //! - An engine handle is an opaque token looked up in a registry: a freed,

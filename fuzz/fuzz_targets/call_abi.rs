@@ -23,12 +23,13 @@ fuzz_target!(|data: &[u8]| {
     let op = OPS[usize::from(pick) % OPS.len()];
     let mut out = ptr::null_mut();
     let mut out_len = 0usize;
-    let st = yibao_call(e, op.as_ptr(), op.len(), input.as_ptr(), input.len(), &mut out, &mut out_len);
-    assert_ne!(st, YIBAO_STATUS_PANIC);
+    let first = yibao_call(e, op.as_ptr(), op.len(), input.as_ptr(), input.len(), &mut out, &mut out_len);
+    assert_ne!(first, YIBAO_STATUS_PANIC);
     assert!(!out.is_null(), "every call gives a result or an error JSON");
     yibao_free_string(out);
-    // The two-call pattern with a small buffer: too small reports the length
-    // the first call gave, never a truncated result.
+    // The two-call pattern with a small buffer: it asks for the length the
+    // first call gave (NUL included) and writes nothing truncated. A result
+    // that does not fit is refused as too small; a failure keeps its status.
     let mut buf = [0u8; 64];
     let mut needed = 0usize;
     let st = yibao_call_into(
@@ -42,7 +43,13 @@ fuzz_target!(|data: &[u8]| {
         &mut needed,
     );
     assert_ne!(st, YIBAO_STATUS_PANIC);
-    if st == YIBAO_STATUS_BUFFER_TOO_SMALL {
-        assert!(needed > buf.len());
+    assert_eq!(needed, out_len + 1, "both conventions give the same result");
+    if needed > buf.len() {
+        assert!(buf.iter().all(|&b| b == 0), "nothing written into a buffer too small");
+    }
+    if first == YIBAO_STATUS_OK {
+        assert_eq!(st == YIBAO_STATUS_BUFFER_TOO_SMALL, needed > buf.len());
+    } else {
+        assert_eq!(st, first);
     }
 });

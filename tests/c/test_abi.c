@@ -293,6 +293,14 @@ static void buffers_and_errors(void) {
     CHECK(strstr(big, "\"hifp_pay\":\"4625.00\"") != NULL, "4625.00 paid");
     yibao_free_string(owned);
 
+    /* A call that fails says so even when its error JSON does not fit: the
+       error's status, *needed the size of the error JSON, nothing written. */
+    memset(small, 'x', sizeof small);
+    st = yibao_settle_into(e, u8("{}"), 2, (uint8_t *)small, 1, &needed);
+    CHECK(st == YIBAO_STATUS_INVALID_CLAIM && needed > 1 && small[0] == 'x', "failure into a tiny buffer: %d %lu", (int)st, (unsigned long)needed);
+    st = yibao_settle_into(e, u8("{}"), 2, (uint8_t *)big, needed, &n);
+    CHECK(st == YIBAO_STATUS_INVALID_CLAIM && n == needed && strlen(big) + 1 == needed && strstr(big, "\"INVALID_CLAIM\"") != NULL, "the error JSON in a buffer of *needed: %s", big);
+
     /* Bad input. */
     st = yibao_settle(e, u8("{\"psn\": \xff}"), 11, &out, NULL);
     CHECK(st == YIBAO_STATUS_INVALID_UTF8 && out && strstr(out, "\"INVALID_UTF8\"") && strstr(out, "byte 8"), "invalid UTF-8: %s", out ? out : "");
