@@ -66,6 +66,8 @@ fn engines() -> Vec<Engine> {
         "single-payment-drugs",
         "line-adjust-bound",
         "advice-self-pay-consent",
+        "inpatient-ceiling-large-amount",
+        "civil-servant-outpatient",
     ] {
         v.push(Engine::from_file(&root.join(format!("examples/policies/{f}.json"))).unwrap());
     }
