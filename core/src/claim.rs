@@ -254,8 +254,11 @@ pub struct Visit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub cause: Option<Code>,
-    /// Disease the visit treats, as the pack names it (for chronic/special benefits).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Disease the visit treats (病种编码), as the pack names it (for
+    /// chronic/special benefits, payment by disease, readmissions). The
+    /// platform's name for it, `dise_codg`, is read as this field; a visit
+    /// may give one of the two.
+    #[serde(default, alias = "dise_codg", skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub disease: Option<Code>,
     /// A later leg of one admission moved between hospitals inside the city

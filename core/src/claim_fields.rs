@@ -274,6 +274,9 @@ pub fn visit(m: &mut Visit, key: &str, v: impl FieldValue) -> Option<u32> {
         "adm_route" => set(&mut m.adm_route, v.code(), 9),
         "cause" => set(&mut m.cause, v.opt(FieldValue::code), 10),
         "disease" => set(&mut m.disease, v.opt(FieldValue::code), 11),
+        // The platform's name for the same field: one slot, so a visit that
+        // gives both is left to the exact reader, which refuses it.
+        "dise_codg" => set(&mut m.disease, v.opt(FieldValue::code), 11),
         "referral_leg" => set(&mut m.referral_leg, v.bool(), 12),
         "sudden" => set(&mut m.sudden, v.bool(), 13),
         "networked" => set(&mut m.networked, v.bool(), 14),

@@ -106,20 +106,24 @@ impl Error {
     }
     /// Maps a serde error met at `path` while reading a claim or policy.
     pub fn from_serde(code: ErrorCode, path: &str, e: &serde_json::Error) -> Self {
-        let msg = e.to_string();
+        let mut msg = e.to_string();
         // serde_json appends " at line L column C"; keep it, it helps operators.
         let code = if e.is_syntax() || e.is_eof() { ErrorCode::InvalidJson } else { code };
         let path = serde_path(path, &msg);
+        if msg.starts_with("duplicate field `disease`") {
+            msg.push_str(" (`dise_codg`, the platform's name for `disease`, is the same field: give one of them)");
+        }
         Error { code, path, message: msg, rule: None, parameter: None }
     }
 }
 
 /// The path of a serde error met at `path` (`.` or empty at the top): a
-/// missing field is reported at the field itself, not at the object that
-/// lacks it, since that is the name the user looks for.
+/// missing or repeated field is reported at the field itself, not at the
+/// object that lacks or repeats it, since that is the name the user looks for.
 pub(crate) fn serde_path(path: &str, message: &str) -> Option<String> {
     let at = Some(path).filter(|p| !p.is_empty() && *p != ".");
-    match message.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+    let field = message.strip_prefix("missing field `").or_else(|| message.strip_prefix("duplicate field `"));
+    match field.and_then(|r| r.split('`').next()) {
         Some(field) => Some(at.map_or_else(|| field.to_string(), |p| format!("{p}.{field}"))),
         None => at.map(str::to_string),
     }

@@ -169,6 +169,18 @@ pub fn claim_schema() -> Value {
             props.insert((*name).into(), json!({ "description": note }));
         }
     }
+    // The platform's name for the visit's disease reads as `disease`: the
+    // same schema, and not both.
+    let visit = root.pointer_mut("/$defs/Visit").and_then(Value::as_object_mut);
+    let visit = visit.unwrap_or_else(|| panic!("claim schema has no Visit"));
+    let props = visit.get_mut("properties").and_then(Value::as_object_mut);
+    let props = props.unwrap_or_else(|| panic!("claim schema has no Visit properties"));
+    let mut alias = props.get("disease").cloned().unwrap_or_else(|| panic!("claim schema has no Visit.disease"));
+    if let Value::Object(a) = &mut alias {
+        a.insert("description".into(), "The platform's name (病种编码) for `disease`: give one of the two.".into());
+    }
+    props.insert("dise_codg".into(), alias);
+    visit.insert("not".into(), json!({"required": ["disease", "dise_codg"]}));
     // Only a refund line (退费, naming the line it takes back) may carry a
     // negative count and total. The field's own schema checks its form, so
     // this checks the sign alone: a value of a bad form is reported once.

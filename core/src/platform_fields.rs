@@ -8,7 +8,10 @@
 //! carry meaning elsewhere in a claim (`acct_used_flag`, `age`, the
 //! pre-split sums) are not dropped: a claim must give them where the engine
 //! reads them. The insurance status `psn.psn_insu_stas` and the declared
-//! total `mdtrt.medfee_sumamt` are read and checked.
+//! total `mdtrt.medfee_sumamt` are read and checked, and the visit's
+//! disease code `mdtrt.dise_codg` (病种编码) is read as `mdtrt.disease`:
+//! a policy's disease conditions test it, so dropping it would change the
+//! money. A fee line's own `dise_codg` settles nothing and is dropped.
 
 use serde_json::Value;
 
@@ -23,7 +26,6 @@ pub const VISIT: &[&str] = &[
     "dept_code",
     "chrg_bchno",
     "invono",
-    "dise_codg",
     "fixmedins_name",
     "mdtrt_cert_type",
     "mdtrt_cert_no",

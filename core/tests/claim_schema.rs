@@ -188,3 +188,22 @@ fn the_schema_takes_what_the_engine_takes() {
     assert_eq!(errors(&v, &nulls), Vec::<String>::new());
     settle(&nulls).expect("null optional fields settle");
 }
+
+/// The visit's disease under the platform's name (`dise_codg`, 病种编码)
+/// is taken alone by both; given with `disease` too, both refuse it, at the
+/// visit and at the field.
+#[test]
+fn the_platform_disease_code_is_the_disease() {
+    let v = validator();
+    let platform = with(base(), "/mdtrt/dise_codg", Some(json!("I10")));
+    assert_eq!(errors(&v, &platform), Vec::<String>::new());
+    settle(&platform).expect("a visit with dise_codg settles");
+    let claim = yibao_core::parse_claim(&platform.to_string()).unwrap();
+    assert_eq!(claim.mdtrt.disease.as_deref(), Some("I10"));
+    let both = with(platform, "/mdtrt/disease", Some(json!("I10")));
+    let found = v.iter_errors(&both).map(|e| e.instance_path().to_string()).collect::<Vec<_>>();
+    assert_eq!(found, ["/mdtrt"]);
+    let err = settle(&both).expect_err("disease given twice");
+    assert_eq!(err.path.as_deref(), Some("mdtrt.disease"), "{err}");
+    assert!(err.message.contains("dise_codg"), "{err}");
+}
