@@ -370,7 +370,9 @@ pub struct FeeLine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub lmt_used_flag: Option<Code>,
-    /// Hospital approval flag (医院审批标志) for restricted items.
+    /// Hospital approval flag (医院审批标志): `"0"` none needed, `"1"`
+    /// approved, `"2"` refused. A restricted item is paid only when `"1"`;
+    /// any item marked `"2"` is self-paid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub hosp_appr_flag: Option<Code>,
@@ -387,10 +389,14 @@ pub struct FeeLine {
 }
 
 impl FeeLine {
-    /// A restricted item (`lmt_used_flag` `"1"`) used without the hospital's
-    /// approval (`hosp_appr_flag` not `"1"`): fully self-paid.
+    /// A line the hospital's approval flag makes fully self-paid, as the
+    /// platform reads the two flags: a restricted item (`lmt_used_flag`
+    /// `"1"`) used without the hospital's approval (`hosp_appr_flag` not
+    /// `"1"`), or any item whose approval was refused (`hosp_appr_flag` `"2"`,
+    /// restricted or not).
     pub fn restricted_unapproved(&self) -> bool {
-        self.lmt_used_flag.as_deref() == Some("1") && self.hosp_appr_flag.as_deref() != Some("1")
+        let appr = self.hosp_appr_flag.as_deref();
+        appr == Some("2") || (self.lmt_used_flag.as_deref() == Some("1") && appr != Some("1"))
     }
 }
 

@@ -98,7 +98,7 @@ pub fn lines(run: &mut Run) -> Result<()> {
         run.trace.add("classify", rule.clone(), *amt, "excluded category: fully self-paid");
     }
     if fulamt > excl_total {
-        run.trace.add("classify", CLASS, fulamt - excl_total, "self-pay items (class C, restricted without approval)");
+        run.trace.add("classify", CLASS, fulamt - excl_total, "self-pay items (class C, not approved by the hospital)");
     }
     for (rule, amt) in over_rules {
         let why = if rule == PRICE_CAP { "over the price limit" } else { "over the counted limit" };

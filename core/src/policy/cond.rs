@@ -143,7 +143,8 @@ pub struct Cond {
     /// Line: a dual-channel drug (双通道药品).
     pub dual_channel: Option<bool>,
     /// Line: a restricted item (限制使用, `lmt_used_flag` `"1"`) used without
-    /// the hospital's approval (`hosp_appr_flag` not `"1"`), which the member
+    /// the hospital's approval (`hosp_appr_flag` not `"1"`), or any item
+    /// whose approval was refused (`hosp_appr_flag` `"2"`), which the member
     /// pays in full.
     pub restricted_unapproved: Option<bool>,
     /// Line: a band of the unit price (`pric`).
@@ -512,6 +513,12 @@ mod tests {
             (Some("1"), None, true),
             (Some("1"), Some("0"), true),
             (Some("1"), Some("1"), false),
+            (Some("1"), Some("2"), true),
+            // Approval refused: self-paid, restricted or not.
+            (Some("0"), Some("2"), true),
+            (None, Some("2"), true),
+            (Some("0"), Some("0"), false),
+            (None, Some("1"), false),
         ] {
             claim.feedetail[0].lmt_used_flag = lmt.map(Into::into);
             claim.feedetail[0].hosp_appr_flag = appr.map(Into::into);
