@@ -218,7 +218,9 @@ pub struct LineResult {
     /// In-scope part.
     #[serde(with = "money::money")]
     pub inscp_scp_amt: Decimal,
-    /// Pre-self-pay ratio applied.
+    /// Self-pay ratio (自付比例): the pre-self-pay ratio applied to a priced
+    /// line, `1.0000` on a fully self-paid one, as the platform's line
+    /// result gives them.
     #[serde(with = "money::ratio")]
     pub selfpay_prop: Decimal,
     /// Rule IDs that shaped this line (one or two almost always: kept inline).
