@@ -219,13 +219,20 @@ pub struct LineResult {
     #[serde(with = "money::money")]
     pub inscp_scp_amt: Decimal,
     /// Self-pay ratio (自付比例): the pre-self-pay ratio applied to a priced
-    /// line, `1.0000` on a fully self-paid one, as the platform's line
-    /// result gives them.
+    /// line, [`LineResult::ALL_SELF`] on a fully self-paid one, as the
+    /// platform's line result gives them.
     #[serde(with = "money::ratio")]
     pub selfpay_prop: Decimal,
     /// Rule IDs that shaped this line (one or two almost always: kept inline).
     #[serde(default, skip_serializing_if = "SmallVec::is_empty")]
     pub rules: LineRules,
+}
+
+impl LineResult {
+    /// The `selfpay_prop` of a fully self-paid line (class C, an excluded
+    /// category, an item not approved, every line of a denied claim):
+    /// `1.0000`, the member pays all of it.
+    pub const ALL_SELF: Decimal = Decimal::from_parts(10_000, 0, 0, false, 4);
 }
 
 /// One step of the computation, citing its rule.

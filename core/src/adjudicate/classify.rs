@@ -18,11 +18,6 @@ pub(crate) const CLASS: &str = "GEN-CLASS";
 /// The rule an amount over a price limit is cited under.
 pub(crate) const PRICE_CAP: &str = "GEN-PRICE-CAP";
 
-/// The `selfpay_prop` of a fully self-paid line (class C, an excluded
-/// category, an item not approved), as the platform's line result gives it:
-/// the member pays all of it.
-const ALL_SELF: Decimal = Decimal::from_parts(10_000, 0, 0, false, 4);
-
 /// Classifies every line and fills the setlinfo sums: each line's own
 /// classes and price limit, then the counted limits across the lines, then
 /// each line's pre-self-pay.
@@ -55,12 +50,12 @@ pub fn lines(run: &mut Run) -> Result<()> {
         let is_priced = excluded.is_none() && l.chrgitm_lv != "03" && !restricted;
         if let Some(rule) = excluded {
             r.fulamt_ownpay_amt = sum;
-            r.selfpay_prop = ALL_SELF;
+            r.selfpay_prop = LineResult::ALL_SELF;
             excl_rules.push((rule.clone(), sum));
             r.rules.push(rule);
         } else if !is_priced {
             r.fulamt_ownpay_amt = sum;
-            r.selfpay_prop = ALL_SELF;
+            r.selfpay_prop = LineResult::ALL_SELF;
             r.rules.push(CLASS.into());
         } else {
             let mut rest = sum;

@@ -112,7 +112,7 @@ pub fn denied(mut run: Run, d: Denial, stamp: Stamp) -> Settlement {
             overlmt_amt: z,
             preselfpay_amt: z,
             inscp_scp_amt: z,
-            selfpay_prop: Decimal::new(0, 4),
+            selfpay_prop: LineResult::ALL_SELF,
             rules: smallvec::smallvec![d.rule.as_str().into()],
         });
     }
