@@ -110,7 +110,10 @@ impl Error {
         // serde_json appends " at line L column C"; keep it, it helps operators.
         let code = if e.is_syntax() || e.is_eof() { ErrorCode::InvalidJson } else { code };
         let path = serde_path(path, &msg);
-        if msg.starts_with("duplicate field `disease`") {
+        // Only a claim's visit reads `dise_codg` as `disease`: a policy's
+        // condition that repeats `disease` gets no word about it.
+        let visit_disease = path.as_deref().is_some_and(|p| p == "mdtrt.disease" || p.ends_with(".mdtrt.disease"));
+        if code == ErrorCode::InvalidClaim && visit_disease && msg.starts_with("duplicate field") {
             msg.push_str(" (`dise_codg`, the platform's name for `disease`, is the same field: give one of them)");
         }
         Error { code, path, message: msg, rule: None, parameter: None }
@@ -131,3 +134,32 @@ pub(crate) fn serde_path(path: &str, message: &str) -> Option<String> {
 
 /// Result with the crate's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod serde_error_tests {
+    use super::{Error, ErrorCode};
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct WithDisease {
+        disease: Option<String>,
+    }
+
+    fn repeated() -> serde_json::Error {
+        serde_json::from_str::<WithDisease>(r#"{"disease": "A", "disease": "B"}"#).unwrap_err()
+    }
+
+    /// A repeated field is reported at the field; the word on `dise_codg`
+    /// goes only to a claim's visit, not to a policy that repeats a key.
+    #[test]
+    fn a_repeated_disease_names_the_platform_alias_only_in_a_claim_visit() {
+        let claim = Error::from_serde(ErrorCode::InvalidClaim, "mdtrt", &repeated());
+        assert_eq!(claim.path.as_deref(), Some("mdtrt.disease"));
+        assert!(claim.message.contains("dise_codg"), "{}", claim.message);
+        let policy = Error::from_serde(ErrorCode::InvalidPolicy, "benefits.b.when", &repeated());
+        assert_eq!(policy.path.as_deref(), Some("benefits.b.when.disease"));
+        assert!(!policy.message.contains("dise_codg"), "{}", policy.message);
+        let elsewhere = Error::from_serde(ErrorCode::InvalidClaim, "psn.chronic_certs[0]", &repeated());
+        assert!(!elsewhere.message.contains("dise_codg"), "{}", elsewhere.message);
+    }
+}
