@@ -249,7 +249,7 @@ fn claim_field_rules() -> [(&'static str, &'static str, Value); 31] {
     [
         ("Person", "psn_no", nonempty.clone()),
         ("Person", "insutype", one_of(&INSUTYPES)),
-        ("Person", "psn_type", pattern("^[0-9]{4}$")),
+        ("Person", "psn_type", pattern("^[0-9]{2}([0-9]{2})?$")),
         ("Person", "acct_used_flag", flag.clone()),
         ("Person", "cvlserv_flag", flag.clone()),
         ("Person", "zero_claim_years", json!({ "maximum": MAX_YEARS })),
@@ -261,7 +261,9 @@ fn claim_field_rules() -> [(&'static str, &'static str, Value); 31] {
         ("ChronicCert", "disease", nonempty.clone()),
         ("Identity", "psn_idet_type", nonempty.clone()),
         ("Visit", "mdtrt_id", nonempty.clone()),
-        ("Visit", "med_type", json!({ "anyOf": [{ "enum": MED_TYPES }, { "pattern": "^99[0-9]{2}$" }] })),
+        // The national table, `99xx`, or a regional code the policy declares
+        // (`med_types`), which a schema of claims alone cannot know.
+        ("Visit", "med_type", json!({ "anyOf": [{ "enum": MED_TYPES }, { "pattern": "^[0-9]{2,4}$" }] })),
         ("Visit", "fixmedins_code", nonempty.clone()),
         ("Visit", "hosp_lv", nonempty.clone()),
         ("Visit", "dedc_hosp_lv", nonempty.clone()),

@@ -147,9 +147,9 @@ fn the_schema_refuses_what_the_engine_refuses_at_the_same_field() {
         ("/feedetail/0/feedetl_sn", Some(json!(" ")), "/feedetail/0/feedetl_sn", "feedetail[0].feedetl_sn"),
         ("/psn/psn_no", None, "/psn", "psn.psn_no"),
         ("/psn/insutype", Some(json!("395")), "/psn/insutype", "psn.insutype"),
-        ("/psn/psn_type", Some(json!("15")), "/psn/psn_type", "psn.psn_type"),
+        ("/psn/psn_type", Some(json!("150")), "/psn/psn_type", "psn.psn_type"),
         ("/mdtrt/begndate", Some(json!("2010-3-1")), "/mdtrt/begndate", "mdtrt.begndate"),
-        ("/mdtrt/med_type", Some(json!("77")), "/mdtrt/med_type", "mdtrt.med_type"),
+        ("/mdtrt/med_type", Some(json!("2A")), "/mdtrt/med_type", "mdtrt.med_type"),
         ("/mdtrt/insuplc_admdvs", Some(json!("1401")), "/mdtrt/insuplc_admdvs", "mdtrt.insuplc_admdvs"),
         ("/mdtrt/cause", Some(json!("war")), "/mdtrt/cause", "mdtrt.cause"),
         ("/ytd/admissions", Some(json!(5000)), "/ytd/admissions", "ytd.admissions"),
@@ -184,6 +184,10 @@ fn the_schema_takes_what_the_engine_takes() {
     let numbers = with(base(), "/feedetail/0/det_item_fee_sumamt", Some(json!(3600)));
     assert_eq!(errors(&v, &numbers), Vec::<String>::new());
     settle(&numbers).expect("a whole number amount settles");
+    // A person type's 2-digit parent (`15` 居民(成年)), as some regions send it.
+    let parent = with(base(), "/psn/psn_type", Some(json!("15")));
+    assert_eq!(errors(&v, &parent), Vec::<String>::new());
+    settle(&parent).expect("a 2-digit person type settles");
     let nulls = with(with(base(), "/ytd", Some(Value::Null)), "/mdtrt/cause", Some(Value::Null));
     assert_eq!(errors(&v, &nulls), Vec::<String>::new());
     settle(&nulls).expect("null optional fields settle");

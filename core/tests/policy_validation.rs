@@ -1198,6 +1198,29 @@ fn an_empty_stay_day_band_names_its_path() {
     );
 }
 
+/// A province's own medical types are declared in `med_types`; then a
+/// condition may name them, and only then. The list itself takes only new
+/// codes of 2 to 4 digits.
+#[test]
+fn regional_medical_types_are_declared_before_use() {
+    let when = |w: Value| with(json!({"benefits": {"inpatient": {"when": w}}}));
+    refused(when(json!({"med_type": ["21", "2101"]})), "benefits.inpatient.when.med_type[1]", "one of `med_types`");
+    let mut declared = when(json!({"med_type": ["21", "2101"]}));
+    declared["med_types"] = json!(["2101"]);
+    Engine::from_json(&declared.to_string()).unwrap();
+    for (list, i, says) in [
+        (json!(["2101", "21"]), 1, "already known"),
+        (json!(["9901"]), 0, "already known"),
+        (json!(["21a"]), 0, "2 to 4 digits"),
+        (json!(["21011"]), 0, "2 to 4 digits"),
+        (json!(["2101", "2101"]), 1, "listed twice"),
+    ] {
+        let mut p = base();
+        p["med_types"] = list;
+        refused(p, &format!("med_types[{i}]"), says);
+    }
+}
+
 /// A condition's list with nothing in it could never hold: refused, rather
 /// than leaving a benefit or a row that silently takes no claim.
 #[test]

@@ -153,6 +153,7 @@ pub fn starting_ytd(facts: &Facts) -> Result<Ytd> {
 /// The facts of a claim under a policy version, and the accumulators it
 /// starts from.
 pub fn facts_and_ytd<'a>(claim: &'a Claim, body: &Body) -> Result<(Facts<'a>, Ytd)> {
+    validate::med_type(claim, &body.med_types)?;
     let mut facts = Facts::of(claim, body);
     let ytd = starting_ytd(&facts)?;
     facts.admission_order = Some(admission_number(claim, &ytd));

@@ -34,10 +34,35 @@ pub const FILING_KINDS: [&str; 3] = ["long_term_residence", "referral", "emergen
 /// Filing states.
 pub const FILING_STATES: [&str; 3] = ["active", "cancelled", "suspended"];
 
-/// A medical type a claim may carry: one of the national table, or a
-/// regional extension of 4 digits beginning `99`.
-pub(crate) fn known_med_type(v: &str) -> bool {
-    MED_TYPES.contains(&v) || (v.starts_with("99") && digits(v, 4..=4))
+/// A medical type a claim may carry: one of the national table, a
+/// regional extension of 4 digits beginning `99`, or one of the regional
+/// codes the policy declares (`med_types`).
+pub(crate) fn known_med_type(v: &str, regional: &[String]) -> bool {
+    MED_TYPES.contains(&v) || (v.starts_with("99") && digits(v, 4..=4)) || regional.iter().any(|r| r == v)
+}
+
+/// Checks the claim's medical type against the national table and the
+/// regional codes of the policy version that settles it.
+pub fn med_type(c: &Claim, regional: &[String]) -> Result<()> {
+    let v = &c.mdtrt.med_type;
+    if known_med_type(v, regional) {
+        return Ok(());
+    }
+    one_of(v, &MED_TYPES, &s("mdtrt.med_type"), "medical type (med_type)").map_err(|e| {
+        let message = if regional.is_empty() {
+            format!(
+                "{}, or a regional code of 4 digits beginning 99 (a policy lists a province's own codes in `med_types`)",
+                e.message
+            )
+        } else {
+            format!(
+                "{}, a regional code of 4 digits beginning 99, or one of this policy's own ({})",
+                e.message,
+                regional.join(", ")
+            )
+        };
+        Error { message, ..e }
+    })
 }
 
 /// A charge item category (医疗收费项目类别) a fee line may carry, 01–14.
@@ -155,11 +180,13 @@ pub fn claim(c: &Claim) -> Result<()> {
     let p = &c.psn;
     nonempty(&p.psn_no, &s("psn.psn_no"))?;
     one_of(&p.insutype, &INSUTYPES, &s("psn.insutype"), "insurance type (insutype)")?;
-    if !digits(&p.psn_type, 4..=4) {
+    // A person type is 4 digits; some regions send only its 2-digit parent
+    // (`11` 在职, `12` 退休), which conditions on the parent still match.
+    if !digits(&p.psn_type, 2..=2) && !digits(&p.psn_type, 4..=4) {
         return Err(Error::at(
             ErrorCode::UnknownCode,
             "psn.psn_type",
-            format!("`{}` is not a 4-digit person type", p.psn_type),
+            format!("`{}` is not a person type (4 digits, or the 2 digits of its parent category)", p.psn_type),
         ));
     }
     flag(&p.acct_used_flag, &s("psn.acct_used_flag"))?;
@@ -212,11 +239,8 @@ pub fn claim(c: &Claim) -> Result<()> {
     }
     let v = &c.mdtrt;
     nonempty(&v.mdtrt_id, &s("mdtrt.mdtrt_id"))?;
-    if !known_med_type(&v.med_type) {
-        one_of(&v.med_type, &MED_TYPES, &s("mdtrt.med_type"), "medical type (med_type)").map_err(|e| Error {
-            message: format!("{}, or a regional code of 4 digits beginning 99", e.message),
-            ..e
-        })?;
+    if !digits(&v.med_type, 2..=4) {
+        med_type(c, &[])?;
     }
     if v.enddate < v.begndate {
         return Err(Error::claim(

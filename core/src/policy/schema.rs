@@ -1174,6 +1174,13 @@ pub struct Body {
     /// benefit has a deductible table.
     #[serde(default)]
     pub hosp_levels: Vec<String>,
+    /// Regional medical types (地方扩展医疗类别) this policy's claims may
+    /// carry besides the national table and its `99xx` extensions: a
+    /// province's own codes (湖南 `2101`…), 2 to 4 digits each. Benefits and
+    /// other conditions name them in `med_type`; a claim carrying a code no
+    /// table and no entry here knows is refused with `UNKNOWN_CODE`.
+    #[serde(default)]
+    pub med_types: Vec<String>,
     /// Disease groups (`@special`, `@chronic`…).
     #[serde(default)]
     pub disease_groups: super::disease::Groups,

@@ -180,8 +180,8 @@ impl Ctx<'_> {
             (
                 "med_type",
                 &c.med_type,
-                &known_med_type,
-                "a medical type of the national table (11, 21…) or a regional 99xx",
+                &|v| known_med_type(v, &self.body.med_types),
+                "a medical type of the national table (11, 21…), a regional 99xx or one of `med_types`",
             ),
             (
                 "insutype",
@@ -443,6 +443,19 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
     let known_buckets = buckets(b);
     if b.benefits.0.is_empty() {
         return Err(cx.err("benefits", "a policy needs at least one benefit"));
+    }
+    for (i, m) in b.med_types.iter().enumerate() {
+        use crate::adjudicate::validate::{digits, MED_TYPES};
+        let p = format!("med_types[{i}]");
+        if !digits(m, 2..=4) {
+            return Err(cx.err(p, format!("`{m}` is not a medical type: a regional code is 2 to 4 digits")));
+        }
+        if MED_TYPES.contains(&m.as_str()) || (m.starts_with("99") && m.len() == 4) {
+            return Err(cx.err(p, format!("`{m}` is already known (the national table and 99xx need no entry)")));
+        }
+        if b.med_types[..i].contains(m) {
+            return Err(cx.err(p, format!("`{m}` is listed twice")));
+        }
     }
     for (i, d) in b.deny.iter().enumerate() {
         cx.cond(&d.when, &format!("deny[{i}].when"))?;
