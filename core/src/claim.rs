@@ -51,7 +51,8 @@ pub struct Person {
     /// Insurance type (险种类型), national table: 310 employee, 390 resident…
     #[schemars(with = "String")]
     pub insutype: Code,
-    /// Person type (人员类别), 4 digits; the first two are the parent group.
+    /// Person type (人员类别), 4 digits; the first two are the parent group,
+    /// which a claim may give alone (`12` 退休) where its region sends no more.
     #[schemars(with = "String")]
     pub psn_type: Code,
     /// Birth date (出生日期), for age bands.
@@ -224,7 +225,8 @@ pub struct Visit {
     #[schemars(with = "String")]
     pub mdtrt_id: Code,
     /// Medical type (医疗类别), national table: 11 general outpatient, 14 chronic/special
-    /// outpatient, 21 inpatient…
+    /// outpatient, 21 inpatient…; a regional `99xx`, or a province's own code
+    /// that the policy lists in `med_types`.
     #[schemars(with = "String")]
     pub med_type: Code,
     /// Admission or visit date.
