@@ -4,11 +4,23 @@
 use super::{finish, Run};
 use crate::error::Result;
 use crate::money::{self, Decimal};
+use crate::policy::cond::Cond;
 use crate::policy::schema::Check;
 use crate::settlement::{Denial, LineResult, Settlement, Stamp, Status};
 
 fn denial(code: &str, rule: &str, message: impl Into<String>) -> Denial {
     Denial { code: code.to_string(), rule: rule.to_string(), message: message.into() }
+}
+
+/// A denial's message, with a word on the member's primary hospital when
+/// its condition tests it and the claim does not name one (a claim without
+/// `psn.primary_fixmedins_code` is never at the primary hospital).
+fn message(run: &Run, when: &Cond, message: &str) -> String {
+    if run.claim.psn.primary_fixmedins_code.is_none() && when.tests_at_primary() {
+        format!("{message} (the claim gives no psn.primary_fixmedins_code, the member's primary hospital)")
+    } else {
+        message.to_string()
+    }
 }
 
 /// Decides whether the claim is denied, and otherwise which benefit takes it.
@@ -17,7 +29,7 @@ pub fn decide<'a>(run: &mut Run<'a>) -> Result<Option<Denial>> {
     let groups = &body.disease_groups;
     for d in &body.deny {
         if d.when.matches(&run.facts, None, groups) {
-            return Ok(Some(denial(&d.code, &d.rule, d.message.clone())));
+            return Ok(Some(denial(&d.code, &d.rule, message(run, &d.when, &d.message))));
         }
     }
     let Some((id, ben)) = body.benefits.0.iter().find(|(_, b)| b.when.matches(&run.facts, None, groups)) else {
@@ -87,8 +99,8 @@ pub fn decide<'a>(run: &mut Run<'a>) -> Result<Option<Denial>> {
                     denial("NOT_ELIGIBLE", rule, format!("{why}: benefits start on {from}"))
                 })
             }
-            Check::Require { when, rule, message } => {
-                (!when.matches(&run.facts, None, groups)).then(|| denial("NOT_ELIGIBLE", rule, message.clone()))
+            Check::Require { when, rule, message: m } => {
+                (!when.matches(&run.facts, None, groups)).then(|| denial("NOT_ELIGIBLE", rule, message(run, when, m)))
             }
         };
         if fail.is_some() {

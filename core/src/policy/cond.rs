@@ -318,6 +318,13 @@ impl Cond {
             || self.any.iter().flatten().chain(self.all.iter().flatten()).any(Cond::tests_line)
     }
 
+    /// Whether this condition, or one nested in it, tests `at_primary`.
+    pub fn tests_at_primary(&self) -> bool {
+        self.at_primary.is_some()
+            || self.not.as_deref().is_some_and(Cond::tests_at_primary)
+            || self.any.iter().chain(self.all.iter()).flatten().any(Cond::tests_at_primary)
+    }
+
     /// This condition without its age band, for grouping rows when checking
     /// that age bands neither overlap nor leave gaps.
     pub fn without_age(&self) -> Cond {
@@ -344,6 +351,22 @@ mod tests {
                 "cnt": "1", "det_item_fee_sumamt": "1"}}]}}"#
         ))
         .unwrap()
+    }
+
+    /// A test of the primary hospital is found wherever it is nested.
+    #[test]
+    fn a_test_of_the_primary_hospital_is_found_in_nested_conditions() {
+        let cond = |w: &str| serde_json::from_str::<super::Cond>(w).unwrap();
+        for (w, want) in [
+            (r#"{"at_primary": false}"#, true),
+            (r#"{"not": {"at_primary": true}}"#, true),
+            (r#"{"any": [{"hosp_lv": ["1"]}, {"at_primary": true}]}"#, true),
+            (r#"{"all": [{"not": {"any": [{"at_primary": false}]}}]}"#, true),
+            (r#"{"hosp_lv": ["1"], "not": {"designated": true}, "any": [{"hosp_lv": ["2"]}]}"#, false),
+            (r#"{}"#, false),
+        ] {
+            assert_eq!(cond(w).tests_at_primary(), want, "{w}");
+        }
     }
 
     #[test]
