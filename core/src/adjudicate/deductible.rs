@@ -28,7 +28,18 @@ pub fn pick_row<'t, T>(
 ) -> Result<(&'t T, Option<&'t str>)> {
     match c {
         Choice::One(v) => Ok((v, None)),
-        Choice::Rows(rows) => first(rows, f, g).map(|r| (&r.value, r.rule.as_deref())).ok_or_else(|| no_row(&path())),
+        Choice::Rows(rows) => first(rows, f, g).map(|r| (&r.value, r.rule.as_deref())).ok_or_else(|| {
+            // A row that tests a fact the claim does not give (an age band
+            // and no birth date) might have held: the claim lacks a field,
+            // the table may lack nothing.
+            match rows.iter().find_map(|r| r.when.missing_fact(f)) {
+                Some(field) => Error::claim(
+                    field,
+                    format!("the policy table `{}` chooses by a fact this claim does not give: add `{field}`", path()),
+                ),
+                None => no_row(&path()),
+            }
+        }),
     }
 }
 

@@ -12,14 +12,13 @@ fn denial(code: &str, rule: &str, message: impl Into<String>) -> Denial {
     Denial { code: code.to_string(), rule: rule.to_string(), message: message.into() }
 }
 
-/// A denial's message, with a word on the member's primary hospital when
-/// its condition tests it and the claim does not name one (a claim without
-/// `psn.primary_fixmedins_code` is never at the primary hospital).
+/// A denial's message, with a word on the claim field its condition tests
+/// that the claim does not give (a claim without
+/// `psn.primary_fixmedins_code` is at no primary hospital).
 fn message(run: &Run, when: &Cond, message: &str) -> String {
-    if run.claim.psn.primary_fixmedins_code.is_none() && when.tests_at_primary() {
-        format!("{message} (the claim gives no psn.primary_fixmedins_code, the member's primary hospital)")
-    } else {
-        message.to_string()
+    match when.missing_fact(&run.facts) {
+        Some(field) => format!("{message} (the claim gives no {field})"),
+        None => message.to_string(),
     }
 }
 

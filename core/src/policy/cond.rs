@@ -318,11 +318,30 @@ impl Cond {
             || self.any.iter().flatten().chain(self.all.iter().flatten()).any(Cond::tests_line)
     }
 
-    /// Whether this condition, or one nested in it, tests `at_primary`.
-    pub fn tests_at_primary(&self) -> bool {
-        self.at_primary.is_some()
-            || self.not.as_deref().is_some_and(Cond::tests_at_primary)
-            || self.any.iter().chain(self.all.iter()).flatten().any(Cond::tests_at_primary)
+    /// The claim field, absent from this claim, whose fact this condition
+    /// (or one nested in it) tests: a test of age needs `psn.brdy`, of the
+    /// years or the year of enrolment `psn.insu_begn_date`, of the disease
+    /// `mdtrt.disease`, of the primary hospital `psn.primary_fixmedins_code`.
+    /// Such a test takes the fact as unknown, which no band or value matches;
+    /// an error or a denial that follows names the field.
+    pub fn missing_fact(&self, f: &Facts) -> Option<&'static str> {
+        let p = &f.claim.psn;
+        let needs = [
+            (self.age.is_some() && f.age.is_none(), "psn.brdy"),
+            (
+                (self.enrol_years.is_some() || self.first_enrol_year.is_some()) && p.insu_begn_date.is_none(),
+                "psn.insu_begn_date",
+            ),
+            (self.disease.is_some() && f.claim.mdtrt.disease.is_none(), "mdtrt.disease"),
+            (self.at_primary.is_some() && p.primary_fixmedins_code.is_none(), "psn.primary_fixmedins_code"),
+        ];
+        needs.into_iter().find_map(|(missing, field)| missing.then_some(field)).or_else(|| {
+            self.not
+                .iter()
+                .map(|n| &**n)
+                .chain(self.any.iter().chain(self.all.iter()).flatten())
+                .find_map(|c| c.missing_fact(f))
+        })
     }
 
     /// This condition without its age band, for grouping rows when checking
@@ -353,19 +372,32 @@ mod tests {
         .unwrap()
     }
 
-    /// A test of the primary hospital is found wherever it is nested.
+    /// A test of a fact the claim does not give is found wherever it is
+    /// nested, and named by the claim field that would give it.
     #[test]
-    fn a_test_of_the_primary_hospital_is_found_in_nested_conditions() {
+    fn a_test_of_a_missing_fact_names_its_field() {
         let cond = |w: &str| serde_json::from_str::<super::Cond>(w).unwrap();
+        let body = no_benefits();
+        let bare = claim_with_certs("", "21", "K35");
+        let mut given = bare.clone();
+        given.psn.primary_fixmedins_code = Some("H001".into());
+        given.psn.brdy = Some("1980-01-01".parse().unwrap());
+        given.psn.insu_begn_date = Some("2000-01-01".parse().unwrap());
+        let mut bare = bare;
+        bare.mdtrt.disease = None;
         for (w, want) in [
-            (r#"{"at_primary": false}"#, true),
-            (r#"{"not": {"at_primary": true}}"#, true),
-            (r#"{"any": [{"hosp_lv": ["1"]}, {"at_primary": true}]}"#, true),
-            (r#"{"all": [{"not": {"any": [{"at_primary": false}]}}]}"#, true),
-            (r#"{"hosp_lv": ["1"], "not": {"designated": true}, "any": [{"hosp_lv": ["2"]}]}"#, false),
-            (r#"{}"#, false),
+            (r#"{"at_primary": false}"#, Some("psn.primary_fixmedins_code")),
+            (r#"{"not": {"at_primary": true}}"#, Some("psn.primary_fixmedins_code")),
+            (r#"{"any": [{"hosp_lv": ["1"]}, {"age": {"min": 18}}]}"#, Some("psn.brdy")),
+            (r#"{"all": [{"not": {"any": [{"enrol_years": {"min": 2}}]}}]}"#, Some("psn.insu_begn_date")),
+            (r#"{"first_enrol_year": true}"#, Some("psn.insu_begn_date")),
+            (r#"{"disease": ["K35"]}"#, Some("mdtrt.disease")),
+            (r#"{"hosp_lv": ["1"], "not": {"designated": true}, "any": [{"hosp_lv": ["2"]}]}"#, None),
+            (r#"{}"#, None),
         ] {
-            assert_eq!(cond(w).tests_at_primary(), want, "{w}");
+            let c = cond(w);
+            assert_eq!(c.missing_fact(&super::Facts::of(&bare, &body)), want, "{w}");
+            assert_eq!(c.missing_fact(&super::Facts::of(&given, &body)), None, "{w}, with every fact given");
         }
     }
 
