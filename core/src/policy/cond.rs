@@ -322,8 +322,9 @@ impl Cond {
     /// (or one nested in it) tests: a test of age needs `psn.brdy`, of the
     /// years or the year of enrolment `psn.insu_begn_date`, of the disease
     /// `mdtrt.disease`, of the primary hospital `psn.primary_fixmedins_code`.
-    /// Such a test takes the fact as unknown, which no band or value matches;
-    /// an error or a denial that follows names the field.
+    /// Such a test takes the fact as unknown, which no band or value matches
+    /// (a claim that names no primary hospital is at none); an error or a
+    /// denial that follows names the field.
     pub fn missing_fact(&self, f: &Facts) -> Option<&'static str> {
         let p = &f.claim.psn;
         let needs = [
