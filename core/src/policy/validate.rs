@@ -445,12 +445,12 @@ pub fn body(b: &Body, label: &str) -> Result<()> {
         return Err(cx.err("benefits", "a policy needs at least one benefit"));
     }
     for (i, m) in b.med_types.iter().enumerate() {
-        use crate::adjudicate::validate::{digits, MED_TYPES};
+        use crate::adjudicate::validate::{digits, known_med_type};
         let p = format!("med_types[{i}]");
         if !digits(m, 2..=4) {
             return Err(cx.err(p, format!("`{m}` is not a medical type: a regional code is 2 to 4 digits")));
         }
-        if MED_TYPES.contains(&m.as_str()) || (m.starts_with("99") && m.len() == 4) {
+        if known_med_type(m, &[]) {
             return Err(cx.err(p, format!("`{m}` is already known (the national table and 99xx need no entry)")));
         }
         if b.med_types[..i].contains(m) {
